@@ -1,0 +1,5 @@
+namespace ComIO.Storage;
+
+public sealed class StorageEngine
+{
+}
