@@ -1,2 +1,77 @@
+using System.Security.Cryptography;
+using ComIO.AppHost.Redis;
+using ComIO.AppHost.Topology;
+
 var builder = DistributedApplication.CreateBuilder(args);
+
+var topology = builder.Configuration.GetSection(TopologyOptions.SectionName).Get<TopologyOptions>() ?? new TopologyOptions();
+if (topology.Sites.Count == 0)
+{
+    topology.Sites.Add(new SiteOptions());
+}
+
+var dataDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, topology.DataDirectory));
+
+// Credentials: admin keys from configuration (Parameters:admin-access-key / admin-secret-key); the cluster secret
+// that authenticates API -> node calls from configuration, or a fresh random one for this run.
+var adminAccessKey = builder.AddParameter("admin-access-key");
+var adminSecretKey = builder.AddParameter("admin-secret-key", secret: true);
+var clusterSecretValue = builder.Configuration["Parameters:cluster-secret"];
+if (string.IsNullOrEmpty(clusterSecretValue))
+{
+    builder.Configuration["Parameters:cluster-secret"] = RandomNumberGenerator.GetHexString(64, lowercase: true);
+}
+var clusterSecret = builder.AddParameter("cluster-secret", secret: true);
+
+foreach (var site in topology.Sites)
+{
+    var siteData = Path.Combine(dataDirectory, site.Name);
+    var redis = builder.AddRedisServer($"{site.Name}-redis", site.RedisPort, Path.Combine(siteData, "redis"));
+
+    var nodes = new List<IResourceBuilder<ProjectResource>>();
+    for (var n = 1; n <= site.Nodes; n++)
+    {
+        var nodeId = $"{site.Name}-node{n}";
+        var devicePath = n <= site.DevicePaths.Count && !string.IsNullOrWhiteSpace(site.DevicePaths[n - 1])
+            ? site.DevicePaths[n - 1]
+            : Path.Combine(siteData, nodeId, "device.img");
+        DeviceImages.EnsureFormatted(devicePath, site.DeviceSizeMiB * 1024 * 1024);
+
+        var node = builder.AddProject<Projects.ComIO_StorageNode>(nodeId)
+            .WithHttpEndpoint(name: "http")
+            .WithEnvironment("Node__Id", nodeId)
+            .WithEnvironment("Node__Site", site.Name)
+            .WithEnvironment("Storage__Devices__0__Path", devicePath)
+            .WithEnvironment("Storage__Devices__0__Type", devicePath.StartsWith("/dev/", StringComparison.Ordinal) ? "block" : "file")
+            .WithEnvironment("Storage__MetadataPath", Path.Combine(siteData, nodeId, "meta"))
+            .WithEnvironment("Cluster__Secret", clusterSecret)
+            .WithReference(redis)
+            .WithHttpHealthCheck("/health");
+        nodes.Add(node);
+    }
+
+    var api = builder.AddProject<Projects.ComIO_ApiService>($"{site.Name}-api")
+        .WithHttpEndpoint(name: "http", port: site.S3Port)
+        .WithReplicas(site.ApiReplicas)
+        .WithEnvironment("Site__Name", site.Name)
+        .WithEnvironment("Cluster__Secret", clusterSecret)
+        .WithEnvironment("Auth__AdminAccessKey", adminAccessKey)
+        .WithEnvironment("Auth__AdminSecretKey", adminSecretKey)
+        .WithHttpHealthCheck("/health");
+    for (var i = 0; i < nodes.Count; i++)
+    {
+        api.WithReference(nodes[i])
+            .WithEnvironment($"Cluster__Nodes__{i}", nodes[i].Resource.Name)
+            .WaitFor(nodes[i]);
+    }
+
+    builder.AddProject<Projects.ComIO_ReplicationWorker>($"{site.Name}-replication")
+        .WithHttpEndpoint(name: "http")
+        .WithEnvironment("Site__Name", site.Name)
+        .WithReference(redis)
+        .WaitFor(redis)
+        .WaitFor(api)
+        .WithHttpHealthCheck("/health");
+}
+
 builder.Build().Run();

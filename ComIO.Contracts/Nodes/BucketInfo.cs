@@ -1,0 +1,3 @@
+namespace ComIO.Contracts.Nodes;
+
+public sealed record BucketInfo(string Name, DateTimeOffset CreationDate);

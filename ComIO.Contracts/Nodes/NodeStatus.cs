@@ -1,0 +1,20 @@
+namespace ComIO.Contracts.Nodes;
+
+/// <summary>
+/// Outcome names a storage node reports in <see cref="NodeError.Status"/>. They mirror the engine's status values;
+/// the API service maps them to S3 errors in one place.
+/// </summary>
+public static class NodeStatus
+{
+    public const string NoSuchBucket = "NoSuchBucket";
+    public const string NoSuchKey = "NoSuchKey";
+    public const string BucketAlreadyExists = "BucketAlreadyExists";
+    public const string BucketNotEmpty = "BucketNotEmpty";
+    public const string BadDigest = "BadDigest";
+    public const string IncompleteBody = "IncompleteBody";
+    public const string InsufficientStorage = "InsufficientStorage";
+    public const string PreconditionFailed = "PreconditionFailed";
+    public const string ChecksumMismatch = "ChecksumMismatch";
+    public const string InvalidRequest = "InvalidRequest";
+    public const string Unauthorized = "Unauthorized";
+}

@@ -1,0 +1,17 @@
+namespace ComIO.Contracts.Nodes;
+
+/// <summary>An object version's metadata as the node reports it. <see cref="ETag"/> is lower-case hex without quotes.</summary>
+public sealed record ObjectInfo
+{
+    public required string Bucket { get; init; }
+    public required string Key { get; init; }
+    public string VersionId { get; init; } = "null";
+    public required long Size { get; init; }
+    public required string ETag { get; init; }
+    public required DateTimeOffset LastModified { get; init; }
+    public string? ContentType { get; init; }
+    public Dictionary<string, string> UserMetadata { get; init; } = [];
+    public Dictionary<string, string> SystemMetadata { get; init; } = [];
+    public string? ChecksumAlgorithm { get; init; }
+    public string? Checksum { get; init; }
+}

@@ -1,0 +1,18 @@
+namespace ComIO.Contracts.Nodes;
+
+/// <summary>What the API service tells a node about an object it is about to stream in.</summary>
+public sealed record PutObjectMetadata
+{
+    public string? ContentType { get; init; }
+    public Dictionary<string, string> UserMetadata { get; init; } = [];
+    public Dictionary<string, string> SystemMetadata { get; init; } = [];
+
+    /// <summary>Base64 Content-MD5 the client sent, verified by the node (<c>BadDigest</c> on mismatch).</summary>
+    public string? ContentMd5 { get; init; }
+
+    /// <summary>CRC32, CRC32C, CRC64NVME, SHA1 or SHA256; computed by the node when set.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+
+    /// <summary>Base64 checksum the client claims; verified when set.</summary>
+    public string? ExpectedChecksum { get; init; }
+}
