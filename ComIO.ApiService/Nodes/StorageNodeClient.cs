@@ -1,0 +1,114 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+using ComIO.ApiService.Placement;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Nodes;
+
+/// <summary>
+/// Typed client of the storage nodes' internal API. Thread-safe; one instance serves all nodes (the node's base
+/// address is resolved by service discovery). Bodies stream in both directions; object calls are never retried here
+/// because a body cannot be replayed.
+/// </summary>
+public sealed class StorageNodeClient(HttpClient http)
+{
+    public const string HttpClientName = "storage-nodes";
+
+    public Task<NodeResult<List<BucketInfo>>> ListBucketsAsync(StorageNodeInfo node, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.Buckets(), ContractsJsonContext.Default.ListBucketInfo, ct);
+
+    public Task<NodeResult<BucketInfo>> GetBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.Bucket(bucket), ContractsJsonContext.Default.BucketInfo, ct);
+
+    public Task<NodeResult<bool>> CreateBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Put, InternalApi.Bucket(bucket), null, ct);
+
+    public Task<NodeResult<bool>> DeleteBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Delete, InternalApi.Bucket(bucket), null, ct);
+
+    public Task<NodeResult<ObjectInfo>> GetObjectInfoAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.ObjectInfo(bucket, key), ContractsJsonContext.Default.ObjectInfo, ct);
+
+    public Task<NodeResult<bool>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Delete, InternalApi.Object(bucket, key), null, ct);
+
+    public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);
+
+    /// <summary>Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is durable there.</summary>
+    public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Object(bucket, key)));
+        request.Content = new StreamContent(body, 128 * 1024);
+        request.Content.Headers.ContentLength = length;
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TryAddWithoutValidation(InternalApi.PutMetadataHeader, HeaderJson.Encode(metadata, ContractsJsonContext.Default.PutObjectMetadata));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct);
+    }
+
+    /// <summary>Opens an object (or the range named by an HTTP Range value) for streaming.</summary>
+    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct)
+    {
+        var path = InternalApi.Object(bucket, key) + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        try
+        {
+            var info = HeaderJson.Decode(HeaderValue(response, InternalApi.ObjectInfoHeader), ContractsJsonContext.Default.ObjectInfo);
+            if (response.IsSuccessStatusCode)
+            {
+                var content = await response.Content.ReadAsStreamAsync(ct);
+                return new NodeObjectResponse(response, info, null, content, HeaderValue(response, "X-ComIO-Content-Range"));
+            }
+
+            var error = await ReadErrorAsync(response, ct);
+            return new NodeObjectResponse(response, info, error, null, null);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<NodeResult<T>> SendAsync<T>(StorageNodeInfo node, HttpMethod method, string path, JsonTypeInfo<T>? type, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(node.BaseAddress, path));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return await ReadResultAsync(response, type, ct);
+    }
+
+    private static async Task<NodeResult<T>> ReadResultAsync<T>(HttpResponseMessage response, JsonTypeInfo<T>? type, CancellationToken ct)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            return new NodeResult<T>(default, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+        }
+
+        if (type is null)
+        {
+            return new NodeResult<T>(default, null, (int)response.StatusCode);
+        }
+
+        var value = await response.Content.ReadFromJsonAsync(type, ct);
+        return new NodeResult<T>(value, null, (int)response.StatusCode);
+    }
+
+    private static async Task<NodeError> ReadErrorAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.NodeError, ct)
+                ?? new NodeError("Unknown", $"HTTP {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+        {
+            return new NodeError("Unknown", $"HTTP {(int)response.StatusCode} without an error body");
+        }
+    }
+
+    private static string? HeaderValue(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

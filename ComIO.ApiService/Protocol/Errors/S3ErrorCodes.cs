@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace ComIO.ApiService.Protocol.Errors;
+
+/// <summary>Error codes used by the front end that the base catalog does not list.</summary>
+public static class S3ErrorCodes
+{
+    public static readonly S3ErrorCode InvalidURI = new("InvalidURI", HttpStatusCode.BadRequest, "Couldn't parse the specified URI.");
+    public static readonly S3ErrorCode InvalidObjectName = new("InvalidObjectName", HttpStatusCode.BadRequest, "Object name contains unsupported characters.");
+    public static readonly S3ErrorCode InvalidPart = new("InvalidPart", HttpStatusCode.BadRequest, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");
+    public static readonly S3ErrorCode InvalidPartOrder = new("InvalidPartOrder", HttpStatusCode.BadRequest, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
+    public static readonly S3ErrorCode NotModified = new("NotModified", HttpStatusCode.NotModified, "Not Modified");
+    public static readonly S3ErrorCode InvalidStorageClass = new("InvalidStorageClass", HttpStatusCode.BadRequest, "The storage class you specified is not valid");
+    public static readonly S3ErrorCode UnexpectedContent = new("UnexpectedContent", HttpStatusCode.BadRequest, "This request does not support content");
+    public static readonly S3ErrorCode NoSuchBucketPolicy = new("NoSuchBucketPolicy", HttpStatusCode.NotFound, "The bucket policy does not exist");
+    public static readonly S3ErrorCode NoSuchTagSet = new("NoSuchTagSet", HttpStatusCode.NotFound, "The TagSet does not exist");
+    public static readonly S3ErrorCode InvalidTag = new("InvalidTag", HttpStatusCode.BadRequest, "The tag provided was not a valid tag.");
+    public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", HttpStatusCode.BadRequest, "Your request header section exceeds the maximum allowed size.");
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace ComIO.ApiService.Protocol.Xml;
+
+/// <summary>
+/// Helpers for writing S3 XML documents: UTF-8, declaration, the 2006-03-01 namespace on the root element, and
+/// S3's timestamp format. Documents are small (a page of at most 1,000 entries) and are written to a buffer first
+/// so a failure never leaves a half-written 200 response.
+/// </summary>
+public static class S3Xml
+{
+    public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+    public const string ContentType = "application/xml";
+
+    private static readonly XmlWriterSettings Settings = new()
+    {
+        Encoding = new UTF8Encoding(false),
+        Indent = false,
+        OmitXmlDeclaration = false,
+        CheckCharacters = false,
+    };
+
+    /// <summary>Writes a document whose root element is <paramref name="root"/> (in the S3 namespace unless <paramref name="withNamespace"/> is false).</summary>
+    public static byte[] Document(string root, Action<XmlWriter> body, bool withNamespace = true)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, Settings))
+        {
+            writer.WriteStartDocument();
+            if (withNamespace)
+            {
+                writer.WriteStartElement(root, Namespace);
+            }
+            else
+            {
+                writer.WriteStartElement(root);
+            }
+
+            body(writer);
+            writer.WriteEndElement();
+            writer.WriteEndDocument();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>ISO 8601 with milliseconds and Z, as S3 writes LastModified and CreationDate.</summary>
+    public static string Timestamp(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>RFC 1123 date, as S3 writes the Last-Modified header.</summary>
+    public static string HttpDate(DateTimeOffset time) => time.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a simple element; strings that XML 1.0 cannot carry raw are still written (CheckCharacters is off, as S3 does with encoding-type).</summary>
+    public static void Element(this XmlWriter writer, string name, string? value)
+    {
+        writer.WriteStartElement(name);
+        if (!string.IsNullOrEmpty(value))
+        {
+            writer.WriteString(value);
+        }
+
+        writer.WriteEndElement();
+    }
+
+    public static void Element(this XmlWriter writer, string name, long value) =>
+        writer.Element(name, value.ToString(CultureInfo.InvariantCulture));
+
+    public static void Element(this XmlWriter writer, string name, bool value) =>
+        writer.Element(name, value ? "true" : "false");
+}

@@ -1,0 +1,234 @@
+using System.Buffers;
+using ComIO.Contracts.Nodes;
+using ComIO.Storage;
+using ComIO.StorageNode.Engines;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ComIO.StorageNode.Endpoints;
+
+/// <summary>Internal object routes. Bodies stream straight between the socket and the engine; nothing is buffered whole.</summary>
+public static class ObjectEndpoints
+{
+    private const int CopyBufferSize = 256 * 1024;
+
+    public static RouteGroupBuilder MapObjectEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapPut("/objects/{bucket}", PutAsync);
+        group.MapGet("/objects/{bucket}", GetAsync);
+        group.MapGet("/objects/{bucket}/info", (string bucket, string key, NodeEngines engines) =>
+        {
+            var engine = engines.For(bucket, key);
+            if (engine.GetBucket(bucket) is null)
+            {
+                return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
+            }
+
+            var record = engine.GetObject(bucket, key);
+            return record is null
+                ? ObjectInfoMapper.ToError(EngineStatus.NoSuchKey)
+                : Results.Json(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+        });
+        group.MapDelete("/objects/{bucket}", async (string bucket, string key, NodeEngines engines, CancellationToken ct) =>
+        {
+            var status = await engines.For(bucket, key).DeleteObjectAsync(bucket, key, ct);
+            return status == EngineStatus.Ok ? Results.NoContent() : ObjectInfoMapper.ToError(status);
+        });
+        group.MapGet("/list/{bucket}", (string bucket, string? prefix, HttpRequest request, NodeEngines engines) =>
+        {
+            var startAfter = request.Query["start-after"].ToString();
+            var maxKeys = int.TryParse(request.Query["max-keys"], out var m) ? Math.Clamp(m, 0, 10_000) : 1000;
+            return ListMerged(engines, bucket, prefix, string.IsNullOrEmpty(startAfter) ? null : startAfter, maxKeys);
+        });
+        return group;
+    }
+
+    private static async Task<IResult> PutAsync(string bucket, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
+    {
+        var request = context.Request;
+        if (request.ContentLength is not { } length || length < 0)
+        {
+            return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Content-Length is required."), ContractsJsonContext.Default.NodeError, statusCode: 411);
+        }
+
+        var metadata = HeaderJson.Decode(request.Headers[InternalApi.PutMetadataHeader], ContractsJsonContext.Default.PutObjectMetadata) ?? new PutObjectMetadata();
+        byte[]? md5 = null;
+        if (metadata.ContentMd5 is { } md5Text && !TryDecodeBase64(md5Text, out md5))
+        {
+            return Results.Json(new NodeError(NodeStatus.BadDigest, "Content-MD5 is not valid base64."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+        }
+
+        ChecksumAlgorithm? algorithm = null;
+        if (metadata.ChecksumAlgorithm is { } name)
+        {
+            if (!Enum.TryParse<ChecksumAlgorithm>(name, ignoreCase: true, out var parsed))
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, $"Unknown checksum algorithm {name}."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
+            algorithm = parsed;
+        }
+
+        // Large bodies must not be limited by Kestrel's default request size: the API service enforces S3's limits.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = null;
+        }
+
+        var engine = engines.For(bucket, key);
+        PutObjectResult result;
+        try
+        {
+            result = await engine.PutObjectAsync(
+                new PutObjectRequest
+                {
+                    Bucket = bucket,
+                    Key = key,
+                    ContentLength = length,
+                    ContentType = metadata.ContentType,
+                    UserMetadata = metadata.UserMetadata,
+                    SystemMetadata = metadata.SystemMetadata,
+                    ExpectedMd5 = md5,
+                    ChecksumAlgorithm = algorithm,
+                    ExpectedChecksum = metadata.ExpectedChecksum,
+                },
+                request.Body,
+                context.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            loggers.CreateLogger("ComIO.StorageNode.Put").LogWarning(e, "Body of {Bucket}/{Key} ended early", bucket, key);
+            return ObjectInfoMapper.ToError(EngineStatus.IncompleteBody, "The request body ended before Content-Length bytes.");
+        }
+
+        return result.Status == EngineStatus.Ok
+            ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
+            : ObjectInfoMapper.ToError(result.Status);
+    }
+
+    private static async Task GetAsync(string bucket, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
+    {
+        var engine = engines.For(bucket, key);
+        var ct = context.RequestAborted;
+        if (engine.GetBucket(bucket) is null)
+        {
+            await ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket).ExecuteAsync(context);
+            return;
+        }
+
+        var record = engine.GetObject(bucket, key);
+        if (record is null)
+        {
+            await ObjectInfoMapper.ToError(EngineStatus.NoSuchKey).ExecuteAsync(context);
+            return;
+        }
+
+        long offset = 0, length = record.Size;
+        var rangeHeader = context.Request.Query["range"].ToString();
+        var partial = false;
+        if (ByteRange.TryParse(rangeHeader, out var range))
+        {
+            if (!range.TryResolve(record.Size, out offset, out length))
+            {
+                context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+                await Results.Json(new NodeError("InvalidRange"), ContractsJsonContext.Default.NodeError, statusCode: 416).ExecuteAsync(context);
+                return;
+            }
+
+            partial = true;
+        }
+
+        await using var opened = await engine.OpenObjectAsync(bucket, key, offset, length, ct);
+        if (opened.Status != EngineStatus.Ok || opened.Content is null || opened.Object is null)
+        {
+            await ObjectInfoMapper.ToError(opened.Status == EngineStatus.Ok ? EngineStatus.NoSuchKey : opened.Status).ExecuteAsync(context);
+            return;
+        }
+
+        var logger = loggers.CreateLogger("ComIO.StorageNode.Get");
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            int read;
+            try
+            {
+                // Read (and so verify) the first chunk before committing to a 200: corruption at the start is a clean error.
+                read = await opened.Content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
+            }
+            catch (ChecksumMismatchException e)
+            {
+                logger.LogError(e, "Checksum mismatch reading {Bucket}/{Key}", bucket, key);
+                await Results.Json(new NodeError(NodeStatus.ChecksumMismatch, "Stored data failed checksum verification."), ContractsJsonContext.Default.NodeError, statusCode: 500).ExecuteAsync(context);
+                return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentLength = length;
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(opened.Object.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            if (partial)
+            {
+                context.Response.Headers["X-ComIO-Content-Range"] = $"bytes {offset}-{offset + length - 1}/{record.Size}";
+            }
+
+            while (read > 0)
+            {
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
+                try
+                {
+                    read = await opened.Content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
+                }
+                catch (ChecksumMismatchException e)
+                {
+                    // Headers are gone: the only honest signal left is to cut the response short.
+                    logger.LogError(e, "Checksum mismatch mid-stream in {Bucket}/{Key}; aborting the response", bucket, key);
+                    context.Abort();
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys)
+    {
+        if (engines.All[0].GetBucket(bucket) is null)
+        {
+            return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
+        }
+
+        var merged = new List<ObjectInfo>();
+        var truncated = false;
+        foreach (var engine in engines.All)
+        {
+            var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
+            truncated |= page.IsTruncated;
+            merged.AddRange(page.Objects.Select(o => o.ToInfo()));
+        }
+
+        merged.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.Key, b.Key));
+        if (merged.Count > maxKeys)
+        {
+            merged.RemoveRange(maxKeys, merged.Count - maxKeys);
+            truncated = true;
+        }
+
+        return Results.Json(new ObjectListPage(merged, truncated), ContractsJsonContext.Default.ObjectListPage);
+    }
+
+    private static bool TryDecodeBase64(string text, out byte[]? bytes)
+    {
+        bytes = new byte[(text.Length * 3 / 4) + 3];
+        if (Convert.TryFromBase64String(text, bytes, out var written))
+        {
+            bytes = bytes[..written];
+            return true;
+        }
+
+        bytes = null;
+        return false;
+    }
+}

@@ -1,0 +1,38 @@
+using ComIO.Contracts.Nodes;
+using ComIO.Storage;
+
+namespace ComIO.StorageNode.Endpoints;
+
+/// <summary>Maps engine records and statuses to the internal API's wire types.</summary>
+public static class ObjectInfoMapper
+{
+    public static ObjectInfo ToInfo(this ObjectRecord record) => new()
+    {
+        Bucket = record.Bucket,
+        Key = record.Key,
+        VersionId = record.VersionId,
+        Size = record.Size,
+        ETag = record.ETag,
+        LastModified = record.LastModified,
+        ContentType = record.ContentType,
+        UserMetadata = new Dictionary<string, string>(record.UserMetadata),
+        SystemMetadata = new Dictionary<string, string>(record.SystemMetadata),
+        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
+        Checksum = record.Checksum,
+    };
+
+    /// <summary>The HTTP status and error body for an engine status other than <see cref="EngineStatus.Ok"/>.</summary>
+    public static IResult ToError(EngineStatus status, string? message = null)
+    {
+        var code = status switch
+        {
+            EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey => StatusCodes.Status404NotFound,
+            EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
+            EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,
+            EngineStatus.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
+            EngineStatus.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+        return Results.Json(new NodeError(status.ToString(), message), ContractsJsonContext.Default.NodeError, statusCode: code);
+    }
+}

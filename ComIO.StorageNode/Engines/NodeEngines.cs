@@ -1,0 +1,87 @@
+using System.IO.Hashing;
+using System.Text;
+using ComIO.StorageNode.Configuration;
+using ComIO.Storage;
+using Microsoft.Extensions.Options;
+
+namespace ComIO.StorageNode.Engines;
+
+/// <summary>
+/// The storage engines of this node, one per configured device. Objects are spread over the devices by a stable
+/// hash of (bucket, key); every device keeps its own record of every bucket so each engine validates and lists alone.
+/// Opened once at start-up (<see cref="StartAsync"/>); a device that fails to open stops the node with the reason.
+/// </summary>
+public sealed class NodeEngines(IOptions<StorageOptions> options, ILogger<NodeEngines> logger) : IHostedService, IAsyncDisposable
+{
+    private readonly StorageOptions _options = options.Value;
+    private StorageEngine[] _engines = [];
+
+    public IReadOnlyList<StorageEngine> All => _engines;
+
+    public bool IsOpen => _engines.Length > 0;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var engines = new List<StorageEngine>();
+        for (var i = 0; i < _options.Devices.Count; i++)
+        {
+            var device = _options.Devices[i];
+            var kind = device.Type == "block" ? DeviceKind.Block : DeviceKind.File;
+            if (_options.Format && !DeviceFormatter.TryReadSuperblock(device.Path, out _, out _))
+            {
+                logger.LogWarning("Formatting device {DevicePath} (storage.format is set and it holds no ComIO superblock)", device.Path);
+                DeviceFormatter.Format(device.Path, _options.FormatSizeMiB * 1024 * 1024, _options.BlockSize);
+            }
+
+            var engine = await StorageEngine.OpenAsync(
+                new StorageEngineOptions
+                {
+                    DevicePath = device.Path,
+                    DeviceKind = kind,
+                    MetadataPath = Path.Combine(_options.MetadataPath, $"device{i}"),
+                    InlineThreshold = _options.InlineThreshold,
+                },
+                cancellationToken);
+            logger.LogInformation("Opened device {DevicePath} ({DeviceId})", device.Path, engine.DeviceId);
+            engines.Add(engine);
+        }
+
+        _engines = [.. engines];
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The engine that owns (bucket, key). Stable for a fixed device list.</summary>
+    public StorageEngine For(string bucket, string key)
+    {
+        if (_engines.Length == 1)
+        {
+            return _engines[0];
+        }
+
+        var best = 0;
+        ulong bestWeight = 0;
+        var name = Encoding.UTF8.GetBytes(bucket + "\0" + key);
+        for (var i = 0; i < _engines.Length; i++)
+        {
+            var weight = XxHash64.HashToUInt64(name, seed: (long)i * 0x9E3779B97F4A7C15L);
+            if (weight >= bestWeight)
+            {
+                bestWeight = weight;
+                best = i;
+            }
+        }
+
+        return _engines[best];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var engine in _engines)
+        {
+            await engine.DisposeAsync();
+        }
+
+        _engines = [];
+    }
+}
