@@ -22,16 +22,16 @@ public sealed class StorageNodeClient(HttpClient http)
         SendAsync(node, HttpMethod.Get, InternalApi.Bucket(bucket), ContractsJsonContext.Default.BucketInfo, ct);
 
     public Task<NodeResult<bool>> CreateBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
-        SendAsync(node, HttpMethod.Put, InternalApi.Bucket(bucket), null, ct);
+        SendAsync<bool>(node, HttpMethod.Put, InternalApi.Bucket(bucket), null, ct);
 
     public Task<NodeResult<bool>> DeleteBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
-        SendAsync(node, HttpMethod.Delete, InternalApi.Bucket(bucket), null, ct);
+        SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Bucket(bucket), null, ct);
 
     public Task<NodeResult<ObjectInfo>> GetObjectInfoAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.ObjectInfo(bucket, key), ContractsJsonContext.Default.ObjectInfo, ct);
 
     public Task<NodeResult<bool>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
-        SendAsync(node, HttpMethod.Delete, InternalApi.Object(bucket, key), null, ct);
+        SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Object(bucket, key), null, ct);
 
     public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);

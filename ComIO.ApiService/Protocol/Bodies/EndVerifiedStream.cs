@@ -11,6 +11,7 @@ namespace ComIO.ApiService.Protocol.Bodies;
 /// </summary>
 public sealed class EndVerifiedStream(Stream inner, long length) : Stream
 {
+    private readonly long _length = length;
     private long _remaining = length;
 
     public override bool CanRead => true;
@@ -19,11 +20,11 @@ public sealed class EndVerifiedStream(Stream inner, long length) : Stream
 
     public override bool CanWrite => false;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
-        get => length - _remaining;
+        get => _length - _remaining;
         set => throw new NotSupportedException();
     }
 

@@ -67,6 +67,7 @@ public sealed class S3TargetParser(IReadOnlyList<string> virtualHostDomains)
         }
 
         var bytes = new List<byte>(encoded.Length);
+        Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < encoded.Length; i++)
         {
             var c = encoded[i];
@@ -81,7 +82,6 @@ public sealed class S3TargetParser(IReadOnlyList<string> virtualHostDomains)
             }
             else
             {
-                Span<byte> utf8 = stackalloc byte[4];
                 var n = Encoding.UTF8.GetBytes(encoded.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < encoded.Length ? 2 : 1), utf8);
                 for (var j = 0; j < n; j++)
                 {

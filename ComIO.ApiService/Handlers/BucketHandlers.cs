@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using ComIO.ApiService.Configuration;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Routing;
+using ComIO.ApiService.Protocol.Xml;
+using ComIO.Contracts.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>
+/// CreateBucket, DeleteBucket, HeadBucket, ListBuckets, GetBucketLocation. Every node of the site keeps a record of
+/// every bucket, so bucket calls fan out to all nodes and reads ask any one of them.
+/// </summary>
+public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes, IOptions<S3Options> s3Options, ILogger<BucketHandlers> logger)
+{
+    private const int MaxCreateBucketBody = 64 * 1024;
+
+    private readonly S3Options _s3 = s3Options.Value;
+
+    public async Task ListBucketsAsync(S3Request request)
+    {
+        var buckets = (await nodes.ListBucketsAsync(cluster.All[0], request.Aborted).ConfigureAwait(false)).OrThrow() ?? [];
+        buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        var owner = OwnerOf(request);
+        var body = S3Xml.Document("ListAllMyBucketsResult", xml =>
+        {
+            WriteOwner(xml, owner);
+            xml.WriteStartElement("Buckets");
+            foreach (var bucket in buckets)
+            {
+                xml.WriteStartElement("Bucket");
+                xml.Element("Name", bucket.Name);
+                xml.Element("CreationDate", S3Xml.Timestamp(bucket.CreationDate));
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        });
+        await S3Responses.XmlAsync(request, body);
+    }
+
+    public async Task CreateBucketAsync(S3Request request)
+    {
+        if (!BucketNameRules.IsValid(request.Bucket))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidBucketName);
+        }
+
+        await ValidateCreateBucketBodyAsync(request);
+        var results = await Task.WhenAll(cluster.All.Select(n => nodes.CreateBucketAsync(n, request.Bucket, request.Aborted))).ConfigureAwait(false);
+        var failed = results.FirstOrDefault(r => !r.IsSuccess && r.Error!.Status != NodeStatus.BucketAlreadyExists);
+        if (failed.Error is not null)
+        {
+            logger.LogError("CreateBucket {Bucket} failed on a node: {Status} {Message}", request.Bucket, failed.Error.Status, failed.Error.Message);
+            throw NodeErrorMapper.ToS3(failed.Error);
+        }
+
+        if (results.All(r => !r.IsSuccess))
+        {
+            throw new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou);
+        }
+
+        request.Response.Headers.Location = "/" + request.Bucket;
+        request.Response.StatusCode = StatusCodes.Status200OK;
+        request.Response.ContentLength = 0;
+    }
+
+    public async Task DeleteBucketAsync(S3Request request)
+    {
+        await EnsureExistsAsync(request);
+        foreach (var node in cluster.All)
+        {
+            var page = (await nodes.ListAsync(node, request.Bucket, null, null, 1, request.Aborted).ConfigureAwait(false)).OrThrow();
+            if (page is { Objects.Count: > 0 })
+            {
+                throw new S3Exception(S3ErrorCode.BucketNotEmpty);
+            }
+        }
+
+        foreach (var node in cluster.All)
+        {
+            var result = await nodes.DeleteBucketAsync(node, request.Bucket, request.Aborted).ConfigureAwait(false);
+            if (!result.IsSuccess && result.Error!.Status != NodeStatus.NoSuchBucket)
+            {
+                throw NodeErrorMapper.ToS3(result.Error);
+            }
+        }
+
+        request.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    public async Task HeadBucketAsync(S3Request request)
+    {
+        await EnsureExistsAsync(request);
+        request.Response.Headers["x-amz-bucket-region"] = _s3.Region;
+        request.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    public async Task GetBucketLocationAsync(S3Request request)
+    {
+        await EnsureExistsAsync(request);
+        var region = _s3.Region == "us-east-1" ? null : _s3.Region;
+        await S3Responses.XmlAsync(request, S3Xml.Document("LocationConstraint", xml =>
+        {
+            if (region is not null)
+            {
+                xml.WriteString(region);
+            }
+        }));
+    }
+
+    /// <summary>GetBucketVersioning of a bucket whose versioning was never enabled: an empty configuration, as AWS answers.</summary>
+    public async Task GetBucketVersioningAsync(S3Request request)
+    {
+        await EnsureExistsAsync(request);
+        await S3Responses.XmlAsync(request, S3Xml.Document("VersioningConfiguration", _ => { }));
+    }
+
+    /// <summary>Throws NoSuchBucket unless the bucket exists.</summary>
+    public async Task EnsureExistsAsync(S3Request request)
+    {
+        var result = await nodes.GetBucketAsync(cluster.All[0], request.Bucket, request.Aborted).ConfigureAwait(false);
+        result.OrThrow();
+    }
+
+    /// <summary>The canonical owner of the caller's buckets: a stable id derived from the access key.</summary>
+    public static (string Id, string DisplayName) OwnerOf(S3Request request)
+    {
+        var name = request.Auth.AccessKeyId ?? "anonymous";
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("comio-owner:" + name)));
+        return (id, name);
+    }
+
+    public static void WriteOwner(XmlWriter xml, (string Id, string DisplayName) owner)
+    {
+        xml.WriteStartElement("Owner");
+        xml.Element("ID", owner.Id);
+        xml.Element("DisplayName", owner.DisplayName);
+        xml.WriteEndElement();
+    }
+
+    private static async Task ValidateCreateBucketBodyAsync(S3Request request)
+    {
+        var body = await S3Requests.ReadSmallBodyAsync(request, MaxCreateBucketBody);
+        if (body.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body), S3Requests.SafeXmlSettings);
+            reader.MoveToContent();
+            if (reader.LocalName != "CreateBucketConfiguration")
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+
+            while (reader.Read())
+            {
+            }
+        }
+        catch (XmlException)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+    }
+}

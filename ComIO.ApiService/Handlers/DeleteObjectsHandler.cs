@@ -1,0 +1,219 @@
+using System.Security.Cryptography;
+using System.Xml;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Bodies;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Xml;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>DeleteObjects (POST ?delete): up to 1,000 keys per request, quiet mode, per-key errors.</summary>
+public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+{
+    private const int MaxKeys = 1000;
+    private const int MaxBodyBytes = 2 * 1024 * 1024;
+
+    public async Task HandleAsync(S3Request request)
+    {
+        var body = await S3Requests.ReadSmallBodyAsync(request, MaxBodyBytes);
+        VerifyIntegrityHeader(request, body);
+        var (quiet, keys) = Parse(body);
+        await buckets.EnsureExistsAsync(request);
+
+        var outcomes = new (string Key, string? VersionId, NodeError? Error)[keys.Count];
+        using var throttle = new SemaphoreSlim(16);
+        await Task.WhenAll(keys.Select(async (item, index) =>
+        {
+            await throttle.WaitAsync(request.Aborted).ConfigureAwait(false);
+            try
+            {
+                if (item.VersionId is not null && item.VersionId != "null")
+                {
+                    // Unversioned buckets hold only the "null" version; another id names nothing, which S3 reports as deleted.
+                    outcomes[index] = (item.Key, item.VersionId, null);
+                    return;
+                }
+
+                var owner = cluster.OwnerOf(request.Bucket, item.Key);
+                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted).ConfigureAwait(false);
+                var error = result.IsSuccess || result.Error!.Status == NodeStatus.NoSuchKey ? null : result.Error;
+                outcomes[index] = (item.Key, item.VersionId, error);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        })).ConfigureAwait(false);
+
+        await S3Responses.XmlAsync(request, S3Xml.Document("DeleteResult", xml =>
+        {
+            foreach (var (key, versionId, error) in outcomes)
+            {
+                if (error is null)
+                {
+                    if (quiet)
+                    {
+                        continue;
+                    }
+
+                    xml.WriteStartElement("Deleted");
+                    xml.Element("Key", key);
+                    if (versionId is not null)
+                    {
+                        xml.Element("VersionId", versionId);
+                    }
+
+                    xml.WriteEndElement();
+                }
+                else
+                {
+                    var s3 = NodeErrorMapper.ToS3(error);
+                    xml.WriteStartElement("Error");
+                    xml.Element("Key", key);
+                    if (versionId is not null)
+                    {
+                        xml.Element("VersionId", versionId);
+                    }
+
+                    xml.Element("Code", s3.Error.Code);
+                    xml.Element("Message", s3.Message);
+                    xml.WriteEndElement();
+                }
+            }
+        }));
+    }
+
+    /// <summary>Parses <c>&lt;Delete&gt;</c>; anything that does not match the schema is MalformedXML.</summary>
+    public static (bool Quiet, List<(string Key, string? VersionId)> Keys) Parse(byte[] body)
+    {
+        var quiet = false;
+        var keys = new List<(string, string?)>();
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body), S3Requests.SafeXmlSettings);
+            reader.MoveToContent();
+            if (reader.LocalName != "Delete")
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+
+            if (reader.IsEmptyElement)
+            {
+                throw new S3Exception(S3ErrorCode.MalformedXML);
+            }
+
+            reader.Read();
+            while (reader.NodeType != XmlNodeType.EndElement && !reader.EOF)
+            {
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    reader.Read();
+                    continue;
+                }
+
+                switch (reader.LocalName)
+                {
+                    case "Quiet":
+                        quiet = reader.ReadElementContentAsString().Trim() == "true";
+                        break;
+                    case "Object":
+                        keys.Add(ParseObject(reader));
+                        if (keys.Count > MaxKeys)
+                        {
+                            throw new S3Exception(S3ErrorCode.MalformedXML, "The request must contain no more than 1000 keys.");
+                        }
+
+                        break;
+                    default:
+                        throw new S3Exception(S3ErrorCode.MalformedXML);
+                }
+            }
+        }
+        catch (XmlException)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        if (keys.Count == 0)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        return (quiet, keys);
+    }
+
+    private static (string Key, string? VersionId) ParseObject(XmlReader reader)
+    {
+        string? key = null;
+        string? versionId = null;
+        if (reader.IsEmptyElement)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        reader.Read();
+        while (reader.NodeType != XmlNodeType.EndElement)
+        {
+            if (reader.NodeType != XmlNodeType.Element)
+            {
+                if (reader.EOF)
+                {
+                    throw new S3Exception(S3ErrorCode.MalformedXML);
+                }
+
+                reader.Read();
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "Key":
+                    key = reader.ReadElementContentAsString();
+                    break;
+                case "VersionId":
+                    versionId = reader.ReadElementContentAsString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        reader.Read();
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+
+        ObjectHeaders.ValidateKey(key);
+        return (key, versionId);
+    }
+
+    /// <summary>S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects and verifies it.</summary>
+    private static void VerifyIntegrityHeader(S3Request request, byte[] body)
+    {
+        var md5 = request.Header("Content-MD5");
+        if (md5 is not null)
+        {
+            if (md5 != Convert.ToBase64String(MD5.HashData(body)))
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest);
+            }
+
+            return;
+        }
+
+        var (algorithm, expected) = ObjectHeaders.RequestedChecksum(request);
+        if (algorithm is null)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
+        }
+
+        if (expected is not null && !PayloadChecksum.Matches(algorithm, body, expected))
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm} you specified did not match the calculated checksum.");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+using System.Globalization;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Routing;
+using ComIO.ApiService.Protocol.Xml;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject. Bodies stream between client and node.</summary>
+public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+{
+    private const int CopyBufferSize = 128 * 1024;
+
+    public async Task PutObjectAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        RejectUnsupportedWriteHeaders(request);
+        var metadata = ObjectHeaders.FromRequest(request);
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        await CheckWritePreconditionsAsync(request, owner);
+
+        var (body, length) = RequestBody.Open(request);
+        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
+        var info = result.OrThrow()!;
+        request.Response.StatusCode = StatusCodes.Status200OK;
+        request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
+        if (info.ChecksumAlgorithm is { } algorithm && info.Checksum is { } checksum)
+        {
+            request.Response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = checksum;
+            request.Response.Headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        }
+
+        request.Response.ContentLength = 0;
+    }
+
+    public async Task GetObjectAsync(S3Request request)
+    {
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        var range = request.Header("Range");
+        var partNumber = request.Query["partNumber"].ToString();
+        if (partNumber.Length > 0 && partNumber != "1")
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 1 for an object uploaded in one part.");
+        }
+
+        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted).ConfigureAwait(false);
+        if (opened.Error is { } error)
+        {
+            if (opened.HttpStatus == StatusCodes.Status416RangeNotSatisfiable && opened.Info is { } sized)
+            {
+                ThrowInvalidRange(request, range, sized);
+            }
+
+            throw NodeErrorMapper.ToS3(error);
+        }
+
+        var info = opened.Info ?? throw new S3Exception(S3ErrorCode.InternalError);
+        ThrowIfPreconditionFails(request, info);
+        ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
+        var response = request.Response;
+        if (opened.ContentRange is { } contentRange)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = contentRange;
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+        }
+
+        var length = RangeLength(opened.ContentRange) ?? info.Size;
+        response.ContentLength = length;
+        await CopyBodyAsync(opened.Content!, response.Body, length, request.Aborted);
+    }
+
+    public async Task HeadObjectAsync(S3Request request)
+    {
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        var info = (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        ThrowIfPreconditionFails(request, info);
+        var range = request.Header("Range");
+        long offset = 0, length = info.Size;
+        var partial = ByteRange.TryParse(range, out var parsed);
+        if (partial && !parsed.TryResolve(info.Size, out offset, out length))
+        {
+            ThrowInvalidRange(request, range, info);
+        }
+
+        ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: !partial && ChecksumModeEnabled(request));
+        if (partial)
+        {
+            request.Response.StatusCode = StatusCodes.Status206PartialContent;
+            request.Response.Headers.ContentRange = $"bytes {offset}-{offset + length - 1}/{info.Size}";
+        }
+        else
+        {
+            request.Response.StatusCode = StatusCodes.Status200OK;
+        }
+
+        request.Response.ContentLength = length;
+    }
+
+    public async Task DeleteObjectAsync(S3Request request)
+    {
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false);
+        if (!result.IsSuccess && result.Error!.Status != NodeStatus.NoSuchKey)
+        {
+            throw NodeErrorMapper.ToS3(result.Error);
+        }
+
+        request.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    public async Task CopyObjectAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        RejectUnsupportedWriteHeaders(request);
+        var (sourceBucket, sourceKey) = ParseCopySource(request.Header("x-amz-copy-source")!);
+        var directive = request.Header("x-amz-metadata-directive")?.ToUpperInvariant() ?? "COPY";
+        if (directive is not ("COPY" or "REPLACE"))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive.");
+        }
+
+        var sourceOwner = cluster.OwnerOf(sourceBucket, sourceKey);
+        await using var source = await nodes.GetObjectAsync(sourceOwner, sourceBucket, sourceKey, null, request.Aborted).ConfigureAwait(false);
+        if (source.Error is { } error)
+        {
+            throw NodeErrorMapper.ToS3(error);
+        }
+
+        var info = source.Info!;
+        var outcome = Preconditions.Evaluate(request, info.ETag, info.LastModified, "x-amz-copy-source-");
+        if (outcome != PreconditionOutcome.Proceed)
+        {
+            throw new S3Exception(S3ErrorCode.PreconditionFailed);
+        }
+
+        if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY")
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        }
+
+        await buckets.EnsureExistsAsync(request);
+        PutObjectMetadata metadata;
+        if (directive == "REPLACE")
+        {
+            metadata = ObjectHeaders.FromRequest(request) with { ContentMd5 = null, ExpectedChecksum = null };
+        }
+        else
+        {
+            var (algorithm, _) = ObjectHeaders.RequestedChecksum(request);
+            metadata = new PutObjectMetadata
+            {
+                ContentType = info.ContentType,
+                UserMetadata = info.UserMetadata,
+                SystemMetadata = info.SystemMetadata,
+                ChecksumAlgorithm = algorithm ?? info.ChecksumAlgorithm,
+            };
+        }
+
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
+        var copied = result.OrThrow()!;
+        if (info.VersionId != "null")
+        {
+            request.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
+        }
+
+        await S3Responses.XmlAsync(request, S3Xml.Document("CopyObjectResult", xml =>
+        {
+            xml.Element("ETag", ObjectHeaders.Quote(copied.ETag));
+            xml.Element("LastModified", S3Xml.Timestamp(copied.LastModified));
+            if (copied.ChecksumAlgorithm is { } algorithm && copied.Checksum is { } checksum)
+            {
+                xml.Element("Checksum" + CultureInfo.InvariantCulture.TextInfo.ToTitleCase(algorithm.ToLowerInvariant()).Replace("nvme", "NVME", StringComparison.Ordinal), checksum);
+            }
+        }));
+    }
+
+    /// <summary>Parses <c>x-amz-copy-source</c>: <c>[/]bucket/key[?versionId=…]</c>, URL-encoded.</summary>
+    public static (string Bucket, string Key) ParseCopySource(string header)
+    {
+        var value = header.StartsWith('/') ? header[1..] : header;
+        var query = value.IndexOf('?');
+        if (query >= 0)
+        {
+            var parameters = value[(query + 1)..];
+            value = value[..query];
+            if (parameters.StartsWith("versionId=", StringComparison.Ordinal) && parameters != "versionId=null")
+            {
+                throw new S3Exception(S3ErrorCode.NoSuchKey, "The specified version does not exist.");
+            }
+        }
+
+        var slash = value.IndexOf('/');
+        if (slash <= 0 || slash == value.Length - 1)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+        }
+
+        return (S3TargetParser.Decode(value[..slash]), S3TargetParser.Decode(value[(slash + 1)..]));
+    }
+
+    private async Task CheckWritePreconditionsAsync(S3Request request, Placement.StorageNodeInfo owner)
+    {
+        var ifNoneMatch = request.Header("If-None-Match");
+        var ifMatch = request.Header("If-Match");
+        if (ifNoneMatch is null && ifMatch is null)
+        {
+            return;
+        }
+
+        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "If-None-Match on PUT supports only '*'.");
+        }
+
+        var current = await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false);
+        if (!current.IsSuccess && current.Error!.Status != NodeStatus.NoSuchKey)
+        {
+            throw NodeErrorMapper.ToS3(current.Error);
+        }
+
+        if (ifNoneMatch is not null && current.IsSuccess)
+        {
+            throw new S3Exception(S3ErrorCode.PreconditionFailed);
+        }
+
+        if (ifMatch is not null)
+        {
+            if (!current.IsSuccess)
+            {
+                throw new S3Exception(S3ErrorCode.NoSuchKey);
+            }
+
+            if (!Preconditions.EtagListMatches(ifMatch, current.Value!.ETag))
+            {
+                throw new S3Exception(S3ErrorCode.PreconditionFailed);
+            }
+        }
+    }
+
+    private static void RejectUnsupportedWriteHeaders(S3Request request)
+    {
+        var acl = request.Header("x-amz-acl");
+        if (acl is not null && acl != "private")
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "ACLs other than private are not implemented yet.");
+        }
+
+        foreach (var header in new[] { "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-tagging", "x-amz-object-lock-mode", "x-amz-website-redirect-location" })
+        {
+            if (request.Header(header) is not null)
+            {
+                throw new S3Exception(S3ErrorCode.NotImplemented, $"{header} is not implemented yet.");
+            }
+        }
+
+        var storageClass = request.Header("x-amz-storage-class");
+        if (storageClass is not null && storageClass != "STANDARD")
+        {
+            throw new S3Exception(S3ErrorCodes.InvalidStorageClass);
+        }
+    }
+
+    private static void ThrowIfPreconditionFails(S3Request request, ObjectInfo info)
+    {
+        switch (Preconditions.Evaluate(request, info.ETag, info.LastModified))
+        {
+            case PreconditionOutcome.PreconditionFailed:
+                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
+            case PreconditionOutcome.NotModified:
+                request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
+                request.Response.Headers.LastModified = S3Xml.HttpDate(info.LastModified);
+                throw new S3Exception(S3ErrorCodes.NotModified);
+        }
+    }
+
+    private static void ThrowInvalidRange(S3Request request, string? range, ObjectInfo info)
+    {
+        request.Response.Headers.ContentRange = $"bytes */{info.Size}";
+        throw new S3Exception(S3ErrorCode.InvalidRange)
+        {
+            ExtraElements = [new("RangeRequested", range ?? ""), new("ActualObjectSize", info.Size.ToString(CultureInfo.InvariantCulture))],
+        };
+    }
+
+    private static bool ChecksumModeEnabled(S3Request request) =>
+        string.Equals(request.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase);
+
+    private static long? RangeLength(string? contentRange)
+    {
+        // "bytes first-last/size"
+        if (contentRange is null)
+        {
+            return null;
+        }
+
+        var span = contentRange.AsSpan("bytes ".Length);
+        var dash = span.IndexOf('-');
+        var slash = span.IndexOf('/');
+        return long.Parse(span[(dash + 1)..slash], CultureInfo.InvariantCulture) - long.Parse(span[..dash], CultureInfo.InvariantCulture) + 1;
+    }
+
+    private static async Task CopyBodyAsync(Stream source, Stream destination, long length, CancellationToken ct)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            long copied = 0;
+            int read;
+            while (copied < length && (read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(CopyBufferSize, length - copied)), ct).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                copied += read;
+            }
+
+            if (copied != length)
+            {
+                // The node cut the stream (checksum failure or crash): never let a short body look complete.
+                throw new IOException($"Object stream ended after {copied} of {length} bytes.");
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

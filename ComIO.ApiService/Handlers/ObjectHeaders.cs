@@ -1,0 +1,205 @@
+using System.Text;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Xml;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>Translates between S3 object headers and stored object metadata, enforcing AWS's key and metadata limits.</summary>
+public static class ObjectHeaders
+{
+    public const int MaxKeyBytes = 1024;
+    public const int MaxUserMetadataBytes = 2 * 1024;
+    public const string DefaultContentType = "binary/octet-stream";
+    public const string UserMetadataPrefix = "x-amz-meta-";
+
+    /// <summary>Stored verbatim and returned on GET/HEAD.</summary>
+    public static readonly string[] SystemHeaders = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Content-Language", "Expires"];
+
+    /// <summary>Checksum algorithms S3 accepts, by the suffix of their <c>x-amz-checksum-*</c> header.</summary>
+    public static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+
+    public static void ValidateKey(string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            throw new S3Exception(S3ErrorCode.KeyTooLongError);
+        }
+    }
+
+    /// <summary>Builds the metadata of a new object from the request headers (PutObject, CopyObject with REPLACE).</summary>
+    public static PutObjectMetadata FromRequest(S3Request request)
+    {
+        var user = new Dictionary<string, string>(StringComparer.Ordinal);
+        var userBytes = 0;
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name.StartsWith(UserMetadataPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                var shortName = name[UserMetadataPrefix.Length..].ToLowerInvariant();
+                var value = values.ToString();
+                user[shortName] = value;
+                userBytes += Encoding.UTF8.GetByteCount(shortName) + Encoding.UTF8.GetByteCount(value);
+            }
+        }
+
+        if (userBytes > MaxUserMetadataBytes)
+        {
+            throw new S3Exception(S3ErrorCode.MetadataTooLarge);
+        }
+
+        var system = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in SystemHeaders)
+        {
+            var value = request.Header(name);
+            if (name == "Content-Encoding" && value is not null)
+            {
+                value = StripAwsChunked(value);
+            }
+
+            if (!string.IsNullOrEmpty(value))
+            {
+                system[name] = value;
+            }
+        }
+
+        var (algorithm, expected) = RequestedChecksum(request);
+        var md5 = request.Header("Content-MD5");
+        if (md5 is not null && !IsValidMd5(md5))
+        {
+            throw new S3Exception(S3ErrorCode.InvalidDigest);
+        }
+
+        return new PutObjectMetadata
+        {
+            ContentType = request.Header("Content-Type"),
+            UserMetadata = user,
+            SystemMetadata = system,
+            ContentMd5 = md5,
+            ChecksumAlgorithm = algorithm,
+            ExpectedChecksum = expected,
+        };
+    }
+
+    /// <summary>The checksum algorithm a request asks for and the value it claims, from headers (the value may instead come in a trailer).</summary>
+    public static (string? Algorithm, string? Expected) RequestedChecksum(S3Request request)
+    {
+        foreach (var algorithm in ChecksumAlgorithms)
+        {
+            var value = request.Header("x-amz-checksum-" + algorithm.ToLowerInvariant());
+            if (value is not null)
+            {
+                return (algorithm, value);
+            }
+        }
+
+        var trailer = request.Header("x-amz-trailer");
+        if (trailer is not null && trailer.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = trailer["x-amz-checksum-".Length..].Trim().ToUpperInvariant();
+            if (Array.IndexOf(ChecksumAlgorithms, name) < 0)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, $"Unsupported checksum trailer {trailer}.");
+            }
+
+            return (name, null);
+        }
+
+        var sdkAlgorithm = request.Header("x-amz-sdk-checksum-algorithm")?.ToUpperInvariant();
+        if (sdkAlgorithm is not null)
+        {
+            if (Array.IndexOf(ChecksumAlgorithms, sdkAlgorithm) < 0)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, $"Value for x-amz-sdk-checksum-algorithm header is invalid.");
+            }
+
+            return (sdkAlgorithm, null);
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>Writes the headers GET and HEAD return for an object.</summary>
+    public static void WriteObjectHeaders(S3Request request, ObjectInfo info, bool includeChecksum)
+    {
+        var headers = request.Response.Headers;
+        headers.ETag = Quote(info.ETag);
+        headers.LastModified = S3Xml.HttpDate(info.LastModified);
+        headers.AcceptRanges = "bytes";
+        headers.ContentType = info.ContentType ?? DefaultContentType;
+        foreach (var (name, value) in info.SystemMetadata)
+        {
+            headers[name] = value;
+        }
+
+        foreach (var (name, value) in info.UserMetadata)
+        {
+            headers[UserMetadataPrefix + name] = EncodeHeaderValue(value);
+        }
+
+        if (includeChecksum && info.ChecksumAlgorithm is { } algorithm && info.Checksum is { } checksum)
+        {
+            headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = checksum;
+            headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        }
+
+        ApplyResponseOverrides(request);
+    }
+
+    public static string Quote(string etag) => etag.StartsWith('"') ? etag : $"\"{etag}\"";
+
+    /// <summary>The <c>response-*</c> query parameters override the stored headers of a GET (signed requests only).</summary>
+    private static void ApplyResponseOverrides(S3Request request)
+    {
+        if (request.Auth.IsAnonymous)
+        {
+            return;
+        }
+
+        Span<(string Query, string Header)> overrides =
+        [
+            ("response-content-type", "Content-Type"),
+            ("response-content-language", "Content-Language"),
+            ("response-expires", "Expires"),
+            ("response-cache-control", "Cache-Control"),
+            ("response-content-disposition", "Content-Disposition"),
+            ("response-content-encoding", "Content-Encoding"),
+        ];
+        foreach (var (query, header) in overrides)
+        {
+            var value = request.Query[query];
+            if (value.Count > 0)
+            {
+                request.Response.Headers[header] = value.ToString();
+            }
+        }
+    }
+
+    private static string StripAwsChunked(string contentEncoding)
+    {
+        var parts = contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase));
+        return string.Join(",", parts);
+    }
+
+    private static bool IsValidMd5(string base64)
+    {
+        Span<byte> buffer = stackalloc byte[24];
+        return Convert.TryFromBase64String(base64, buffer, out var written) && written == 16;
+    }
+
+    /// <summary>Header values must be ASCII; non-ASCII metadata is returned RFC 2047-encoded as AWS does.</summary>
+    private static string EncodeHeaderValue(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return "=?UTF-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "?=";
+            }
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,69 @@
+using ComIO.ApiService.Authentication;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Bodies;
+using ComIO.ApiService.Protocol.Errors;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>
+/// Opens a request's payload as the decoded object bytes, with every verification the authentication result asks
+/// for (signed payload hash, aws-chunked signatures and trailers) applied before the final byte is released.
+/// </summary>
+public static class RequestBody
+{
+    /// <summary>Maximum size of a single PUT, as AWS.</summary>
+    public const long MaxSinglePutBytes = 5L * 1024 * 1024 * 1024;
+
+    /// <returns>The decoded body and its length, or -1 when the client sent no length and <paramref name="requireLength"/> is false.</returns>
+    public static (Stream Body, long Length) Open(S3Request request, bool requireLength = true)
+    {
+        var http = request.Http.Request;
+        var auth = request.Auth;
+        var contentEncoding = request.Header("Content-Encoding");
+        var isChunked = auth.Payload is PayloadMode.StreamingSigned or PayloadMode.StreamingUnsignedTrailer or PayloadMode.StreamingSignedTrailer
+            || (contentEncoding?.Contains("aws-chunked", StringComparison.OrdinalIgnoreCase) ?? false);
+
+        long length;
+        Stream body;
+        if (isChunked)
+        {
+            var decoded = request.Header("x-amz-decoded-content-length");
+            if (decoded is null || !long.TryParse(decoded, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out length))
+            {
+                throw new S3Exception(S3ErrorCode.MissingContentLength, "x-amz-decoded-content-length is required with aws-chunked uploads.");
+            }
+
+            var chunked = new AwsChunkedStream(http.Body, auth.Streaming, length);
+            var trailer = request.Header("x-amz-trailer")?.Trim().ToLowerInvariant();
+            body = trailer is not null && trailer.StartsWith("x-amz-checksum-", StringComparison.Ordinal)
+                ? new TrailingChecksumStream(chunked, trailer)
+                : chunked;
+        }
+        else
+        {
+            if (http.ContentLength is { } declared)
+            {
+                length = declared;
+            }
+            else if (requireLength)
+            {
+                throw new S3Exception(S3ErrorCode.MissingContentLength);
+            }
+            else
+            {
+                length = -1; // unknown (Transfer-Encoding: chunked): the caller reads to the end with its own bound
+            }
+
+            body = auth.Payload == PayloadMode.SignedSha256 && auth.ExpectedPayloadSha256 is { } expected
+                ? new PayloadHashVerifyingStream(http.Body, expected)
+                : http.Body;
+        }
+
+        if (length > MaxSinglePutBytes)
+        {
+            throw new S3Exception(S3ErrorCode.EntityTooLarge);
+        }
+
+        return (length < 0 ? body : new EndVerifiedStream(body, length), length);
+    }
+}

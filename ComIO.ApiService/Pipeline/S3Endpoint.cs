@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using ComIO.ApiService.Authentication;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Routing;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace ComIO.ApiService.Pipeline;
+
+/// <summary>
+/// The S3 request pipeline: request id, target decoding, SigV4 authentication, routing, and the single place where
+/// failures become S3 error responses. Unexpected exceptions are logged and answered with <c>InternalError</c>;
+/// no stack trace ever reaches a client.
+/// </summary>
+public sealed class S3Endpoint(S3TargetParser targets, SigV4Authenticator authenticator, S3Router router, ILogger<S3Endpoint> logger)
+{
+    public static readonly ActivitySource Activities = new("ComIO.ApiService");
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = RequestIdGenerator.Next();
+        context.Response.Headers["x-amz-request-id"] = requestId;
+        context.Response.Headers["x-amz-id-2"] = requestId;
+        context.Response.Headers.Server = "ComIO";
+        var resource = "/";
+        try
+        {
+            var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.ToString();
+            var queryStart = rawTarget.IndexOf('?');
+            var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
+            var target = targets.Parse(context.Request.Host.Value ?? "", rawPath);
+            resource = target.Resource;
+            var auth = authenticator.Authenticate(context);
+            if (auth.IsAnonymous)
+            {
+                // No bucket policies or ACLs yet: nothing grants anonymous access.
+                throw new S3Exception(S3ErrorCode.AccessDenied);
+            }
+
+            var request = new S3Request(context, requestId, target, auth);
+            Activity.Current?.SetTag("s3.bucket", target.Bucket);
+            Activity.Current?.SetTag("s3.request_id", requestId);
+            await router.RouteAsync(request);
+        }
+        catch (S3Exception e)
+        {
+            await S3ErrorWriter.WriteAsync(context, e.Error, e.Message, resource, requestId, e.ExtraElements);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogDebug(e, "Request {RequestId} aborted by the client", requestId);
+        }
+        catch (BadHttpRequestException e)
+        {
+            logger.LogInformation(e, "Malformed request {RequestId}", requestId);
+            await S3ErrorWriter.WriteAsync(context, S3ErrorCode.IncompleteBody, null, resource, requestId);
+        }
+        catch (HttpRequestException e)
+        {
+            logger.LogError(e, "Storage node unreachable serving {RequestId}", requestId);
+            await S3ErrorWriter.WriteAsync(context, S3ErrorCode.ServiceUnavailable, null, resource, requestId);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unhandled error serving {RequestId}", requestId);
+            await S3ErrorWriter.WriteAsync(context, S3ErrorCode.InternalError, null, resource, requestId);
+        }
+    }
+}

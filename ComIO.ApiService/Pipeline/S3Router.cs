@@ -1,0 +1,131 @@
+using ComIO.ApiService.Handlers;
+using ComIO.ApiService.Protocol.Errors;
+
+namespace ComIO.ApiService.Pipeline;
+
+/// <summary>
+/// Chooses the S3 operation from method, target and sub-resource query parameters, and runs its handler.
+/// Operations ComIO does not implement yet answer <c>501 NotImplemented</c>, never a wrong success.
+/// </summary>
+public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, ListObjectsHandler lists, DeleteObjectsHandler deletes)
+{
+    /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
+    private static readonly string[] UnimplementedBucketSubresources =
+    [
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "encryption", "replication", "website", "logging",
+        "notification", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment",
+        "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "uploads", "session",
+    ];
+
+    /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
+    private static readonly string[] UnimplementedObjectSubresources =
+    [
+        "acl", "tagging", "retention", "legal-hold", "restore", "select", "attributes", "torrent", "uploads", "uploadId",
+    ];
+
+    public Task RouteAsync(S3Request request)
+    {
+        var method = request.Http.Request.Method;
+        if (!request.Target.HasBucket)
+        {
+            return HttpMethods.IsGet(method)
+                ? buckets.ListBucketsAsync(request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        return request.Target.HasKey ? RouteObject(request, method) : RouteBucket(request, method);
+    }
+
+    private Task RouteBucket(S3Request request, string method)
+    {
+        var query = request.Query;
+        if (HttpMethods.IsGet(method))
+        {
+            if (query.ContainsKey("location"))
+            {
+                return buckets.GetBucketLocationAsync(request);
+            }
+
+            if (query.ContainsKey("versioning"))
+            {
+                return buckets.GetBucketVersioningAsync(request);
+            }
+
+            ThrowIfUnimplemented(request, UnimplementedBucketSubresources);
+            return query["list-type"] == "2" ? lists.ListV2Async(request) : lists.ListV1Async(request);
+        }
+
+        if (HttpMethods.IsPost(method) && query.ContainsKey("delete"))
+        {
+            return deletes.HandleAsync(request);
+        }
+
+        ThrowIfUnimplemented(request, [.. UnimplementedBucketSubresources, "versioning"]);
+        if (HttpMethods.IsPut(method))
+        {
+            return buckets.CreateBucketAsync(request);
+        }
+
+        if (HttpMethods.IsDelete(method))
+        {
+            return buckets.DeleteBucketAsync(request);
+        }
+
+        if (HttpMethods.IsHead(method))
+        {
+            return buckets.HeadBucketAsync(request);
+        }
+
+        throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+    }
+
+    private Task RouteObject(S3Request request, string method)
+    {
+        ThrowIfUnimplemented(request, UnimplementedObjectSubresources);
+        var versionId = request.Query["versionId"];
+        if (versionId.Count > 0 && versionId.ToString() != "null")
+        {
+            // Versioning is not implemented: an unversioned object has only the "null" version.
+            if (HttpMethods.IsDelete(method))
+            {
+                request.Response.StatusCode = StatusCodes.Status204NoContent;
+                return Task.CompletedTask;
+            }
+
+            throw new S3Exception(S3ErrorCodes.NoSuchVersion);
+        }
+
+        if (HttpMethods.IsGet(method))
+        {
+            return objects.GetObjectAsync(request);
+        }
+
+        if (HttpMethods.IsHead(method))
+        {
+            return objects.HeadObjectAsync(request);
+        }
+
+        if (HttpMethods.IsPut(method))
+        {
+            return request.Header("x-amz-copy-source") is not null ? objects.CopyObjectAsync(request) : objects.PutObjectAsync(request);
+        }
+
+        if (HttpMethods.IsDelete(method))
+        {
+            return objects.DeleteObjectAsync(request);
+        }
+
+        throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+    }
+
+    private static void ThrowIfUnimplemented(S3Request request, string[] subresources)
+    {
+        foreach (var name in subresources)
+        {
+            if (request.Query.ContainsKey(name))
+            {
+                throw new S3Exception(S3ErrorCode.NotImplemented, $"The '{name}' operation is not implemented by ComIO yet.");
+            }
+        }
+    }
+}
