@@ -1,5 +1,646 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using ComIO.Storage.Allocation;
+using ComIO.Storage.Checksums;
+using ComIO.Storage.Devices;
+using ComIO.Storage.Metadata;
+using ComIO.Storage.Objects;
+
 namespace ComIO.Storage;
 
-public sealed class StorageEngine
+/// <summary>
+/// The storage engine of one device: objects live in device extents (or inline in metadata when small), metadata in
+/// RocksDB. Every public member is thread-safe.
+/// Write protocol: reserve extents in memory, stream the body through pooled aligned buffers computing CRC32C per chunk,
+/// MD5 and any requested checksum, flush the device, commit one synced metadata batch (group-committed with concurrent
+/// writers), then free replaced extents and acknowledge. A crash at any point leaves the old or the new object; extents
+/// not referenced by committed metadata are free at start-up (the allocator is rebuilt from metadata).
+/// Read protocol: every chunk's CRC32C is verified before any of its bytes are returned.
+/// </summary>
+public sealed class StorageEngine : IAsyncDisposable
 {
+    private const int MaxBucketNameBytes = 255;
+    private const int MaxKeyBytes = 1024;
+
+    private readonly StorageEngineOptions _options;
+    private readonly IBlockDevice _device;
+    private readonly MetadataStore _store;
+    private readonly ExtentAllocator _allocator;
+    private readonly ExtentLeases _leases;
+    private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
+    private readonly GroupCommitter _committer;
+    private readonly AlignedBufferPool _bufferPool;
+    private readonly StorageMetrics _metrics;
+    private int _disposed;
+
+    private StorageEngine(
+        StorageEngineOptions options,
+        IBlockDevice device,
+        Superblock superblock,
+        MetadataStore store,
+        ExtentAllocator allocator,
+        ConcurrentDictionary<string, BucketRecord> buckets,
+        long objectCount,
+        long inlineBytes)
+    {
+        _options = options;
+        _device = device;
+        Superblock = superblock;
+        _store = store;
+        _allocator = allocator;
+        _leases = new ExtentLeases(allocator);
+        _buckets = buckets;
+        _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: 2 * Environment.ProcessorCount + 4);
+        _metrics = new StorageMetrics(superblock.DeviceId);
+        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize);
+    }
+
+    /// <summary>The meter name for OpenTelemetry wiring (<c>AddMeter(StorageEngine.MeterName)</c>).</summary>
+    public static string MeterName => StorageMetrics.MeterName;
+
+    public Guid DeviceId => Superblock.DeviceId;
+
+    public Superblock Superblock { get; }
+
+    /// <summary>Number of commit groups so far; with concurrent writers this is far below <see cref="CommitOperationCount"/>.</summary>
+    public long CommitGroupCount => _committer.GroupCount;
+
+    public long CommitOperationCount => _committer.OperationCount;
+
+    /// <summary>
+    /// Opens a formatted device. Throws <see cref="StorageFormatException"/> naming the path and the problem for an
+    /// unformatted device, unknown magic/version, corrupt superblock, or a metadata store belonging to another device.
+    /// </summary>
+    public static Task<StorageEngine> OpenAsync(StorageEngineOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ValidateOptions(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() => Open(options), cancellationToken);
+    }
+
+    private static void ValidateOptions(StorageEngineOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(options.DevicePath);
+        ArgumentException.ThrowIfNullOrEmpty(options.MetadataPath);
+        if (options.ChunkSize < 512 || (options.ChunkSize & (options.ChunkSize - 1)) != 0 || options.ChunkSize > options.IoBufferSize)
+        {
+            throw new ArgumentException($"ChunkSize {options.ChunkSize} must be a power of two, at least 512 and at most IoBufferSize {options.IoBufferSize}.", nameof(options));
+        }
+
+        if (options.IoBufferSize % options.ChunkSize != 0)
+        {
+            throw new ArgumentException($"IoBufferSize {options.IoBufferSize} must be a multiple of ChunkSize {options.ChunkSize}.", nameof(options));
+        }
+
+        if (options.InlineThreshold < 0)
+        {
+            throw new ArgumentException("InlineThreshold must not be negative.", nameof(options));
+        }
+    }
+
+    private static StorageEngine Open(StorageEngineOptions options)
+    {
+        if (options.DeviceFactory is null && !File.Exists(options.DevicePath))
+        {
+            throw new StorageFormatException($"Device '{options.DevicePath}' does not exist; format it first.");
+        }
+
+        var device = options.DeviceFactory?.Invoke(options.DevicePath) ?? DirectIoBlockDevice.Open(options.DevicePath);
+        MetadataStore? store = null;
+        try
+        {
+            if (!DeviceFormatter.TryReadSuperblock(device, out var superblock, out var problem))
+            {
+                throw new StorageFormatException($"Cannot open device '{options.DevicePath}': {problem}.");
+            }
+
+            if (superblock!.BlockSize != device.BlockSize)
+            {
+                if (options.DeviceFactory is not null)
+                {
+                    throw new StorageFormatException($"Device '{options.DevicePath}' was formatted with block size {superblock.BlockSize} but opened with {device.BlockSize}.");
+                }
+
+                device.Dispose();
+                device = DirectIoBlockDevice.Open(options.DevicePath, superblock.BlockSize);
+            }
+
+            if (superblock.Capacity > device.Capacity)
+            {
+                throw new StorageFormatException($"Device '{options.DevicePath}' is {device.Capacity} bytes but was formatted as {superblock.Capacity} bytes.");
+            }
+
+            if (options.ChunkSize % superblock.BlockSize != 0)
+            {
+                throw new ArgumentException($"ChunkSize {options.ChunkSize} must be a multiple of the device block size {superblock.BlockSize}.", nameof(options));
+            }
+
+            store = MetadataStore.Open(options.MetadataPath);
+            var storedId = store.GetDeviceId();
+            if (storedId is null)
+            {
+                if (!store.IsEmpty())
+                {
+                    throw new StorageFormatException($"Metadata store '{options.MetadataPath}' has data but no device identity; refusing to pair it with device '{options.DevicePath}'.");
+                }
+
+                store.SetDeviceId(superblock.DeviceId);
+            }
+            else if (storedId.Value != superblock.DeviceId)
+            {
+                throw new StorageFormatException($"Metadata store '{options.MetadataPath}' belongs to device {storedId.Value}, but device '{options.DevicePath}' has id {superblock.DeviceId}.");
+            }
+
+            var buckets = new ConcurrentDictionary<string, BucketRecord>(StringComparer.Ordinal);
+            foreach (var bucket in store.LoadBuckets())
+            {
+                buckets[bucket.Name] = bucket;
+            }
+
+            var used = new List<Extent>();
+            long objectCount = 0;
+            long inlineBytes = 0;
+            foreach (var record in store.ScanObjects())
+            {
+                objectCount++;
+                if (record.HasExtents)
+                {
+                    used.AddRange(record.Extents);
+                }
+                else
+                {
+                    inlineBytes += record.Size;
+                }
+            }
+
+            ExtentAllocator allocator;
+            try
+            {
+                allocator = ExtentAllocator.Rebuild(superblock.DataOffset, superblock.Capacity, superblock.BlockSize, used);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new StorageFormatException($"Metadata store '{options.MetadataPath}' references invalid extents on device '{options.DevicePath}': {ex.Message}", ex);
+            }
+
+            return new StorageEngine(options, device, superblock, store, allocator, buckets, objectCount, inlineBytes);
+        }
+        catch
+        {
+            store?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    // ---------------------------------------------------------------- buckets
+
+    public Task<EngineStatus> CreateBucketAsync(string bucket, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (_buckets.ContainsKey(bucket))
+        {
+            return Task.FromResult(EngineStatus.BucketAlreadyExists);
+        }
+
+        var record = new BucketRecord { Name = bucket, CreatedAt = _options.TimeProvider.GetUtcNow() };
+        return _committer.SubmitAsync(new BucketCommit(bucket, record));
+    }
+
+    public Task<EngineStatus> DeleteBucketAsync(string bucket, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_buckets.ContainsKey(bucket))
+        {
+            return Task.FromResult(EngineStatus.NoSuchBucket);
+        }
+
+        return _committer.SubmitAsync(new BucketCommit(bucket, null));
+    }
+
+    public BucketRecord? GetBucket(string bucket) => _buckets.GetValueOrDefault(bucket);
+
+    /// <summary>All buckets in ordinal name order.</summary>
+    public IReadOnlyList<BucketRecord> ListBuckets() => [.. _buckets.Values.OrderBy(static b => b.Name, StringComparer.Ordinal)];
+
+    // ---------------------------------------------------------------- objects
+
+    /// <summary>
+    /// Stores an object. Reads exactly <see cref="PutObjectRequest.ContentLength"/> bytes from <paramref name="body"/>
+    /// (a shorter body gives <see cref="EngineStatus.IncompleteBody"/> and leaves no trace). Completes with Ok only once
+    /// the data is flushed and the metadata synced; an overwrite replaces the old record atomically.
+    /// </summary>
+    public async Task<PutObjectResult> PutObjectAsync(PutObjectRequest request, Stream body, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(body);
+        ValidateBucketName(request.Bucket);
+        ValidateKey(request.Key);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.ContentLength);
+        if (request.ExpectedChecksum is not null && request.ChecksumAlgorithm is null)
+        {
+            throw new ArgumentException("ExpectedChecksum requires ChecksumAlgorithm.", nameof(request));
+        }
+
+        ThrowIfDisposed();
+        if (!_buckets.ContainsKey(request.Bucket))
+        {
+            return new PutObjectResult { Status = EngineStatus.NoSuchBucket };
+        }
+
+        var length = request.ContentLength;
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var checksum = request.ChecksumAlgorithm is { } algorithm ? new ObjectChecksumHasher(algorithm) : null;
+
+        byte[]? inline = null;
+        Extent[] extents = [];
+        uint[] chunkCrcs = [];
+        if (length <= _options.InlineThreshold || length == 0)
+        {
+            inline = new byte[length];
+            var read = await body.ReadAtLeastAsync(inline, inline.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (read < length)
+            {
+                return new PutObjectResult { Status = EngineStatus.IncompleteBody };
+            }
+
+            md5.AppendData(inline);
+            checksum?.Append(inline);
+        }
+        else
+        {
+            if (!_allocator.TryAllocate(length, out extents))
+            {
+                return new PutObjectResult { Status = EngineStatus.InsufficientStorage };
+            }
+
+            var submitted = false;
+            try
+            {
+                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ct).ConfigureAwait(false) ?? [];
+                if (chunkCrcs.Length == 0)
+                {
+                    return new PutObjectResult { Status = EngineStatus.IncompleteBody };
+                }
+
+                var status = Verify(request, md5, checksum, out var etag, out var checksumValue);
+                if (status != EngineStatus.Ok)
+                {
+                    return new PutObjectResult { Status = status };
+                }
+
+                var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null);
+                submitted = true;
+                return await CommitPutAsync(record).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (!submitted)
+                {
+                    _allocator.Free(extents);
+                }
+            }
+        }
+
+        {
+            var status = Verify(request, md5, checksum, out var etag, out var checksumValue);
+            if (status != EngineStatus.Ok)
+            {
+                return new PutObjectResult { Status = status };
+            }
+
+            var record = BuildRecord(request, etag, checksumValue, [], [], inline);
+            return await CommitPutAsync(record).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record)
+    {
+        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record));
+        var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
+        if (status != EngineStatus.Ok)
+        {
+            return new PutObjectResult { Status = status };
+        }
+
+        _metrics.ObjectPut();
+        _metrics.BytesWritten(record.Size);
+        return new PutObjectResult { Status = EngineStatus.Ok, Object = record };
+    }
+
+    /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
+    private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, CancellationToken ct)
+    {
+        var chunkSize = _options.ChunkSize;
+        var blockSize = _device.BlockSize;
+        var crcs = new uint[(int)((length + chunkSize - 1) / chunkSize)];
+        using var buffer = _bufferPool.Rent();
+        var memory = buffer.Memory;
+        long position = 0;
+        var extentIndex = 0;
+        long extentPosition = 0;
+        while (position < length)
+        {
+            var toFill = (int)Math.Min(buffer.Length, length - position);
+            var filled = await body.ReadAtLeastAsync(memory[..toFill], toFill, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (filled < toFill)
+            {
+                return null;
+            }
+
+            var data = buffer.Span[..filled];
+            md5.AppendData(data);
+            checksum?.Append(data);
+            var firstChunk = (int)(position / chunkSize);
+            for (var offset = 0; offset < filled; offset += chunkSize)
+            {
+                crcs[firstChunk + (offset / chunkSize)] = Crc32C.Compute(data.Slice(offset, Math.Min(chunkSize, filled - offset)));
+            }
+
+            var padded = (int)ChunkReader.RoundUp(filled, blockSize);
+            buffer.Span[filled..padded].Clear();
+            var written = 0;
+            while (written < padded)
+            {
+                var extent = extents[extentIndex];
+                var segment = (int)Math.Min(padded - written, extent.Length - extentPosition);
+                await _device.WriteAsync(extent.Offset + extentPosition, memory.Slice(written, segment), ct).ConfigureAwait(false);
+                written += segment;
+                extentPosition += segment;
+                if (extentPosition == extent.Length)
+                {
+                    extentIndex++;
+                    extentPosition = 0;
+                }
+            }
+
+            position += filled;
+        }
+
+        return crcs;
+    }
+
+    private static EngineStatus Verify(PutObjectRequest request, IncrementalHash md5, ObjectChecksumHasher? checksum, out string etag, out string? checksumValue)
+    {
+        Span<byte> digest = stackalloc byte[16];
+        md5.GetHashAndReset(digest);
+        etag = Convert.ToHexStringLower(digest);
+        checksumValue = checksum?.GetBase64();
+        if (request.ExpectedMd5 is { } expectedMd5 && !digest.SequenceEqual(expectedMd5))
+        {
+            return EngineStatus.BadDigest;
+        }
+
+        if (request.ExpectedChecksum is { } expected && !ChecksumEquals(expected, checksumValue!))
+        {
+            return EngineStatus.BadDigest;
+        }
+
+        return EngineStatus.Ok;
+    }
+
+    private static bool ChecksumEquals(string expectedBase64, string actualBase64)
+    {
+        Span<byte> expected = stackalloc byte[64];
+        Span<byte> actual = stackalloc byte[64];
+        return Convert.TryFromBase64String(expectedBase64.Trim(), expected, out var expectedLength)
+            && Convert.TryFromBase64String(actualBase64, actual, out var actualLength)
+            && expected[..expectedLength].SequenceEqual(actual[..actualLength]);
+    }
+
+    private ObjectRecord BuildRecord(PutObjectRequest request, string etag, string? checksumValue, Extent[] extents, uint[] chunkCrcs, byte[]? inline) => new()
+    {
+        Bucket = request.Bucket,
+        Key = request.Key,
+        Size = request.ContentLength,
+        ETag = etag,
+        LastModified = _options.TimeProvider.GetUtcNow(),
+        ContentType = request.ContentType,
+        UserMetadata = new Dictionary<string, string>(request.UserMetadata, StringComparer.Ordinal),
+        SystemMetadata = new Dictionary<string, string>(request.SystemMetadata, StringComparer.Ordinal),
+        ChecksumAlgorithm = request.ChecksumAlgorithm,
+        Checksum = checksumValue,
+        Extents = extents,
+        ChunkSize = extents.Length > 0 ? _options.ChunkSize : 0,
+        ChunkCrcs = chunkCrcs,
+        InlineData = inline,
+    };
+
+    /// <summary>The committed record, or null if the bucket or key does not exist.</summary>
+    public ObjectRecord? GetObject(string bucket, string key)
+    {
+        ValidateBucketName(bucket);
+        ValidateKey(key);
+        ThrowIfDisposed();
+        return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key) : null;
+    }
+
+    /// <summary>
+    /// Opens a verified stream over <c>[offset, offset + length)</c>; a negative <paramref name="length"/> or one past the
+    /// end means "to the end". <paramref name="offset"/> must be within <c>[0, Size]</c>. The caller must dispose the
+    /// result. Status is NoSuchBucket/NoSuchKey when absent.
+    /// </summary>
+    public async Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ValidateKey(key);
+        ThrowIfDisposed();
+        ct.ThrowIfCancellationRequested();
+        if (!_buckets.ContainsKey(bucket))
+        {
+            return new OpenObjectResult { Status = EngineStatus.NoSuchBucket };
+        }
+
+        while (true)
+        {
+            var record = _store.GetObject(bucket, key);
+            if (record is null)
+            {
+                return new OpenObjectResult { Status = EngineStatus.NoSuchKey };
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(offset);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, record.Size);
+            var available = record.Size - offset;
+            var count = length < 0 || length > available ? available : length;
+            if (!record.HasExtents)
+            {
+                var data = record.InlineData ?? [];
+                _metrics.BytesRead(count);
+                return new OpenObjectResult
+                {
+                    Status = EngineStatus.Ok,
+                    Object = record,
+                    Content = new MemoryStream(data, (int)offset, (int)count, writable: false),
+                    RangeStart = offset,
+                    RangeLength = count,
+                };
+            }
+
+            // Lease the extents, then re-read: if the record is unchanged its extents cannot be freed until release.
+            var leaseKey = record.Extents[0].Offset;
+            _leases.Acquire(leaseKey);
+            var current = _store.GetObject(bucket, key);
+            if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size)
+            {
+                _leases.Release(leaseKey);
+                continue;
+            }
+
+            await Task.Yield();
+            var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool.Rent(), _metrics, () => _leases.Release(leaseKey));
+            return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = offset, RangeLength = count };
+        }
+    }
+
+    public Task<EngineStatus> DeleteObjectAsync(string bucket, string key, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ValidateKey(key);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_buckets.ContainsKey(bucket))
+        {
+            return Task.FromResult(EngineStatus.NoSuchBucket);
+        }
+
+        return _committer.SubmitAsync(new DeleteCommit(bucket, key));
+    }
+
+    /// <summary>
+    /// Keys greater than <paramref name="startAfter"/> (null = from the start) that start with <paramref name="prefix"/>,
+    /// in ordinal UTF-8 byte order, at most <paramref name="maxKeys"/>. One RocksDB Seek: O(maxKeys), not O(bucket).
+    /// Returned records carry no layout (chunk CRCs / inline data). An unknown bucket gives an empty listing.
+    /// </summary>
+    public ObjectListing ListObjects(string bucket, string? prefix, string? startAfter, int maxKeys)
+    {
+        ValidateBucketName(bucket);
+        ThrowIfDisposed();
+        if (maxKeys <= 0 || !_buckets.ContainsKey(bucket))
+        {
+            return new ObjectListing { Objects = [], IsTruncated = false };
+        }
+
+        return _store.List(bucket, prefix, startAfter, maxKeys);
+    }
+
+    public EngineStats GetStats() => new()
+    {
+        Capacity = _allocator.Capacity,
+        UsedBytes = _allocator.UsedBytes,
+        FreeBytes = _allocator.FreeBytes,
+        ObjectCount = _committer.ObjectCount,
+        BucketCount = _buckets.Count,
+        ChecksumFailures = _metrics.ChecksumFailureCount,
+        InlineBytes = _committer.InlineBytes,
+    };
+
+    /// <summary>
+    /// Re-reads every extent-backed object and verifies each chunk's CRC32C. Objects deleted or replaced during the scrub
+    /// are skipped. Mismatches are reported (and counted in <c>comio.storage.checksum_failures</c>), never thrown.
+    /// </summary>
+    public async Task<ScrubReport> ScrubAsync(CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        var started = Stopwatch.GetTimestamp();
+        var findings = new List<ScrubFinding>();
+        long objects = 0;
+        long chunks = 0;
+        long bytes = 0;
+        using var buffer = _bufferPool.Rent();
+        foreach (var candidate in _store.ScanObjects())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!candidate.HasExtents)
+            {
+                continue;
+            }
+
+            var leaseKey = candidate.Extents[0].Offset;
+            _leases.Acquire(leaseKey);
+            try
+            {
+                var record = _store.GetObject(candidate.Bucket, candidate.Key);
+                if (record is null || !record.HasExtents || record.Extents[0].Offset != leaseKey)
+                {
+                    continue;
+                }
+
+                objects++;
+                var chunksPerBuffer = buffer.Length / record.ChunkSize;
+                for (var first = 0; first < record.ChunkCrcs.Length; first += chunksPerBuffer)
+                {
+                    var count = Math.Min(chunksPerBuffer, record.ChunkCrcs.Length - first);
+                    await ChunkReader.ReadAsync(_device, record, first, count, buffer.Memory, ct).ConfigureAwait(false);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var chunk = first + i;
+                        var chunkLength = ChunkReader.ChunkLength(record, chunk);
+                        var actual = Crc32C.Compute(buffer.Span.Slice(i * record.ChunkSize, chunkLength));
+                        chunks++;
+                        bytes += chunkLength;
+                        if (actual != record.ChunkCrcs[chunk])
+                        {
+                            _metrics.ChecksumFailure();
+                            var deviceOffset = record.MapToDevice((long)chunk * record.ChunkSize, out _);
+                            findings.Add(new ScrubFinding(record.Bucket, record.Key, chunk, deviceOffset, $"CRC32C mismatch: expected {record.ChunkCrcs[chunk]:x8}, computed {actual:x8}"));
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                _leases.Release(leaseKey);
+            }
+        }
+
+        return new ScrubReport
+        {
+            ObjectsScanned = objects,
+            ChunksVerified = chunks,
+            BytesVerified = bytes,
+            Findings = findings,
+            Duration = Stopwatch.GetElapsedTime(started),
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _committer.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
+        _device.Dispose();
+        _bufferPool.Dispose();
+        _metrics.Dispose();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private static void ValidateBucketName(string bucket)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bucket);
+        if (bucket.Contains('\0', StringComparison.Ordinal) || System.Text.Encoding.UTF8.GetByteCount(bucket) > MaxBucketNameBytes)
+        {
+            throw new ArgumentException($"Invalid bucket name '{bucket}'.", nameof(bucket));
+        }
+    }
+
+    private static void ValidateKey(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        if (System.Text.Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            throw new ArgumentException("Object key is longer than 1024 UTF-8 bytes.", nameof(key));
+        }
+    }
 }

@@ -1,0 +1,35 @@
+namespace ComIO.Storage.Metadata;
+
+/// <summary>A metadata change queued for the group-commit loop. Completed with the operation's status or an exception.</summary>
+internal abstract class CommitOperation
+{
+    public TaskCompletionSource<EngineStatus> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// Commit a new object record. Ownership of the record's (already written) extents passes to the committer, which frees
+/// them if the commit is refused or known not to have happened.
+/// </summary>
+internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value) : CommitOperation
+{
+    public ObjectRecord Record { get; } = record;
+
+    public byte[] Key { get; } = key;
+
+    public byte[] Value { get; } = value;
+}
+
+internal sealed class DeleteCommit(string bucket, string key) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+}
+
+/// <summary>Create (record set) or delete (record null) a bucket. Always committed in a group of its own.</summary>
+internal sealed class BucketCommit(string bucket, BucketRecord? create) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public BucketRecord? Create { get; } = create;
+}

@@ -1,0 +1,312 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using ComIO.Storage.Allocation;
+using ComIO.Storage.Devices;
+using RocksDbSharp;
+
+namespace ComIO.Storage.Metadata;
+
+/// <summary>
+/// The single writer of metadata. Operations queue on a channel; one loop drains everything queued (up to a group size),
+/// flushes the device once if any operation carries device data, writes ONE synced RocksDB batch for the group, then
+/// frees replaced extents (after durability) and completes the operations. While one group is being made durable the
+/// next one accumulates, so concurrent writers share both the device flush and the WAL sync.
+/// Bucket creation/deletion runs in a group of its own so emptiness checks see committed state only.
+/// </summary>
+internal sealed class GroupCommitter : IAsyncDisposable
+{
+    private readonly Channel<CommitOperation> _channel = Channel.CreateUnbounded<CommitOperation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly MetadataStore _store;
+    private readonly IBlockDevice _device;
+    private readonly ExtentAllocator _allocator;
+    private readonly ExtentLeases _leases;
+    private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
+    private readonly int _maxGroupSize;
+    private readonly Task _loop;
+    private long _objectCount;
+    private long _inlineBytes;
+    private long _groups;
+    private long _operations;
+
+    public GroupCommitter(
+        MetadataStore store,
+        IBlockDevice device,
+        ExtentAllocator allocator,
+        ExtentLeases leases,
+        ConcurrentDictionary<string, BucketRecord> buckets,
+        long objectCount,
+        long inlineBytes,
+        int maxGroupSize)
+    {
+        _store = store;
+        _device = device;
+        _allocator = allocator;
+        _leases = leases;
+        _buckets = buckets;
+        _objectCount = objectCount;
+        _inlineBytes = inlineBytes;
+        _maxGroupSize = Math.Max(1, maxGroupSize);
+        _loop = Task.Run(RunAsync);
+    }
+
+    public long ObjectCount => Interlocked.Read(ref _objectCount);
+
+    public long InlineBytes => Interlocked.Read(ref _inlineBytes);
+
+    /// <summary>Number of groups committed (each: at most one device flush and one WAL sync).</summary>
+    public long GroupCount => Interlocked.Read(ref _groups);
+
+    public long OperationCount => Interlocked.Read(ref _operations);
+
+    public Task<EngineStatus> SubmitAsync(CommitOperation operation)
+    {
+        if (!_channel.Writer.TryWrite(operation))
+        {
+            throw new ObjectDisposedException(nameof(StorageEngine), "The storage engine is shutting down.");
+        }
+
+        return operation.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private static string OverlayKey(string bucket, string key) => string.Concat(bucket, "\0", key);
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        var group = new List<CommitOperation>(_maxGroupSize);
+        CommitOperation? carried = null;
+        while (true)
+        {
+            if (carried is null)
+            {
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                if (!reader.TryRead(out carried))
+                {
+                    continue;
+                }
+            }
+
+            group.Clear();
+            group.Add(carried);
+            carried = null;
+            if (group[0] is not BucketCommit)
+            {
+                while (group.Count < _maxGroupSize && reader.TryRead(out var next))
+                {
+                    if (next is BucketCommit)
+                    {
+                        carried = next;
+                        break;
+                    }
+
+                    group.Add(next);
+                }
+            }
+
+            try
+            {
+                await ProcessGroupAsync(group).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                foreach (var operation in group)
+                {
+                    operation.Completion.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task ProcessGroupAsync(List<CommitOperation> group)
+    {
+        Exception? flushError = null;
+        foreach (var operation in group)
+        {
+            if (operation is PutCommit { Record.HasExtents: true })
+            {
+                try
+                {
+                    await _device.FlushAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    flushError = ex;
+                }
+
+                break;
+            }
+        }
+
+        var statuses = new EngineStatus?[group.Count];
+        var replaced = new List<ObjectRecord>();
+        var overlay = new Dictionary<string, ObjectRecord?>(StringComparer.Ordinal);
+        long objectDelta = 0;
+        long inlineDelta = 0;
+        using var batch = new WriteBatch();
+        for (var i = 0; i < group.Count; i++)
+        {
+            switch (group[i])
+            {
+                case PutCommit put:
+                    if (put.Record.HasExtents && flushError is not null)
+                    {
+                        _allocator.Free(put.Record.Extents);
+                        put.Completion.TrySetException(new IOException($"Device flush failed; '{put.Record.Bucket}/{put.Record.Key}' was not stored.", flushError));
+                        continue;
+                    }
+
+                    if (!_buckets.ContainsKey(put.Record.Bucket))
+                    {
+                        _allocator.Free(put.Record.Extents);
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    var current = Lookup(put.Record.Bucket, put.Record.Key, overlay);
+                    if (current is not null)
+                    {
+                        replaced.Add(current);
+                    }
+                    else
+                    {
+                        objectDelta++;
+                    }
+
+                    batch.Put(put.Key, put.Value);
+                    overlay[OverlayKey(put.Record.Bucket, put.Record.Key)] = put.Record;
+                    inlineDelta += InlineSize(put.Record) - InlineSize(current);
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case DeleteCommit delete:
+                    if (!_buckets.ContainsKey(delete.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    var existing = Lookup(delete.Bucket, delete.Key, overlay);
+                    if (existing is null)
+                    {
+                        statuses[i] = EngineStatus.NoSuchKey;
+                        continue;
+                    }
+
+                    batch.Delete(MetadataKeys.Object(delete.Bucket, delete.Key));
+                    overlay[OverlayKey(delete.Bucket, delete.Key)] = null;
+                    replaced.Add(existing);
+                    objectDelta--;
+                    inlineDelta -= InlineSize(existing);
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case BucketCommit { Create: { } create } bucket:
+                    if (_buckets.ContainsKey(bucket.Bucket))
+                    {
+                        statuses[i] = EngineStatus.BucketAlreadyExists;
+                        continue;
+                    }
+
+                    batch.Put(MetadataKeys.Bucket(bucket.Bucket), RecordSerializer.SerializeBucket(create));
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case BucketCommit bucket:
+                    if (!_buckets.ContainsKey(bucket.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (_store.HasObjects(bucket.Bucket))
+                    {
+                        statuses[i] = EngineStatus.BucketNotEmpty;
+                        continue;
+                    }
+
+                    batch.Delete(MetadataKeys.Bucket(bucket.Bucket));
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+            }
+        }
+
+        if (batch.Count() > 0)
+        {
+            try
+            {
+                _store.Write(batch);
+            }
+            catch (Exception ex)
+            {
+                // The outcome of a failed synced write is unknown: leave every extent allocated (reclaimed at restart).
+                for (var i = 0; i < group.Count; i++)
+                {
+                    if (statuses[i] == EngineStatus.Ok)
+                    {
+                        group[i].Completion.TrySetException(new IOException("Metadata commit failed.", ex));
+                        statuses[i] = null;
+                    }
+                }
+            }
+        }
+
+        var committed = statuses.Any(static s => s == EngineStatus.Ok);
+        if (committed)
+        {
+            Interlocked.Add(ref _objectCount, objectDelta);
+            Interlocked.Add(ref _inlineBytes, inlineDelta);
+            foreach (var old in replaced)
+            {
+                _leases.FreeWhenUnleased(old.Extents);
+            }
+
+            foreach (var operation in group)
+            {
+                if (operation is BucketCommit bucket && statuses[0] == EngineStatus.Ok)
+                {
+                    if (bucket.Create is { } record)
+                    {
+                        _buckets[bucket.Bucket] = record;
+                    }
+                    else
+                    {
+                        _buckets.TryRemove(bucket.Bucket, out _);
+                    }
+                }
+            }
+        }
+
+        Interlocked.Increment(ref _groups);
+        Interlocked.Add(ref _operations, group.Count);
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (statuses[i] is { } status)
+            {
+                group[i].Completion.TrySetResult(status);
+            }
+        }
+    }
+
+    private static long InlineSize(ObjectRecord? record) => record is { HasExtents: false } ? record.Size : 0;
+
+    private ObjectRecord? Lookup(string bucket, string key, Dictionary<string, ObjectRecord?> overlay)
+    {
+        if (overlay.TryGetValue(OverlayKey(bucket, key), out var pending))
+        {
+            return pending;
+        }
+
+        var raw = _store.GetRaw(MetadataKeys.Object(bucket, key));
+        return raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData: false);
+    }
+}

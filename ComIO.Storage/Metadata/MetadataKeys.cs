@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace ComIO.Storage.Metadata;
+
+/// <summary>
+/// RocksDB key layout (bytewise comparator, so order is ordinal UTF-8):
+/// <c>"d"</c> device identity; <c>"b\0" + bucket</c> bucket records; <c>"o\0" + bucket + "\0" + key</c> object records.
+/// Bucket names never contain NUL, so a bucket's objects form one contiguous key range and listing is a Seek.
+/// </summary>
+internal static class MetadataKeys
+{
+    public static readonly byte[] DeviceIdentity = "d"u8.ToArray();
+    public static readonly byte[] BucketPrefix = "b\0"u8.ToArray();
+    public static readonly byte[] ObjectPrefix = "o\0"u8.ToArray();
+
+    public static byte[] Bucket(string bucket) => Concat(BucketPrefix, bucket, null, null);
+
+    /// <summary>The prefix of every object key in <paramref name="bucket"/>, optionally extended by a key prefix.</summary>
+    public static byte[] ObjectsOf(string bucket, string? keyPrefix = null) => Concat(ObjectPrefix, bucket, "\0", keyPrefix ?? string.Empty);
+
+    public static byte[] Object(string bucket, string key) => Concat(ObjectPrefix, bucket, "\0", key);
+
+    /// <summary>Splits an object key into bucket and object key.</summary>
+    public static (string Bucket, string Key) ParseObject(ReadOnlySpan<byte> key)
+    {
+        var rest = key[ObjectPrefix.Length..];
+        var separator = rest.IndexOf((byte)0);
+        if (separator < 0)
+        {
+            throw new InvalidDataException("Malformed object key in metadata.");
+        }
+
+        return (Encoding.UTF8.GetString(rest[..separator]), Encoding.UTF8.GetString(rest[(separator + 1)..]));
+    }
+
+    public static string ParseBucket(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[BucketPrefix.Length..]);
+
+    private static byte[] Concat(byte[] prefix, string first, string? separator, string? second)
+    {
+        var length = prefix.Length + Encoding.UTF8.GetByteCount(first) + (separator?.Length ?? 0) + (second is null ? 0 : Encoding.UTF8.GetByteCount(second));
+        var result = new byte[length];
+        prefix.CopyTo(result, 0);
+        var position = prefix.Length;
+        position += Encoding.UTF8.GetBytes(first, result.AsSpan(position));
+        if (separator is not null)
+        {
+            position += Encoding.UTF8.GetBytes(separator, result.AsSpan(position));
+        }
+
+        if (second is not null)
+        {
+            Encoding.UTF8.GetBytes(second, result.AsSpan(position));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,159 @@
+using RocksDbSharp;
+
+namespace ComIO.Storage.Metadata;
+
+/// <summary>
+/// RocksDB-backed metadata: device identity, buckets and object records (see <see cref="MetadataKeys"/>).
+/// Reads are thread-safe; all writes go through <see cref="Write"/> from the single group-commit loop.
+/// </summary>
+internal sealed class MetadataStore : IDisposable
+{
+    private readonly RocksDb _db;
+    private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
+
+    private MetadataStore(RocksDb db, string path)
+    {
+        _db = db;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public static MetadataStore Open(string path)
+    {
+        Directory.CreateDirectory(path);
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetParanoidChecks(true);
+        return new MetadataStore(RocksDb.Open(options, path), path);
+    }
+
+    public Guid? GetDeviceId()
+    {
+        var value = _db.Get(MetadataKeys.DeviceIdentity);
+        return value is null ? null : RecordSerializer.DeserializeIdentity(value);
+    }
+
+    public bool IsEmpty()
+    {
+        using var iterator = _db.NewIterator();
+        iterator.SeekToFirst();
+        return !iterator.Valid();
+    }
+
+    public void SetDeviceId(Guid deviceId)
+    {
+        using var batch = new WriteBatch();
+        batch.Put(MetadataKeys.DeviceIdentity, RecordSerializer.SerializeIdentity(deviceId));
+        Write(batch);
+    }
+
+    public byte[]? GetRaw(byte[] key) => _db.Get(key);
+
+    public ObjectRecord? GetObject(string bucket, string key)
+    {
+        var value = _db.Get(MetadataKeys.Object(bucket, key));
+        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value);
+    }
+
+    public BucketRecord? GetBucket(string bucket)
+    {
+        var value = _db.Get(MetadataKeys.Bucket(bucket));
+        return value is null ? null : RecordSerializer.DeserializeBucket(bucket, value);
+    }
+
+    public List<BucketRecord> LoadBuckets()
+    {
+        var result = new List<BucketRecord>();
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(MetadataKeys.BucketPrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.BucketPrefix))
+            {
+                break;
+            }
+
+            var name = MetadataKeys.ParseBucket(key);
+            result.Add(RecordSerializer.DeserializeBucket(name, iterator.GetValueSpan()));
+        }
+
+        return result;
+    }
+
+    /// <summary>True if any object record exists in <paramref name="bucket"/>.</summary>
+    public bool HasObjects(string bucket)
+    {
+        var prefix = MetadataKeys.ObjectsOf(bucket);
+        using var iterator = _db.NewIterator();
+        iterator.Seek(prefix);
+        return iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix);
+    }
+
+    /// <summary>Visits every object record (full decode). Used at start-up and by scrub.</summary>
+    public IEnumerable<ObjectRecord> ScanObjects()
+    {
+        using var snapshot = _db.CreateSnapshot();
+        var readOptions = new ReadOptions().SetSnapshot(snapshot);
+        using var iterator = _db.NewIterator(readOptions: readOptions);
+        for (iterator.Seek(MetadataKeys.ObjectPrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.ObjectPrefix))
+            {
+                break;
+            }
+
+            var (bucket, objectKey) = MetadataKeys.ParseObject(key);
+            yield return RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan());
+        }
+    }
+
+    /// <summary>
+    /// Keys of <paramref name="bucket"/> greater than <paramref name="startAfter"/> starting with <paramref name="prefix"/>,
+    /// at most <paramref name="maxKeys"/>, in bytewise order. Costs one Seek plus <c>maxKeys + 1</c> steps.
+    /// </summary>
+    public ObjectListing List(string bucket, string? prefix, string? startAfter, int maxKeys)
+    {
+        var rangePrefix = MetadataKeys.ObjectsOf(bucket, prefix);
+        var seek = rangePrefix;
+        if (startAfter is not null)
+        {
+            var after = MetadataKeys.Object(bucket, startAfter);
+            var successor = new byte[after.Length + 1];
+            after.CopyTo(successor, 0);
+            if (successor.AsSpan().SequenceCompareTo(seek) > 0)
+            {
+                seek = successor;
+            }
+        }
+
+        var objects = new List<ObjectRecord>(Math.Clamp(maxKeys, 0, 1000));
+        var truncated = false;
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(rangePrefix))
+            {
+                break;
+            }
+
+            if (objects.Count >= maxKeys)
+            {
+                truncated = true;
+                break;
+            }
+
+            var (_, objectKey) = MetadataKeys.ParseObject(key);
+            objects.Add(RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan(), includeData: false));
+        }
+
+        return new ObjectListing { Objects = objects, IsTruncated = truncated };
+    }
+
+    /// <summary>Applies <paramref name="batch"/> atomically and durably (WAL fsync).</summary>
+    public void Write(WriteBatch batch) => _db.Write(batch, _syncWrite);
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using ComIO.Storage.Allocation;
+using ComIO.Storage.Checksums;
+
+namespace ComIO.Storage.Metadata;
+
+/// <summary>
+/// Versioned little-endian binary encoding of metadata values. Every value ends with a CRC32C of the preceding bytes.
+/// Object record v1:
+/// <code>
+/// u8 version(1) | i64 size | i64 last-modified (Unix ms) | str etag | str? content-type
+/// | u8 checksum algorithm (0 none, n = enum+1) | str? checksum | map user | map system
+/// | i32 chunk size | i32 n, n × (i64 offset, i64 length) extents | i32 n, n × u32 chunk CRCs
+/// | i32 inline length (-1 none) + bytes | u32 crc32c
+/// str = i32 byte length (-1 = null) + UTF-8; map = i32 count + count × (str name, str value)
+/// </code>
+/// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
+/// Device identity v1: <c>u8 version(1) | 16 bytes device UUID | u32 crc32c</c>.
+/// </summary>
+internal static class RecordSerializer
+{
+    private const byte ObjectVersion = 1;
+    private const byte BucketVersion = 1;
+    private const byte IdentityVersion = 1;
+
+    public static byte[] SerializeObject(ObjectRecord record)
+    {
+        var writer = new ArrayBufferWriter<byte>(256 + (record.ChunkCrcs.Length * 4) + (record.InlineData?.Length ?? 0));
+        WriteByte(writer, ObjectVersion);
+        WriteInt64(writer, record.Size);
+        WriteInt64(writer, record.LastModified.ToUnixTimeMilliseconds());
+        WriteString(writer, record.ETag);
+        WriteString(writer, record.ContentType);
+        WriteByte(writer, record.ChecksumAlgorithm is { } algorithm ? (byte)((int)algorithm + 1) : (byte)0);
+        WriteString(writer, record.Checksum);
+        WriteMap(writer, record.UserMetadata);
+        WriteMap(writer, record.SystemMetadata);
+        WriteInt32(writer, record.ChunkSize);
+        WriteInt32(writer, record.Extents.Length);
+        foreach (var extent in record.Extents)
+        {
+            WriteInt64(writer, extent.Offset);
+            WriteInt64(writer, extent.Length);
+        }
+
+        WriteInt32(writer, record.ChunkCrcs.Length);
+        var crcSpan = writer.GetSpan(record.ChunkCrcs.Length * 4);
+        for (var i = 0; i < record.ChunkCrcs.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(crcSpan[(i * 4)..], record.ChunkCrcs[i]);
+        }
+
+        writer.Advance(record.ChunkCrcs.Length * 4);
+        if (record.InlineData is null)
+        {
+            WriteInt32(writer, -1);
+        }
+        else
+        {
+            WriteInt32(writer, record.InlineData.Length);
+            writer.Write(record.InlineData);
+        }
+
+        return Seal(writer);
+    }
+
+    /// <summary>Decodes an object record. With <paramref name="includeData"/> false, chunk CRCs and inline data are skipped (listing).</summary>
+    public static ObjectRecord DeserializeObject(string bucket, string key, ReadOnlySpan<byte> value, bool includeData = true)
+    {
+        var reader = new Reader(Verify(value, "object record"));
+        var version = reader.ReadByte();
+        if (version != ObjectVersion)
+        {
+            throw new InvalidDataException($"Unsupported object record version {version} for '{bucket}/{key}'.");
+        }
+
+        var size = reader.ReadInt64();
+        var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var etag = reader.ReadString() ?? string.Empty;
+        var contentType = reader.ReadString();
+        var algorithmCode = reader.ReadByte();
+        var checksum = reader.ReadString();
+        var user = reader.ReadMap();
+        var system = reader.ReadMap();
+        var chunkSize = reader.ReadInt32();
+        var extentCount = reader.ReadCount(16);
+        var extents = new Extent[extentCount];
+        for (var i = 0; i < extentCount; i++)
+        {
+            extents[i] = new Extent(reader.ReadInt64(), reader.ReadInt64());
+        }
+
+        var crcCount = reader.ReadCount(4);
+        uint[] crcs = includeData ? new uint[crcCount] : [];
+        for (var i = 0; i < crcCount; i++)
+        {
+            var crc = reader.ReadUInt32();
+            if (includeData)
+            {
+                crcs[i] = crc;
+            }
+        }
+
+        byte[]? inline = null;
+        var inlineLength = reader.ReadInt32();
+        if (inlineLength >= 0)
+        {
+            var bytes = reader.ReadBytes(inlineLength);
+            inline = includeData ? bytes.ToArray() : [];
+        }
+
+        return new ObjectRecord
+        {
+            Bucket = bucket,
+            Key = key,
+            Size = size,
+            ETag = etag,
+            LastModified = lastModified,
+            ContentType = contentType,
+            ChecksumAlgorithm = algorithmCode == 0 ? null : (ChecksumAlgorithm)(algorithmCode - 1),
+            Checksum = checksum,
+            UserMetadata = user,
+            SystemMetadata = system,
+            ChunkSize = chunkSize,
+            Extents = extents,
+            ChunkCrcs = crcs,
+            InlineData = inline,
+        };
+    }
+
+    public static byte[] SerializeBucket(BucketRecord bucket)
+    {
+        var writer = new ArrayBufferWriter<byte>(16);
+        WriteByte(writer, BucketVersion);
+        WriteInt64(writer, bucket.CreatedAt.ToUnixTimeMilliseconds());
+        return Seal(writer);
+    }
+
+    public static BucketRecord DeserializeBucket(string name, ReadOnlySpan<byte> value)
+    {
+        var reader = new Reader(Verify(value, "bucket record"));
+        var version = reader.ReadByte();
+        if (version != BucketVersion)
+        {
+            throw new InvalidDataException($"Unsupported bucket record version {version} for '{name}'.");
+        }
+
+        return new BucketRecord { Name = name, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()) };
+    }
+
+    public static byte[] SerializeIdentity(Guid deviceId)
+    {
+        var writer = new ArrayBufferWriter<byte>(24);
+        WriteByte(writer, IdentityVersion);
+        deviceId.TryWriteBytes(writer.GetSpan(16));
+        writer.Advance(16);
+        return Seal(writer);
+    }
+
+    public static Guid DeserializeIdentity(ReadOnlySpan<byte> value)
+    {
+        var reader = new Reader(Verify(value, "device identity"));
+        var version = reader.ReadByte();
+        if (version != IdentityVersion)
+        {
+            throw new InvalidDataException($"Unsupported device identity version {version}.");
+        }
+
+        return new Guid(reader.ReadBytes(16));
+    }
+
+    private static byte[] Seal(ArrayBufferWriter<byte> writer)
+    {
+        var crc = Crc32C.Compute(writer.WrittenSpan);
+        WriteUInt32(writer, crc);
+        return writer.WrittenSpan.ToArray();
+    }
+
+    private static ReadOnlySpan<byte> Verify(ReadOnlySpan<byte> value, string what)
+    {
+        if (value.Length < 5)
+        {
+            throw new InvalidDataException($"Truncated {what} ({value.Length} bytes).");
+        }
+
+        var body = value[..^4];
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(value[^4..]))
+        {
+            throw new InvalidDataException($"Checksum mismatch in {what}.");
+        }
+
+        return body;
+    }
+
+    private static void WriteByte(ArrayBufferWriter<byte> writer, byte value)
+    {
+        writer.GetSpan(1)[0] = value;
+        writer.Advance(1);
+    }
+
+    private static void WriteInt32(ArrayBufferWriter<byte> writer, int value)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(writer.GetSpan(4), value);
+        writer.Advance(4);
+    }
+
+    private static void WriteUInt32(ArrayBufferWriter<byte> writer, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(writer.GetSpan(4), value);
+        writer.Advance(4);
+    }
+
+    private static void WriteInt64(ArrayBufferWriter<byte> writer, long value)
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(writer.GetSpan(8), value);
+        writer.Advance(8);
+    }
+
+    private static void WriteString(ArrayBufferWriter<byte> writer, string? value)
+    {
+        if (value is null)
+        {
+            WriteInt32(writer, -1);
+            return;
+        }
+
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteInt32(writer, length);
+        Encoding.UTF8.GetBytes(value, writer.GetSpan(length));
+        writer.Advance(length);
+    }
+
+    private static void WriteMap(ArrayBufferWriter<byte> writer, IReadOnlyDictionary<string, string> map)
+    {
+        WriteInt32(writer, map.Count);
+        foreach (var (name, value) in map.OrderBy(static p => p.Key, StringComparer.Ordinal))
+        {
+            WriteString(writer, name);
+            WriteString(writer, value);
+        }
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public byte ReadByte() => Take(1)[0];
+
+        public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+
+        public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+
+        public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+
+        public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
+
+        public int ReadCount(int elementSize)
+        {
+            var count = ReadInt32();
+            if (count < 0 || (long)count * elementSize > _data.Length - _position)
+            {
+                throw new InvalidDataException($"Invalid element count {count} in metadata record.");
+            }
+
+            return count;
+        }
+
+        public string? ReadString()
+        {
+            var length = ReadInt32();
+            return length < 0 ? null : Encoding.UTF8.GetString(Take(length));
+        }
+
+        public Dictionary<string, string> ReadMap()
+        {
+            var count = ReadCount(8);
+            var map = new Dictionary<string, string>(count, StringComparer.Ordinal);
+            for (var i = 0; i < count; i++)
+            {
+                var name = ReadString() ?? string.Empty;
+                map[name] = ReadString() ?? string.Empty;
+            }
+
+            return map;
+        }
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (count < 0 || count > _data.Length - _position)
+            {
+                throw new InvalidDataException("Truncated metadata record.");
+            }
+
+            var slice = _data.Slice(_position, count);
+            _position += count;
+            return slice;
+        }
+    }
+}

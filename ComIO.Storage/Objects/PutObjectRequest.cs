@@ -1,0 +1,31 @@
+namespace ComIO.Storage;
+
+/// <summary>Parameters of <see cref="StorageEngine.PutObjectAsync"/>. Immutable.</summary>
+public sealed class PutObjectRequest
+{
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    public required string Bucket { get; init; }
+
+    public required string Key { get; init; }
+
+    /// <summary>Exact body length; the body stream is read to exactly this many bytes.</summary>
+    public required long ContentLength { get; init; }
+
+    public string? ContentType { get; init; }
+
+    /// <summary>x-amz-meta-* names without the prefix, lower-case.</summary>
+    public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = Empty;
+
+    /// <summary>content-encoding, content-disposition, cache-control, content-language, expires: stored verbatim.</summary>
+    public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = Empty;
+
+    /// <summary>Decoded Content-MD5; a mismatch yields <see cref="EngineStatus.BadDigest"/> and stores nothing.</summary>
+    public byte[]? ExpectedMd5 { get; init; }
+
+    /// <summary>Checksum to compute and store; required when <see cref="ExpectedChecksum"/> is set.</summary>
+    public ChecksumAlgorithm? ChecksumAlgorithm { get; init; }
+
+    /// <summary>Base64 checksum the client sent; a mismatch yields <see cref="EngineStatus.BadDigest"/>.</summary>
+    public string? ExpectedChecksum { get; init; }
+}

@@ -1,0 +1,336 @@
+using System.Security.Cryptography;
+using ComIO.Storage.Tests.Support;
+
+namespace ComIO.Storage.Tests;
+
+public sealed class StorageEngineTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_RoundTripsBytes_ForInlineAndExtentSizes(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        Assert.Equal(EngineStatus.Ok, await engine.CreateBucketAsync("b", Ct));
+        int[] sizes = [0, 1, 4095, 16 * 1024, (16 * 1024) + 1, 65536, 65537, (1024 * 1024) + 3, (3 * 1024 * 1024) + 12345];
+        foreach (var size in sizes)
+        {
+            var data = TestData.Random(size, size);
+            var put = await engine.PutAsync("b", $"k{size}", data);
+            Assert.Equal(EngineStatus.Ok, put.Status);
+            Assert.Equal(TestData.Md5Hex(data), put.Object!.ETag);
+            Assert.Equal(size, put.Object.Size);
+            Assert.Equal(data, await engine.ReadAllAsync("b", $"k{size}"));
+        }
+
+        await harness.ReopenAsync();
+        foreach (var size in sizes)
+        {
+            Assert.Equal(TestData.Random(size, size), await harness.Engine.ReadAllAsync("b", $"k{size}"));
+            Assert.Equal(TestData.Md5Hex(TestData.Random(size, size)), harness.Engine.GetObject("b", $"k{size}")!.ETag);
+        }
+
+        Assert.Equal(sizes.Length, harness.Engine.GetStats().ObjectCount);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task OpenObjectAsync_ReturnsExactRange_ForArbitraryOffsets(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type, chunkSize: 4096);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random((300 * 1024) + 17, 7);
+        await engine.PutAsync("b", "k", data);
+        (long Offset, long Length)[] ranges = [(0, 1), (1, 4096), (4095, 2), (100_000, 50_000), (data.Length - 1, 1), (data.Length, 0), (5, -1), (12345, 10_000_000)];
+        foreach (var (offset, length) in ranges)
+        {
+            var expectedLength = length < 0 ? data.Length - offset : Math.Min(length, data.Length - offset);
+            var actual = await engine.ReadAllAsync("b", "k", offset, length);
+            Assert.Equal(data.AsSpan((int)offset, (int)expectedLength).ToArray(), actual);
+        }
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_ReplacesOldVersionAndFreesItsSpace_WhenOverwriting(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        await engine.PutAsync("b", "k", TestData.Random(1024 * 1024, 1));
+        var second = TestData.Random(2 * 1024 * 1024, 2);
+        await engine.PutAsync("b", "k", second);
+        Assert.Equal(free - (2 * 1024 * 1024), engine.GetStats().FreeBytes);
+        Assert.Equal(second, await engine.ReadAllAsync("b", "k"));
+        Assert.Equal(1, engine.GetStats().ObjectCount);
+        Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "k", Ct));
+        Assert.Equal(free, engine.GetStats().FreeBytes);
+        Assert.Equal(0, engine.GetStats().ObjectCount);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task DeleteObjectAsync_ReturnsStatus_ForMissingBucketOrKey(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        Assert.Equal(EngineStatus.NoSuchBucket, await engine.DeleteObjectAsync("nope", "k", Ct));
+        await engine.CreateBucketAsync("b", Ct);
+        Assert.Equal(EngineStatus.NoSuchKey, await engine.DeleteObjectAsync("b", "k", Ct));
+        await engine.PutAsync("b", "k", [1, 2, 3]);
+        Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "k", Ct));
+        Assert.Null(engine.GetObject("b", "k"));
+        await using var open = await engine.OpenObjectAsync("b", "k", 0, -1, Ct);
+        Assert.Equal(EngineStatus.NoSuchKey, open.Status);
+        await using var openMissingBucket = await engine.OpenObjectAsync("x", "k", 0, -1, Ct);
+        Assert.Equal(EngineStatus.NoSuchBucket, openMissingBucket.Status);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task BucketOperations_ReturnStatuses_AndPersist(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        Assert.Equal(EngineStatus.Ok, await engine.CreateBucketAsync("b2", Ct));
+        Assert.Equal(EngineStatus.Ok, await engine.CreateBucketAsync("b1", Ct));
+        Assert.Equal(EngineStatus.BucketAlreadyExists, await engine.CreateBucketAsync("b1", Ct));
+        Assert.Equal(["b1", "b2"], engine.ListBuckets().Select(b => b.Name));
+        await engine.PutAsync("b1", "k", [1]);
+        Assert.Equal(EngineStatus.BucketNotEmpty, await engine.DeleteBucketAsync("b1", Ct));
+        Assert.Equal(EngineStatus.NoSuchBucket, await engine.DeleteBucketAsync("zz", Ct));
+        Assert.Equal(EngineStatus.NoSuchBucket, (await engine.PutAsync("zz", "k", [1])).Status);
+        Assert.Equal(EngineStatus.Ok, await engine.DeleteBucketAsync("b2", Ct));
+        engine = await harness.ReopenAsync();
+        Assert.Equal(["b1"], engine.ListBuckets().Select(b => b.Name));
+        Assert.NotNull(engine.GetBucket("b1"));
+        Assert.Null(engine.GetBucket("b2"));
+        Assert.Equal(1, engine.GetStats().BucketCount);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_ReturnsIncompleteBodyAndLeavesNoTrace_WhenBodyIsShort(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        foreach (var (declared, actual) in new[] { (100, 99), (2 * 1024 * 1024, (2 * 1024 * 1024) - 1), (2 * 1024 * 1024, 1000) })
+        {
+            using var body = new MemoryStream(TestData.Random(actual, 1));
+            var result = await engine.PutObjectAsync(TestData.Request("b", "k", declared), body, Ct);
+            Assert.Equal(EngineStatus.IncompleteBody, result.Status);
+        }
+
+        Assert.Null(engine.GetObject("b", "k"));
+        Assert.Equal(free, engine.GetStats().FreeBytes);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    public async Task PutObjectAsync_ReadsOnlyContentLength_WhenBodyIsLonger(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        await harness.Engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random(100_000, 3);
+        using var body = new MemoryStream(data);
+        var result = await harness.Engine.PutObjectAsync(TestData.Request("b", "k", 70_000), body, Ct);
+        Assert.Equal(EngineStatus.Ok, result.Status);
+        Assert.Equal(70_000, body.Position);
+        Assert.Equal(data.AsSpan(0, 70_000).ToArray(), await harness.Engine.ReadAllAsync("b", "k"));
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory, 100)]
+    [InlineData(DeviceType.Memory, 200_000)]
+    [InlineData(DeviceType.DirectFile, 200_000)]
+    public async Task PutObjectAsync_ReturnsBadDigestAndStoresNothing_WhenMd5Mismatches(DeviceType type, int size)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        var data = TestData.Random(size, 5);
+        var wrong = MD5.HashData(data);
+        wrong[0] ^= 1;
+        using var body = new MemoryStream(data);
+        var result = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "k", ContentLength = size, ExpectedMd5 = wrong }, body, Ct);
+        Assert.Equal(EngineStatus.BadDigest, result.Status);
+        Assert.Null(engine.GetObject("b", "k"));
+        Assert.Equal(free, engine.GetStats().FreeBytes);
+
+        using var good = new MemoryStream(data);
+        var ok = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "k", ContentLength = size, ExpectedMd5 = MD5.HashData(data) }, good, Ct);
+        Assert.Equal(EngineStatus.Ok, ok.Status);
+    }
+
+    [Theory]
+    [InlineData(ChecksumAlgorithm.Crc32)]
+    [InlineData(ChecksumAlgorithm.Crc32C)]
+    [InlineData(ChecksumAlgorithm.Crc64Nvme)]
+    [InlineData(ChecksumAlgorithm.Sha1)]
+    [InlineData(ChecksumAlgorithm.Sha256)]
+    public async Task PutObjectAsync_ComputesAndVerifiesRequestedChecksum(ChecksumAlgorithm algorithm)
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random(300_000, 9);
+        var expected = Checksums.ObjectChecksumHasher.Compute(algorithm, data);
+
+        using var first = new MemoryStream(data);
+        var computed = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "a", ContentLength = data.Length, ChecksumAlgorithm = algorithm }, first, Ct);
+        Assert.Equal(EngineStatus.Ok, computed.Status);
+        Assert.Equal(expected, computed.Object!.Checksum);
+        Assert.Equal(algorithm, engine.GetObject("b", "a")!.ChecksumAlgorithm);
+        Assert.Equal(expected, engine.GetObject("b", "a")!.Checksum);
+
+        using var second = new MemoryStream(data);
+        var verified = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "b", ContentLength = data.Length, ChecksumAlgorithm = algorithm, ExpectedChecksum = expected }, second, Ct);
+        Assert.Equal(EngineStatus.Ok, verified.Status);
+
+        var wrong = Convert.FromBase64String(expected);
+        wrong[^1] ^= 1;
+        using var third = new MemoryStream(data);
+        var rejected = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "c", ContentLength = data.Length, ChecksumAlgorithm = algorithm, ExpectedChecksum = Convert.ToBase64String(wrong) }, third, Ct);
+        Assert.Equal(EngineStatus.BadDigest, rejected.Status);
+        Assert.Null(engine.GetObject("b", "c"));
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_StoresMetadataVerbatim(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        await harness.Engine.CreateBucketAsync("b", Ct);
+        var request = new PutObjectRequest
+        {
+            Bucket = "b",
+            Key = "dir/ключ ✓",
+            ContentLength = 3,
+            ContentType = "text/plain; charset=utf-8",
+            UserMetadata = new Dictionary<string, string> { ["color"] = "blue", ["empty"] = string.Empty },
+            SystemMetadata = new Dictionary<string, string> { ["cache-control"] = "max-age=60", ["content-encoding"] = "gzip" },
+        };
+        using var body = new MemoryStream([1, 2, 3]);
+        await harness.Engine.PutObjectAsync(request, body, Ct);
+        var engine = await harness.ReopenAsync();
+        var record = engine.GetObject("b", "dir/ключ ✓")!;
+        Assert.Equal("text/plain; charset=utf-8", record.ContentType);
+        Assert.Equal("blue", record.UserMetadata["color"]);
+        Assert.Equal(string.Empty, record.UserMetadata["empty"]);
+        Assert.Equal("max-age=60", record.SystemMetadata["cache-control"]);
+        Assert.Equal("gzip", record.SystemMetadata["content-encoding"]);
+        Assert.Equal("null", record.VersionId);
+        Assert.Null(record.ChecksumAlgorithm);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_ReturnsInsufficientStorage_WhenDeviceIsFull(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type, capacity: 4L * 1024 * 1024);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var capacity = engine.GetStats().Capacity;
+        var big = TestData.Random((int)capacity - 8192, 1);
+        Assert.Equal(EngineStatus.Ok, (await engine.PutAsync("b", "big", big)).Status);
+        var tooMuch = await engine.PutAsync("b", "more", TestData.Random(64 * 1024, 2));
+        Assert.Equal(EngineStatus.InsufficientStorage, tooMuch.Status);
+        Assert.Equal(big, await engine.ReadAllAsync("b", "big"));
+        Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "big", Ct));
+        Assert.Equal(EngineStatus.Ok, (await engine.PutAsync("b", "more", TestData.Random(64 * 1024, 2))).Status);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task ListObjects_ReturnsSortedPageAfterStartAfter_WithPrefix(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.CreateBucketAsync("b2", Ct);
+        string[] keys = ["a", "a/1", "a/2", "a/3", "b", "é", "z", "a0", "Z"];
+        foreach (var key in keys)
+        {
+            await engine.PutAsync("b", key, [1]);
+        }
+
+        await engine.PutAsync("b2", "a/0", [1]);
+        var ordinal = keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+        var all = engine.ListObjects("b", null, null, 1000);
+        Assert.Equal(ordinal, all.Objects.Select(o => o.Key));
+        Assert.False(all.IsTruncated);
+
+        var page = engine.ListObjects("b", "a/", null, 2);
+        Assert.Equal(["a/1", "a/2"], page.Objects.Select(o => o.Key));
+        Assert.True(page.IsTruncated);
+        var next = engine.ListObjects("b", "a/", "a/2", 2);
+        Assert.Equal(["a/3"], next.Objects.Select(o => o.Key));
+        Assert.False(next.IsTruncated);
+
+        Assert.Equal(["b", "z", "é"], engine.ListObjects("b", null, "a0", 10).Objects.Select(o => o.Key));
+        Assert.Equal(["a/1", "a/2", "a/3"], engine.ListObjects("b", "a/", "a", 10).Objects.Select(o => o.Key));
+        Assert.Empty(engine.ListObjects("b", "q", null, 10).Objects);
+        Assert.Empty(engine.ListObjects("b", null, null, 0).Objects);
+        Assert.Empty(engine.ListObjects("missing", null, null, 10).Objects);
+        Assert.Equal(1, engine.ListObjects("b", "a", null, 10).Objects[0].Size);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task OpenObjectAsync_ThrowsChecksumMismatch_WhenDataBlockIsCorrupted(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type, chunkSize: 4096);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random(100_000, 11);
+        await engine.PutAsync("b", "k", data);
+        await engine.PutAsync("b", "ok", TestData.Random(50_000, 12));
+        var record = engine.GetObject("b", "k")!;
+        var corruptOffset = record.MapToDevice(5 * 4096 + 100, out _);
+        harness.CorruptByte(corruptOffset);
+
+        // Bytes before the corrupt chunk are still served; the corrupt chunk is never handed out.
+        Assert.Equal(data.AsSpan(0, 4096).ToArray(), await engine.ReadAllAsync("b", "k", 0, 4096));
+        await using var open = await engine.OpenObjectAsync("b", "k", 0, -1, Ct);
+        var ex = await Assert.ThrowsAsync<ChecksumMismatchException>(() => open.Content!.CopyToAsync(Stream.Null, Ct));
+        Assert.Equal("b", ex.Bucket);
+        Assert.Equal("k", ex.Key);
+        Assert.Equal(5, ex.ChunkIndex);
+        Assert.Equal(corruptOffset - 100, ex.DeviceOffset);
+        Assert.Equal(1, engine.GetStats().ChecksumFailures);
+
+        var report = await engine.ScrubAsync(Ct);
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("b", "k", 5, corruptOffset - 100), (finding.Bucket, finding.Key, finding.ChunkIndex, finding.DeviceOffset));
+        Assert.Equal(2, report.ObjectsScanned);
+        Assert.Equal(2, engine.GetStats().ChecksumFailures);
+    }
+}

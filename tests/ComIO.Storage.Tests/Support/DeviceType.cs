@@ -1,0 +1,8 @@
+namespace ComIO.Storage.Tests.Support;
+
+public enum DeviceType
+{
+    Memory,
+    DirectFile,
+    FaultInjecting,
+}

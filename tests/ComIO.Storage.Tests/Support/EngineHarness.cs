@@ -1,0 +1,122 @@
+using ComIO.Storage.Devices;
+
+namespace ComIO.Storage.Tests.Support;
+
+/// <summary>
+/// A formatted device of the requested type plus a metadata directory; opens, reopens and corrupts engines on them.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly MemoryBlockDevice? _memory;
+    private StorageEngine? _engine;
+
+    private EngineHarness(DeviceType type, long capacity, int inlineThreshold, int chunkSize)
+    {
+        Type = type;
+        InlineThreshold = inlineThreshold;
+        ChunkSize = chunkSize;
+        MetadataPath = _directory.Combine("meta");
+        switch (type)
+        {
+            case DeviceType.Memory:
+                _memory = new MemoryBlockDevice(capacity);
+                DevicePath = "memory";
+                DeviceFormatter.Format(_memory);
+                break;
+            case DeviceType.FaultInjecting:
+                _memory = new MemoryBlockDevice(capacity);
+                Faults = new FaultInjectingBlockDevice(_memory);
+                DevicePath = "faulty";
+                DeviceFormatter.Format(Faults);
+                break;
+            default:
+                DevicePath = _directory.Combine("device.img");
+                DeviceFormatter.Format(DevicePath, capacity);
+                break;
+        }
+    }
+
+    public DeviceType Type { get; }
+
+    public string DevicePath { get; }
+
+    public string MetadataPath { get; }
+
+    public int InlineThreshold { get; }
+
+    public int ChunkSize { get; }
+
+    public FaultInjectingBlockDevice? Faults { get; }
+
+    public StorageEngine Engine => _engine ?? throw new InvalidOperationException("Engine not open.");
+
+    public static async Task<EngineHarness> CreateAsync(DeviceType type, long capacity = 32L * 1024 * 1024, int inlineThreshold = 16 * 1024, int chunkSize = 64 * 1024, bool open = true)
+    {
+        var harness = new EngineHarness(type, capacity, inlineThreshold, chunkSize);
+        if (open)
+        {
+            await harness.OpenAsync();
+        }
+
+        return harness;
+    }
+
+    public StorageEngineOptions Options => new()
+    {
+        DevicePath = DevicePath,
+        MetadataPath = MetadataPath,
+        InlineThreshold = InlineThreshold,
+        ChunkSize = ChunkSize,
+        DeviceFactory = Type switch
+        {
+            DeviceType.Memory => _ => _memory!,
+            DeviceType.FaultInjecting => _ => Faults!,
+            _ => null,
+        },
+    };
+
+    public async Task<StorageEngine> OpenAsync()
+    {
+        _engine = await StorageEngine.OpenAsync(Options, TestContext.Current.CancellationToken);
+        return _engine;
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_engine is not null)
+        {
+            await _engine.DisposeAsync();
+            _engine = null;
+        }
+    }
+
+    public async Task<StorageEngine> ReopenAsync()
+    {
+        await CloseAsync();
+        return await OpenAsync();
+    }
+
+    /// <summary>XORs a byte on the device behind the engine's back (bit rot).</summary>
+    public void CorruptByte(long deviceOffset)
+    {
+        if (_memory is not null)
+        {
+            _memory.RawData[(int)deviceOffset] ^= 0x5A;
+            return;
+        }
+
+        using var stream = new FileStream(DevicePath, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = deviceOffset;
+        var value = stream.ReadByte();
+        stream.Position = deviceOffset;
+        stream.WriteByte((byte)(value ^ 0x5A));
+        stream.Flush(flushToDisk: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync();
+        _directory.Dispose();
+    }
+}
