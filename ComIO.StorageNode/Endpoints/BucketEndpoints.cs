@@ -11,7 +11,7 @@ public static class BucketEndpoints
     {
         group.MapGet("/buckets", (NodeEngines engines) =>
         {
-            var buckets = engines.All[0].ListBuckets().Select(b => new BucketInfo(b.Name, b.CreationDate)).ToList();
+            var buckets = engines.All[0].ListBuckets().Select(b => new BucketInfo(b.Name, b.CreatedAt)).ToList();
             return Results.Json(buckets, ContractsJsonContext.Default.ListBucketInfo);
         });
 
@@ -20,7 +20,7 @@ public static class BucketEndpoints
             var record = engines.All[0].GetBucket(bucket);
             return record is null
                 ? ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket)
-                : Results.Json(new BucketInfo(record.Name, record.CreationDate), ContractsJsonContext.Default.BucketInfo);
+                : Results.Json(new BucketInfo(record.Name, record.CreatedAt), ContractsJsonContext.Default.BucketInfo);
         });
 
         group.MapPut("/buckets/{bucket}", async (string bucket, NodeEngines engines, CancellationToken ct) =>

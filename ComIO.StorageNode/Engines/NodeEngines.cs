@@ -64,7 +64,7 @@ public sealed class NodeEngines(IOptions<StorageOptions> options, ILogger<NodeEn
         var name = Encoding.UTF8.GetBytes(bucket + "\0" + key);
         for (var i = 0; i < _engines.Length; i++)
         {
-            var weight = XxHash64.HashToUInt64(name, seed: (long)i * 0x9E3779B97F4A7C15L);
+            var weight = XxHash64.HashToUInt64(name, seed: unchecked(i * -7046029254386353131L));
             if (weight >= bestWeight)
             {
                 bestWeight = weight;
