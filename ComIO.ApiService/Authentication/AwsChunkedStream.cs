@@ -222,14 +222,6 @@ public sealed class AwsChunkedStream : Stream
 
                     case State.Trailers:
                     {
-                        if (_trailerList.Count == 0 && _signing is { HasTrailer: false } && _end == _start
-                            && !await EnsureBufferedAsync(1, useAsync, cancellationToken).ConfigureAwait(false))
-                        {
-                            // Tolerated: "0;chunk-signature=...\r\n" without the closing empty line.
-                            Complete();
-                            return 0;
-                        }
-
                         var (offset, length) = await ReadLineAsync(useAsync, cancellationToken).ConfigureAwait(false);
                         if (length > 0)
                         {
