@@ -53,7 +53,7 @@ public sealed class StorageEngine : IAsyncDisposable
         _buckets = buckets;
         _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: 2 * Environment.ProcessorCount + 4);
         _metrics = new StorageMetrics(superblock.DeviceId);
-        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize);
+        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay);
     }
 
     /// <summary>The meter name for OpenTelemetry wiring (<c>AddMeter(StorageEngine.MeterName)</c>).</summary>
@@ -254,6 +254,7 @@ public sealed class StorageEngine : IAsyncDisposable
             return new PutObjectResult { Status = EngineStatus.NoSuchBucket };
         }
 
+        using var ticket = _committer.BeginWrite();
         var length = request.ContentLength;
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var checksum = request.ChecksumAlgorithm is { } algorithm ? new ObjectChecksumHasher(algorithm) : null;
@@ -297,7 +298,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
                 var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null);
                 submitted = true;
-                return await CommitPutAsync(record).ConfigureAwait(false);
+                return await CommitPutAsync(record, ticket).ConfigureAwait(false);
             }
             finally
             {
@@ -316,14 +317,14 @@ public sealed class StorageEngine : IAsyncDisposable
             }
 
             var record = BuildRecord(request, etag, checksumValue, [], [], inline);
-            return await CommitPutAsync(record).ConfigureAwait(false);
+            return await CommitPutAsync(record, ticket).ConfigureAwait(false);
         }
     }
 
-    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record)
+    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, WriterTicket ticket)
     {
         var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record));
-        var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
+        var status = await _committer.SubmitAsync(commit, ticket).ConfigureAwait(false);
         if (status != EngineStatus.Ok)
         {
             return new PutObjectResult { Status = status };

@@ -29,4 +29,10 @@ public sealed class StorageEngineOptions
 
     /// <summary>Upper bound on commits (object writes, deletes) combined into one device flush and one synced metadata batch.</summary>
     public int MaxCommitGroupSize { get; init; } = 256;
+
+    /// <summary>
+    /// How long the commit loop may wait for writers that are still streaming data before it flushes, so they join the
+    /// same group (like PostgreSQL's commit_delay). Only applies while such writers exist.
+    /// </summary>
+    public TimeSpan CommitGatherDelay { get; init; } = TimeSpan.FromMilliseconds(1);
 }

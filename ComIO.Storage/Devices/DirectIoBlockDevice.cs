@@ -85,25 +85,56 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         }
     }
 
-    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// The I/O is issued synchronously on the calling thread: O_DIRECT transfers are short and .NET's asynchronous
+    /// positional I/O on Linux would only move the same blocking call to another thread-pool thread.
+    /// </remarks>
+    public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         BlockDeviceGuard.ValidateIo(this, offset, buffer);
-        await RandomAccess.WriteAsync(_handle, buffer, offset, cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            RandomAccess.Write(_handle, buffer.Span, offset);
+            return ValueTask.CompletedTask;
+        }
+        catch (IOException ex)
+        {
+            return ValueTask.FromException(ex);
+        }
     }
 
-    public async ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         BlockDeviceGuard.ValidateIo(this, offset, buffer);
-        var done = 0;
-        while (done < buffer.Length)
+        if (cancellationToken.IsCancellationRequested)
         {
-            var read = await RandomAccess.ReadAsync(_handle, buffer[done..], offset + done, cancellationToken).ConfigureAwait(false);
-            if (read <= 0)
+            return ValueTask.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            var done = 0;
+            while (done < buffer.Length)
             {
-                throw new IOException($"Unexpected end of device '{Path}' at offset {offset + done}.");
+                var read = RandomAccess.Read(_handle, buffer.Span[done..], offset + done);
+                if (read <= 0)
+                {
+                    throw new IOException($"Unexpected end of device '{Path}' at offset {offset + done}.");
+                }
+
+                done += read;
             }
 
-            done += read;
+            return ValueTask.CompletedTask;
+        }
+        catch (IOException ex)
+        {
+            return ValueTask.FromException(ex);
         }
     }
 

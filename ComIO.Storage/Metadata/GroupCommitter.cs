@@ -22,7 +22,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly ExtentLeases _leases;
     private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
     private readonly int _maxGroupSize;
+    private readonly TimeSpan _gatherDelay;
     private readonly Task _loop;
+    private int _writersInFlight;
     private long _objectCount;
     private long _inlineBytes;
     private long _groups;
@@ -36,8 +38,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
         ConcurrentDictionary<string, BucketRecord> buckets,
         long objectCount,
         long inlineBytes,
-        int maxGroupSize)
+        int maxGroupSize,
+        TimeSpan gatherDelay)
     {
+        _gatherDelay = gatherDelay;
         _store = store;
         _device = device;
         _allocator = allocator;
@@ -57,6 +61,29 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public long GroupCount => Interlocked.Read(ref _groups);
 
     public long OperationCount => Interlocked.Read(ref _operations);
+
+    /// <summary>Number of writers currently streaming data that will submit a commit soon.</summary>
+    public int WritersInFlight => Volatile.Read(ref _writersInFlight);
+
+    /// <summary>
+    /// Announces a writer that is streaming object data. While writers are in flight the loop waits up to the gather
+    /// delay for their commits before flushing, so they share the flush and the WAL sync. End it (exactly once) by
+    /// submitting with <see cref="SubmitAsync(CommitOperation, WriterTicket)"/> or by disposing the ticket.
+    /// </summary>
+    public WriterTicket BeginWrite()
+    {
+        Interlocked.Increment(ref _writersInFlight);
+        return new WriterTicket(this);
+    }
+
+    internal void EndWrite() => Interlocked.Decrement(ref _writersInFlight);
+
+    public Task<EngineStatus> SubmitAsync(CommitOperation operation, WriterTicket ticket)
+    {
+        var task = SubmitAsync(operation);
+        ticket.Dispose();
+        return task;
+    }
 
     public Task<EngineStatus> SubmitAsync(CommitOperation operation)
     {
@@ -101,16 +128,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             carried = null;
             if (group[0] is not BucketCommit)
             {
-                while (group.Count < _maxGroupSize && reader.TryRead(out var next))
-                {
-                    if (next is BucketCommit)
-                    {
-                        carried = next;
-                        break;
-                    }
-
-                    group.Add(next);
-                }
+                carried = await GatherAsync(reader, group).ConfigureAwait(false);
             }
 
             try
@@ -123,6 +141,57 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 {
                     operation.Completion.TrySetException(ex);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds queued operations to the group; while writers are still streaming data, waits (bounded by the gather
+    /// delay) for their commits. Returns a bucket operation that must run in the next group, if one was dequeued.
+    /// </summary>
+    private async ValueTask<CommitOperation?> GatherAsync(ChannelReader<CommitOperation> reader, List<CommitOperation> group)
+    {
+        long deadline = 0;
+        while (true)
+        {
+            while (group.Count < _maxGroupSize && reader.TryRead(out var next))
+            {
+                if (next is BucketCommit)
+                {
+                    return next;
+                }
+
+                group.Add(next);
+            }
+
+            if (group.Count >= _maxGroupSize || WritersInFlight == 0 || _gatherDelay <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (deadline == 0)
+            {
+                deadline = now + (long)(_gatherDelay.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            }
+
+            var remaining = deadline - now;
+            if (remaining <= 0)
+            {
+                return null;
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds((double)remaining / System.Diagnostics.Stopwatch.Frequency));
+            try
+            {
+                if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    return null;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
         }
     }

@@ -1,0 +1,158 @@
+using ComIO.Storage.Devices;
+using ComIO.Storage.Tests.Support;
+
+namespace ComIO.Storage.Tests;
+
+public sealed class BlockDeviceTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _directory.Dispose();
+
+    private IBlockDevice Create(DeviceType type)
+    {
+        switch (type)
+        {
+            case DeviceType.Memory:
+                return new MemoryBlockDevice(1024 * 1024);
+            case DeviceType.FaultInjecting:
+                return new FaultInjectingBlockDevice(new MemoryBlockDevice(1024 * 1024));
+            default:
+                var path = _directory.Combine("dev.img");
+                using (var file = File.Create(path))
+                {
+                    file.SetLength(1024 * 1024);
+                }
+
+                return DirectIoBlockDevice.Open(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task WriteAsync_ThenReadAsync_RoundTripsAlignedBlocks(DeviceType type)
+    {
+        using var device = Create(type);
+        Assert.Equal(4096, device.BlockSize);
+        Assert.Equal(1024 * 1024, device.Capacity);
+        using var pool = new AlignedBufferPool(64 * 1024);
+        using var write = pool.Rent();
+        TestData.Random(write.Length, 3).CopyTo(write.Span);
+        await device.WriteAsync(8192, write.Memory, Ct);
+        await device.FlushAsync(Ct);
+        using var read = pool.Rent();
+        await device.ReadAsync(8192, read.Memory, Ct);
+        Assert.True(write.Span.SequenceEqual(read.Span));
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task WriteAsync_ThrowsArgumentException_WhenMisaligned(DeviceType type)
+    {
+        using var device = Create(type);
+        using var buffer = AlignedBuffer.Allocate(16384);
+        var offsetError = await Assert.ThrowsAsync<ArgumentException>(() => device.WriteAsync(100, buffer.Memory[..4096], Ct).AsTask());
+        Assert.Contains("not a multiple of the block size", offsetError.Message, StringComparison.Ordinal);
+        var lengthError = await Assert.ThrowsAsync<ArgumentException>(() => device.WriteAsync(0, buffer.Memory[..1000], Ct).AsTask());
+        Assert.Contains("length", lengthError.Message, StringComparison.Ordinal);
+        var memoryError = await Assert.ThrowsAsync<ArgumentException>(() => device.ReadAsync(0, buffer.Memory.Slice(512, 4096), Ct).AsTask());
+        Assert.Contains("AlignedBufferPool", memoryError.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => device.ReadAsync(1024 * 1024, buffer.Memory[..4096], Ct).AsTask());
+    }
+
+    [Fact]
+    public void Open_ThrowsIOException_WhenPathIsMissing()
+    {
+        var ex = Assert.Throws<IOException>(() => DirectIoBlockDevice.Open(_directory.Combine("none")));
+        Assert.Contains("none", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AlignedBufferPool_ReusesBuffers_AndAlignsThem()
+    {
+        using var pool = new AlignedBufferPool(8192, 4096, maxRetained: 1);
+        var first = pool.Rent();
+        var address = GetAddress(first);
+        Assert.Equal(0, address % 4096);
+        first.Dispose();
+        first.Dispose();
+        using var second = pool.Rent();
+        Assert.Equal(address, GetAddress(second));
+        using var third = pool.Rent();
+        Assert.NotEqual(address, GetAddress(third));
+    }
+
+    private static unsafe long GetAddress(AlignedBuffer buffer)
+    {
+        using var pin = buffer.Memory.Pin();
+        return (long)pin.Pointer;
+    }
+
+    [Fact]
+    public async Task SimulateCrash_DiscardsUnflushedWrites_AndKeepsFlushedOnes()
+    {
+        var memory = new MemoryBlockDevice(64 * 1024);
+        using var device = new FaultInjectingBlockDevice(memory);
+        using var buffer = AlignedBuffer.Allocate(4096);
+        buffer.Span.Fill(1);
+        await device.WriteAsync(0, buffer.Memory, Ct);
+        await device.FlushAsync(Ct);
+        buffer.Span.Fill(2);
+        await device.WriteAsync(0, buffer.Memory, Ct);
+        await device.WriteAsync(4096, buffer.Memory, Ct);
+        device.SimulateCrash();
+        Assert.Equal(1, memory.RawData[0]);
+        Assert.Equal(0, memory.RawData[4096]);
+    }
+
+    [Fact]
+    public async Task TearWriteAfter_WritesOnlyPrefix_AndCrashesDevice()
+    {
+        var memory = new MemoryBlockDevice(64 * 1024);
+        using var device = new FaultInjectingBlockDevice(memory);
+        using var buffer = AlignedBuffer.Allocate(4 * 4096);
+        buffer.Span.Fill(7);
+        device.TearWriteAfter(0, blocksWritten: 2);
+        await Assert.ThrowsAsync<IOException>(() => device.WriteAsync(0, buffer.Memory, Ct).AsTask());
+        Assert.Equal(7, memory.RawData[(2 * 4096) - 1]);
+        Assert.Equal(0, memory.RawData[2 * 4096]);
+        Assert.True(device.IsCrashed);
+        await Assert.ThrowsAsync<IOException>(() => device.ReadAsync(0, buffer.Memory, Ct).AsTask());
+        device.SimulateCrash();
+        Assert.False(device.IsCrashed);
+        Assert.Equal(0, memory.RawData[0]);
+    }
+
+    [Fact]
+    public async Task FaultSchedules_FailTheChosenOperation()
+    {
+        var memory = new MemoryBlockDevice(64 * 1024);
+        using var device = new FaultInjectingBlockDevice(memory);
+        using var buffer = AlignedBuffer.Allocate(4096);
+        device.FailWriteAfter(1);
+        await device.WriteAsync(0, buffer.Memory, Ct);
+        await Assert.ThrowsAsync<IOException>(() => device.WriteAsync(0, buffer.Memory, Ct).AsTask());
+        await device.WriteAsync(0, buffer.Memory, Ct);
+        device.FailReadAfter(0);
+        await Assert.ThrowsAsync<IOException>(() => device.ReadAsync(0, buffer.Memory, Ct).AsTask());
+        device.FailFlushAfter(0);
+        await Assert.ThrowsAsync<IOException>(() => device.FlushAsync(Ct).AsTask());
+        await device.FlushAsync(Ct);
+
+        buffer.Span.Fill(9);
+        await device.WriteAsync(4096, buffer.Memory, Ct);
+        device.DropFlushes = true;
+        await device.FlushAsync(Ct);
+        device.SimulateCrash();
+        Assert.Equal(0, memory.RawData[4096]);
+
+        device.FlipBits(100, 0x80);
+        Assert.Equal(0x80, memory.RawData[100]);
+    }
+}
