@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Checksums;
@@ -22,6 +23,7 @@ public sealed class StorageEngine : IAsyncDisposable
 {
     private const int MaxBucketNameBytes = 255;
     private const int MaxKeyBytes = 1024;
+    private const int MaxInlineThreshold = 1024 * 1024;
 
     private readonly StorageEngineOptions _options;
     private readonly IBlockDevice _device;
@@ -32,7 +34,9 @@ public sealed class StorageEngine : IAsyncDisposable
     private readonly GroupCommitter _committer;
     private readonly AlignedBufferPool _bufferPool;
     private readonly StorageMetrics _metrics;
+    private readonly CancellationTokenSource _shutdown = new();
     private int _disposed;
+    private int _activeOperations;
 
     private StorageEngine(
         StorageEngineOptions options,
@@ -94,9 +98,9 @@ public sealed class StorageEngine : IAsyncDisposable
             throw new ArgumentException($"IoBufferSize {options.IoBufferSize} must be a multiple of ChunkSize {options.ChunkSize}.", nameof(options));
         }
 
-        if (options.InlineThreshold < 0)
+        if (options.InlineThreshold < 0 || options.InlineThreshold > MaxInlineThreshold)
         {
-            throw new ArgumentException("InlineThreshold must not be negative.", nameof(options));
+            throw new ArgumentException($"InlineThreshold must be between 0 and {MaxInlineThreshold}.", nameof(options));
         }
     }
 
@@ -254,7 +258,21 @@ public sealed class StorageEngine : IAsyncDisposable
             return new PutObjectResult { Status = EngineStatus.NoSuchBucket };
         }
 
-        using var ticket = _committer.BeginWrite();
+        // Small bodies arrive at once, so they count as "about to commit" from the start; large ones only once their
+        // last buffer has arrived (a slow upload must not make every commit group wait).
+        var ticket = new StrongBox<WriterTicket?>(request.ContentLength <= _options.IoBufferSize ? _committer.BeginWrite() : null);
+        try
+        {
+            return await PutCoreAsync(request, body, ticket, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ticket.Value?.Dispose();
+        }
+    }
+
+    private async Task<PutObjectResult> PutCoreAsync(PutObjectRequest request, Stream body, StrongBox<WriterTicket?> ticket, CancellationToken ct)
+    {
         var length = request.ContentLength;
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var checksum = request.ChecksumAlgorithm is { } algorithm ? new ObjectChecksumHasher(algorithm) : null;
@@ -271,6 +289,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 return new PutObjectResult { Status = EngineStatus.IncompleteBody };
             }
 
+            ticket.Value ??= _committer.BeginWrite();
             md5.AppendData(inline);
             checksum?.Append(inline);
         }
@@ -284,7 +303,7 @@ public sealed class StorageEngine : IAsyncDisposable
             var submitted = false;
             try
             {
-                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ct).ConfigureAwait(false) ?? [];
+                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ticket, ct).ConfigureAwait(false) ?? [];
                 if (chunkCrcs.Length == 0)
                 {
                     return new PutObjectResult { Status = EngineStatus.IncompleteBody };
@@ -298,7 +317,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
                 var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null);
                 submitted = true;
-                return await CommitPutAsync(record, ticket).ConfigureAwait(false);
+                return await CommitPutAsync(record, ticket.Value!).ConfigureAwait(false);
             }
             finally
             {
@@ -317,11 +336,11 @@ public sealed class StorageEngine : IAsyncDisposable
             }
 
             var record = BuildRecord(request, etag, checksumValue, [], [], inline);
-            return await CommitPutAsync(record, ticket).ConfigureAwait(false);
+            return await CommitPutAsync(record, ticket.Value!).ConfigureAwait(false);
         }
     }
 
-    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, WriterTicket ticket)
+    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, WriterTicket? ticket)
     {
         var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record));
         var status = await _committer.SubmitAsync(commit, ticket).ConfigureAwait(false);
@@ -336,7 +355,7 @@ public sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
-    private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, CancellationToken ct)
+    private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, CancellationToken ct)
     {
         var chunkSize = _options.ChunkSize;
         var blockSize = _device.BlockSize;
@@ -353,6 +372,13 @@ public sealed class StorageEngine : IAsyncDisposable
             if (filled < toFill)
             {
                 return null;
+            }
+
+            if (position + filled == length)
+            {
+                // The whole body has arrived: from here on this writer will commit within microseconds, so the
+                // commit loop may wait for it and share the device flush and WAL sync.
+                ticket.Value ??= _committer.BeginWrite();
             }
 
             var data = buffer.Span[..filled];
@@ -438,7 +464,7 @@ public sealed class StorageEngine : IAsyncDisposable
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
-        ThrowIfDisposed();
+        using var gate = EnterOperation();
         return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key) : null;
     }
 
@@ -447,12 +473,17 @@ public sealed class StorageEngine : IAsyncDisposable
     /// end means "to the end". <paramref name="offset"/> must be within <c>[0, Size]</c>. The caller must dispose the
     /// result. Status is NoSuchBucket/NoSuchKey when absent.
     /// </summary>
-    public async Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, CancellationToken ct = default)
+    public Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
-        ThrowIfDisposed();
         ct.ThrowIfCancellationRequested();
+        using var gate = EnterOperation();
+        return Task.FromResult(Open(bucket, key, offset, length));
+    }
+
+    private OpenObjectResult Open(string bucket, string key, long offset, long length)
+    {
         if (!_buckets.ContainsKey(bucket))
         {
             return new OpenObjectResult { Status = EngineStatus.NoSuchBucket };
@@ -494,7 +525,6 @@ public sealed class StorageEngine : IAsyncDisposable
                 continue;
             }
 
-            await Task.Yield();
             var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool.Rent(), _metrics, () => _leases.Release(leaseKey));
             return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = offset, RangeLength = count };
         }
@@ -522,7 +552,7 @@ public sealed class StorageEngine : IAsyncDisposable
     public ObjectListing ListObjects(string bucket, string? prefix, string? startAfter, int maxKeys)
     {
         ValidateBucketName(bucket);
-        ThrowIfDisposed();
+        using var gate = EnterOperation();
         if (maxKeys <= 0 || !_buckets.ContainsKey(bucket))
         {
             return new ObjectListing { Objects = [], IsTruncated = false };
@@ -548,7 +578,9 @@ public sealed class StorageEngine : IAsyncDisposable
     /// </summary>
     public async Task<ScrubReport> ScrubAsync(CancellationToken ct = default)
     {
-        ThrowIfDisposed();
+        using var gate = EnterOperation();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _shutdown.Token);
+        ct = linked.Token;
         var started = Stopwatch.GetTimestamp();
         var findings = new List<ScrubFinding>();
         long objects = 0;
@@ -618,14 +650,40 @@ public sealed class StorageEngine : IAsyncDisposable
             return;
         }
 
+        // Stop scrubs, then wait for calls that use the metadata store: disposing RocksDB under them is unsafe.
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        while (Volatile.Read(ref _activeOperations) > 0)
+        {
+            await Task.Delay(1).ConfigureAwait(false);
+        }
+
         await _committer.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
         _device.Dispose();
         _bufferPool.Dispose();
         _metrics.Dispose();
+        _shutdown.Dispose();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    private OperationScope EnterOperation()
+    {
+        Interlocked.Increment(ref _activeOperations);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _activeOperations);
+            throw new ObjectDisposedException(nameof(StorageEngine));
+        }
+
+        return new OperationScope(this);
+    }
+
+    /// <summary>Marks a call that uses the metadata store, so disposal waits for it.</summary>
+    private readonly struct OperationScope(StorageEngine engine) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref engine._activeOperations);
+    }
 
     private static void ValidateBucketName(string bucket)
     {

@@ -78,10 +78,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     internal void EndWrite() => Interlocked.Decrement(ref _writersInFlight);
 
-    public Task<EngineStatus> SubmitAsync(CommitOperation operation, WriterTicket ticket)
+    public Task<EngineStatus> SubmitAsync(CommitOperation operation, WriterTicket? ticket)
     {
         var task = SubmitAsync(operation);
-        ticket.Dispose();
+        ticket?.Dispose();
         return task;
     }
 

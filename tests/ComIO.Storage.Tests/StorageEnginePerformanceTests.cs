@@ -7,10 +7,12 @@ public sealed class StorageEnginePerformanceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task PutObjectAsync_SharesFlushesAndSyncs_WhenWritersAreConcurrent()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16 * 1024)]
+    public async Task PutObjectAsync_SharesFlushesAndSyncs_WhenWritersAreConcurrent(int inlineThreshold)
     {
-        await using var harness = await EngineHarness.CreateAsync(DeviceType.DirectFile, inlineThreshold: 0);
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.DirectFile, inlineThreshold: inlineThreshold);
         var engine = harness.Engine;
         await engine.CreateBucketAsync("b", Ct);
         var data = TestData.Random(4096, 1);
@@ -34,7 +36,7 @@ public sealed class StorageEnginePerformanceTests
         parallel.Stop();
         Assert.All(results, r => Assert.Equal(EngineStatus.Ok, r.Status));
         var groups = engine.CommitGroupCount - groupsBefore;
-        TestContext.Current.TestOutputHelper?.WriteLine($"32 x 4 KiB: sequential {sequential.Elapsed.TotalMilliseconds:F1} ms, parallel {parallel.Elapsed.TotalMilliseconds:F1} ms in {groups} groups");
+        TestContext.Current.TestOutputHelper?.WriteLine($"32 x 4 KiB (inline threshold {inlineThreshold}): sequential {sequential.Elapsed.TotalMilliseconds:F1} ms, parallel {parallel.Elapsed.TotalMilliseconds:F1} ms in {groups} groups");
         Assert.True(groups <= Writers / 4, $"expected shared commits, got {groups} groups for {Writers} writers");
         for (var i = 0; i < Writers; i++)
         {
