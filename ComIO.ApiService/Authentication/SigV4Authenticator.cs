@@ -230,7 +230,7 @@ public sealed class SigV4Authenticator
         };
     }
 
-    /// <summary>Checks the signature against the path as sent, then against its AWS-normalised form. Returns the verified signature (lower-case hex).</summary>
+    /// <summary>Checks the signature against the canonical-request candidates (see body). Returns the verified signature (lower-case hex).</summary>
     private static string Verify(
         HttpRequest request,
         string rawPath,
@@ -247,21 +247,35 @@ public sealed class SigV4Authenticator
         Span<byte> provided = stackalloc byte[32];
         var providedValid = SigV4Encoding.TryParseSha256Hex(providedSignature, provided);
 
-        var canonicalQuery = SigV4Encoding.CanonicalQuery(query, excludeQuery);
         var canonicalHeaders = BuildCanonicalHeaders(request, signedHeaders);
         var asSent = string.IsNullOrEmpty(rawPath) ? "/" : rawPath;
         var normalized = SigV4Encoding.NormalizePath(asSent);
+        var literalPlusQuery = SigV4Encoding.CanonicalQuery(query, excludeQuery, plusAsSpace: false);
+        var hasPlus = false;
+        foreach (var parameter in query)
+        {
+            hasPlus |= parameter.RawName.Contains('+', StringComparison.Ordinal) || parameter.RawValue.Contains('+', StringComparison.Ordinal);
+        }
 
+        // Candidates, most likely first: the path exactly as sent (S3 neither normalises nor double-encodes) and its
+        // AWS re-encoding; a raw '+' in the query as a literal (what AWS SDKs mean) and as a space (form encoding).
         Span<byte> computed = stackalloc byte[32];
         string? firstCanonical = null;
         string? firstStringToSign = null;
-        foreach (var path in (ReadOnlySpan<string>)[asSent, normalized])
+        for (var candidate = 0; candidate < 4; candidate++)
         {
-            if (firstCanonical is not null && string.Equals(path, asSent, StringComparison.Ordinal))
+            var path = (candidate & 1) == 0 ? asSent : normalized;
+            if ((candidate & 1) == 1 && string.Equals(normalized, asSent, StringComparison.Ordinal))
             {
                 continue;
             }
 
+            if (candidate >= 2 && !hasPlus)
+            {
+                break;
+            }
+
+            var canonicalQuery = candidate < 2 ? literalPlusQuery : SigV4Encoding.CanonicalQuery(query, excludeQuery, plusAsSpace: true);
             var canonicalRequest = string.Concat(
                 request.Method, "\n", path, "\n", canonicalQuery, "\n", canonicalHeaders, "\n", signedHeadersText, "\n", hashedPayload);
             var stringToSign = string.Concat(Algorithm, "\n", timestamp, "\n", credential.Scope, "\n", SigV4Crypto.Sha256Hex(canonicalRequest));

@@ -89,30 +89,37 @@ internal static class SigV4Encoding
     }
 
     /// <summary>
-    /// Builds the canonical query string: every parameter decoded and re-encoded by AWS rules (from its decoded bytes,
-    /// so invalid UTF-8 survives), sorted by encoded name then encoded value (ordinal). A parameter without '=' has an
-    /// empty value. Parameters named <paramref name="excludeName"/> (exact, decoded) are left out.
+    /// Builds the canonical query string: every parameter decoded from its raw form and re-encoded by AWS rules (from the
+    /// decoded bytes, so invalid UTF-8 survives), sorted by encoded name then encoded value (ordinal). A parameter without
+    /// '=' has an empty value. Parameters named <paramref name="excludeName"/> (exact, decoded) are left out. A raw '+'
+    /// is a space when <paramref name="plusAsSpace"/> (form encoding), else a literal '+' (RFC 3986, what AWS SDKs mean).
     /// </summary>
-    public static string CanonicalQuery(IReadOnlyList<QueryParameter> parameters, string? excludeName)
+    public static string CanonicalQuery(IReadOnlyList<QueryParameter> parameters, string? excludeName, bool plusAsSpace)
     {
         if (parameters.Count == 0)
         {
             return string.Empty;
         }
 
-        var encoded = new List<QueryParameter>(parameters.Count);
+        var encoded = new List<(string Name, string Value)>(parameters.Count);
         foreach (var parameter in parameters)
         {
-            if (excludeName is null || !string.Equals(parameter.Name, excludeName, StringComparison.Ordinal))
+            if (excludeName is not null && string.Equals(parameter.Name, excludeName, StringComparison.Ordinal))
             {
-                encoded.Add(parameter);
+                continue;
             }
+
+            var name = new StringBuilder(parameter.RawName.Length + 8);
+            AppendUriEncoded(name, PercentDecode(parameter.RawName, plusAsSpace), encodeSlash: true);
+            var value = new StringBuilder(parameter.RawValue.Length + 8);
+            AppendUriEncoded(value, PercentDecode(parameter.RawValue, plusAsSpace), encodeSlash: true);
+            encoded.Add((name.ToString(), value.ToString()));
         }
 
         encoded.Sort(static (a, b) =>
         {
-            var byName = string.CompareOrdinal(a.CanonicalName, b.CanonicalName);
-            return byName != 0 ? byName : string.CompareOrdinal(a.CanonicalValue, b.CanonicalValue);
+            var byName = string.CompareOrdinal(a.Name, b.Name);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
         });
 
         var builder = new StringBuilder();
@@ -123,7 +130,7 @@ internal static class SigV4Encoding
                 builder.Append('&');
             }
 
-            builder.Append(encoded[i].CanonicalName).Append('=').Append(encoded[i].CanonicalValue);
+            builder.Append(encoded[i].Name).Append('=').Append(encoded[i].Value);
         }
 
         return builder.ToString();
@@ -144,17 +151,13 @@ internal static class SigV4Encoding
             }
 
             var eq = segment.IndexOf('=');
-            var nameBytes = PercentDecode(eq < 0 ? segment : segment[..eq], plusAsSpace: true);
-            var valueBytes = PercentDecode(eq < 0 ? [] : segment[(eq + 1)..], plusAsSpace: true);
-            var canonicalName = new StringBuilder(nameBytes.Length + 8);
-            AppendUriEncoded(canonicalName, nameBytes, encodeSlash: true);
-            var canonicalValue = new StringBuilder(valueBytes.Length + 8);
-            AppendUriEncoded(canonicalValue, valueBytes, encodeSlash: true);
+            var rawName = eq < 0 ? segment : segment[..eq];
+            var rawValue = eq < 0 ? [] : segment[(eq + 1)..];
             result.Add(new QueryParameter(
-                Encoding.UTF8.GetString(nameBytes),
-                Encoding.UTF8.GetString(valueBytes),
-                canonicalName.ToString(),
-                canonicalValue.ToString()));
+                Encoding.UTF8.GetString(PercentDecode(rawName, plusAsSpace: true)),
+                Encoding.UTF8.GetString(PercentDecode(rawValue, plusAsSpace: true)),
+                rawName.ToString(),
+                rawValue.ToString()));
         }
 
         return result;

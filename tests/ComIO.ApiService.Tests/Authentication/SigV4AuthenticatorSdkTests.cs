@@ -397,6 +397,60 @@ public sealed class SigV4AuthenticatorSdkTests
     }
 
     [Fact]
+    public async Task Authenticate_SdkPresignedPutUrl_VerifiesAsUnsignedPayload()
+    {
+        using var client = NewClient(new Uri("http://127.0.0.1:9"));
+        var url = await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+        {
+            BucketName = Bucket,
+            Key = "uploads/ä b+c.txt",
+            Verb = HttpVerb.PUT,
+            Expires = DateTime.UtcNow.AddHours(1),
+            Protocol = Amazon.S3.Protocol.HTTP,
+        });
+
+        var result = NewAuthenticator().Authenticate((FromUrl(url) with { Method = "PUT" }).ToHttpContext());
+
+        Assert.True(result.IsPresigned);
+        Assert.Equal(PayloadMode.Unsigned, result.Payload);
+        var error = Assert.Throws<S3Exception>(() => NewAuthenticator().Authenticate(FromUrl(url).ToHttpContext()));
+        Assert.Equal(S3ErrorCode.SignatureDoesNotMatch, error.Error);
+    }
+
+    [Fact]
+    public async Task Authenticate_SdkDeleteObjectsAndUploadPart_Verify()
+    {
+        await using var server = await S3CaptureServer.StartAsync(NewAuthenticator());
+        using var client = NewClient(server.BaseAddress);
+        var part = new byte[70_000];
+        new Random(5).NextBytes(part);
+
+        await IgnoreResponseParsingAsync(() => client.DeleteObjectsAsync(
+            new DeleteObjectsRequest { BucketName = Bucket, Objects = [new KeyVersion { Key = "a b" }, new KeyVersion { Key = "c+d&e" }] },
+            Ct));
+        await IgnoreResponseParsingAsync(() => client.UploadPartAsync(
+            new UploadPartRequest { BucketName = Bucket, Key = "multi part", UploadId = "upload/id+1==", PartNumber = 3, InputStream = new MemoryStream(part) },
+            Ct));
+
+        Assert.Equal(2, server.Requests.Count);
+        foreach (var captured in server.Requests)
+        {
+            Assert.Null(captured.LiveError);
+            var (decoded, _) = await ReadBodyAsync(captured.LiveResult!, captured.Body);
+            if (captured.Method == "PUT")
+            {
+                Assert.Contains("uploadId=", captured.RawTarget, StringComparison.Ordinal);
+                Assert.Equal(part, decoded);
+            }
+            else
+            {
+                Assert.Contains("delete", captured.RawTarget, StringComparison.Ordinal);
+                Assert.Contains("<Key>c+d&amp;e</Key>", System.Text.Encoding.UTF8.GetString(decoded), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void Authenticate_NoCredentials_ReturnsAnonymous()
     {
         var result = NewAuthenticator().Authenticate(CapturedRequest.Build("GET", "/bucket/key?list-type=2", ("Host", "localhost")));
@@ -423,6 +477,18 @@ public sealed class SigV4AuthenticatorSdkTests
         }
 
         return (output.ToArray(), trailers);
+    }
+
+    private static async Task IgnoreResponseParsingAsync(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (AmazonServiceException)
+        {
+            // The capture server's canned responses are not valid for every operation; only the request matters here.
+        }
     }
 
     private static CapturedRequest FromUrl(string url)
