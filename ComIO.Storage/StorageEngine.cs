@@ -459,13 +459,13 @@ public sealed class StorageEngine : IAsyncDisposable
         InlineData = inline,
     };
 
-    /// <summary>The committed record, or null if the bucket or key does not exist.</summary>
+    /// <summary>The committed record (metadata only), or null if the bucket or key does not exist.</summary>
     public ObjectRecord? GetObject(string bucket, string key)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
         using var gate = EnterOperation();
-        return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key) : null;
+        return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key, includeData: false) : null;
     }
 
     /// <summary>
@@ -523,6 +523,12 @@ public sealed class StorageEngine : IAsyncDisposable
             {
                 _leases.Release(leaseKey);
                 continue;
+            }
+
+            if (current.ChunkSize > _options.IoBufferSize)
+            {
+                _leases.Release(leaseKey);
+                throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {current.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
             }
 
             var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool.Rent(), _metrics, () => _leases.Release(leaseKey));

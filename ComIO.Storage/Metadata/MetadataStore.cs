@@ -50,10 +50,11 @@ internal sealed class MetadataStore : IDisposable
 
     public byte[]? GetRaw(byte[] key) => _db.Get(key);
 
-    public ObjectRecord? GetObject(string bucket, string key)
+    /// <summary>Reads one object record; with <paramref name="includeData"/> false, chunk CRCs and inline data are skipped.</summary>
+    public ObjectRecord? GetObject(string bucket, string key, bool includeData = true)
     {
         var value = _db.Get(MetadataKeys.Object(bucket, key));
-        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value);
+        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value, includeData);
     }
 
     public BucketRecord? GetBucket(string bucket)
