@@ -278,7 +278,7 @@ public sealed class AwsChunkedStream : Stream
         {
             var extension = semicolon < 0 ? [] : line[(semicolon + 1)..];
             if (extension.Length != SignatureExtension.Length + 64
-                || !extension.StartsWith(Encoding.ASCII.GetBytes(SignatureExtension))
+                || !extension.StartsWith("chunk-signature="u8)
                 || !TryParseHex(extension[SignatureExtension.Length..], _chunkSignature))
             {
                 throw Malformed("A signed chunk must carry ';chunk-signature=<64 hex digits>'.");

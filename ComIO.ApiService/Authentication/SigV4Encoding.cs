@@ -165,13 +165,25 @@ internal static class SigV4Encoding
 
     /// <summary>
     /// The AWS-normalised form of a raw path: decoded, then every byte but unreserved characters and '/' encoded.
+    /// An encoded slash (<c>%2F</c>) stays encoded, so a key containing '/' can never verify as a different key.
     /// Used as a second candidate when the path exactly as sent does not verify.
     /// </summary>
     public static string NormalizePath(ReadOnlySpan<char> rawPath)
     {
         var builder = new StringBuilder(rawPath.Length + 16);
-        AppendUriEncoded(builder, PercentDecode(rawPath, plusAsSpace: false), encodeSlash: false);
-        return builder.ToString();
+        while (true)
+        {
+            var slash = rawPath.IndexOf("%2F", StringComparison.OrdinalIgnoreCase);
+            var piece = slash < 0 ? rawPath : rawPath[..slash];
+            AppendUriEncoded(builder, PercentDecode(piece, plusAsSpace: false), encodeSlash: false);
+            if (slash < 0)
+            {
+                return builder.ToString();
+            }
+
+            builder.Append("%2F");
+            rawPath = rawPath[(slash + 3)..];
+        }
     }
 
     /// <summary>Trims a header value and collapses runs of spaces and tabs into one space.</summary>

@@ -451,6 +451,62 @@ public sealed class SigV4AuthenticatorSdkTests
     }
 
     [Fact]
+    public async Task Authenticate_SdkVirtualHostedStyle_Verifies()
+    {
+        var factory = new CapturingHttpClientFactory();
+        using var client = NewClient(new Uri("https://s3.comio.test"), c =>
+        {
+            c.HttpClientFactory = factory;
+            c.ForcePathStyle = false;
+        });
+
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = "v host/ü+.txt", ContentBody = "virtual" }, Ct);
+
+        var captured = Assert.Single(factory.Requests);
+        Assert.StartsWith(Bucket + ".", captured.Header("Host"), StringComparison.Ordinal);
+        Assert.DoesNotContain(Bucket, captured.RawTarget, StringComparison.Ordinal);
+        var result = NewAuthenticator().Authenticate(captured.ToHttpContext());
+        Assert.Equal("virtual"u8.ToArray(), (await ReadBodyAsync(result, captured.Body)).Body);
+    }
+
+    [Fact]
+    public async Task Authenticate_QuerySpaceResentAsPlus_VerifiesAsFormEncodedSpace()
+    {
+        await using var server = await S3CaptureServer.StartAsync(authenticator: null);
+        using var client = NewClient(server.BaseAddress);
+        await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, Prefix = "a b c" }, Ct);
+        var captured = Assert.Single(server.Requests);
+        Assert.Contains("a%20b%20c", captured.RawTarget, StringComparison.Ordinal);
+
+        var result = NewAuthenticator().Authenticate((captured with { RawTarget = captured.RawTarget.Replace("a%20b%20c", "a+b%20c", StringComparison.Ordinal) }).ToHttpContext());
+
+        Assert.Equal(AccessKey, result.AccessKeyId);
+    }
+
+    [Fact]
+    public async Task Authenticate_PathResentWithEquivalentEncoding_Verifies()
+    {
+        var captured = await CaptureGetAsync("tilde~name-ok");
+        var target = captured.RawTarget.Replace("~", "%7E", StringComparison.Ordinal).Replace("-ok", "%2dok", StringComparison.Ordinal);
+
+        var result = NewAuthenticator().Authenticate((captured with { RawTarget = target }).ToHttpContext());
+
+        Assert.Equal(AccessKey, result.AccessKeyId);
+    }
+
+    [Fact]
+    public async Task Authenticate_SlashResentAsEncodedSlash_ThrowsSignatureDoesNotMatch()
+    {
+        var captured = await CaptureGetAsync("dir/key");
+        var target = captured.RawTarget.Replace("dir/key", "dir%2Fkey", StringComparison.Ordinal);
+        Assert.NotEqual(captured.RawTarget, target);
+
+        var error = Assert.Throws<S3Exception>(() => NewAuthenticator().Authenticate((captured with { RawTarget = target }).ToHttpContext()));
+
+        Assert.Equal(S3ErrorCode.SignatureDoesNotMatch, error.Error);
+    }
+
+    [Fact]
     public void Authenticate_NoCredentials_ReturnsAnonymous()
     {
         var result = NewAuthenticator().Authenticate(CapturedRequest.Build("GET", "/bucket/key?list-type=2", ("Host", "localhost")));
