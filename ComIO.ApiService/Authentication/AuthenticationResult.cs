@@ -39,6 +39,24 @@ public sealed class AuthenticationResult
     /// <summary>The <c>x-amz-trailer</c> header (e.g. <c>x-amz-checksum-crc32</c>) naming the trailer the client promised; <see langword="null"/> when absent.</summary>
     public string? DeclaredTrailer { get; init; }
 
+    /// <summary>
+    /// Wraps the raw request body in the reader <see cref="Payload"/> requires: <see cref="PayloadHashVerifyingStream"/> for
+    /// <see cref="PayloadMode.SignedSha256"/>, <see cref="AwsChunkedStream"/> for the aws-chunked modes, the body itself otherwise.
+    /// The caller must read the returned stream to EOF without error before committing anything (verification completes
+    /// only at EOF). The wrapper does not dispose <paramref name="body"/>.
+    /// </summary>
+    public Stream WrapBody(Stream body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Payload switch
+        {
+            PayloadMode.SignedSha256 => new PayloadHashVerifyingStream(body, ExpectedPayloadSha256!),
+            PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer or PayloadMode.StreamingUnsignedTrailer
+                => new AwsChunkedStream(body, Streaming, DecodedContentLength ?? 0),
+            _ => body,
+        };
+    }
+
     /// <summary>Whether <see cref="Payload"/> is one of the aws-chunked modes (body must be read through <see cref="AwsChunkedStream"/>).</summary>
     public bool IsStreaming => Payload is PayloadMode.StreamingSigned or PayloadMode.StreamingUnsignedTrailer or PayloadMode.StreamingSignedTrailer;
 }

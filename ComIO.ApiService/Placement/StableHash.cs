@@ -15,6 +15,7 @@ internal static class StableHash
     private const ulong Prime1 = 0x9E3779B185EBCA87UL;
     private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
     private const ulong Prime3 = 0x165667B19E3779F9UL;
+    private const int StackLimit = 1536;
 
     /// <summary>Hashes <paramref name="data"/> with <paramref name="seed"/>.</summary>
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed)
@@ -46,9 +47,10 @@ internal static class StableHash
     /// <summary>Hashes the UTF-8 form of <paramref name="first"/> and, when given, a 0x00 separator and <paramref name="second"/>.</summary>
     public static ulong HashStrings(string first, string? second, ulong seed)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(first.Length) + (second is null ? 0 : 1 + Encoding.UTF8.GetMaxByteCount(second.Length));
-        var rented = max <= 1024 ? null : ArrayPool<byte>.Shared.Rent(max);
-        Span<byte> buffer = rented ?? stackalloc byte[1024];
+        // S3 keys are at most 1,024 UTF-8 bytes and bucket names 63, so real inputs fit the stack buffer.
+        var total = Encoding.UTF8.GetByteCount(first) + (second is null ? 0 : 1 + Encoding.UTF8.GetByteCount(second));
+        var rented = total <= StackLimit ? null : ArrayPool<byte>.Shared.Rent(total);
+        Span<byte> buffer = rented ?? stackalloc byte[StackLimit];
         var length = Encoding.UTF8.GetBytes(first, buffer);
         if (second is not null)
         {

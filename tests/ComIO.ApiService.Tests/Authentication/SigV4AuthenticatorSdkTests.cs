@@ -518,12 +518,7 @@ public sealed class SigV4AuthenticatorSdkTests
     internal static async Task<(byte[] Body, IReadOnlyDictionary<string, string> Trailers)> ReadBodyAsync(AuthenticationResult result, byte[] raw)
     {
         IReadOnlyDictionary<string, string> trailers = new Dictionary<string, string>();
-        await using Stream stream = result.Payload switch
-        {
-            PayloadMode.SignedSha256 => new PayloadHashVerifyingStream(new MemoryStream(raw), result.ExpectedPayloadSha256!),
-            PayloadMode.Unsigned => new MemoryStream(raw),
-            _ => new AwsChunkedStream(new MemoryStream(raw), result.Streaming, result.DecodedContentLength!.Value),
-        };
+        await using var stream = result.WrapBody(new MemoryStream(raw));
         using var output = new MemoryStream();
         await stream.CopyToAsync(output, 4096, TestContext.Current.CancellationToken);
         if (stream is AwsChunkedStream chunked)
