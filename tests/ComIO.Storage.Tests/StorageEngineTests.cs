@@ -333,4 +333,78 @@ public sealed class StorageEngineTests
         Assert.Equal(2, report.ObjectsScanned);
         Assert.Equal(2, engine.GetStats().ChecksumFailures);
     }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task PutObjectAsync_ReleasesReservation_WhenCancelledMidBody(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        using var cts = new CancellationTokenSource();
+        var body = new CancellingStream(TestData.Random(3 * 1024 * 1024, 1), cancelAfter: 1536 * 1024, cts);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.PutObjectAsync(TestData.Request("b", "k", 3 * 1024 * 1024), body, cts.Token));
+        Assert.Null(engine.GetObject("b", "k"));
+        Assert.Equal(free, engine.GetStats().FreeBytes);
+        Assert.Equal(EngineStatus.Ok, (await engine.PutAsync("b", "k", [1, 2])).Status);
+    }
+
+    [Fact]
+    public async Task PutObjectAsync_ReleasesReservation_WhenDeviceWriteFails()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        harness.Faults!.FailWriteAfter(1);
+        await Assert.ThrowsAsync<IOException>(() => engine.PutAsync("b", "k", TestData.Random(3 * 1024 * 1024, 1)));
+        Assert.Null(engine.GetObject("b", "k"));
+        Assert.Equal(free, engine.GetStats().FreeBytes);
+        var data = TestData.Random(3 * 1024 * 1024, 2);
+        Assert.Equal(EngineStatus.Ok, (await engine.PutAsync("b", "k", data)).Status);
+        Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
+    }
+
+    [Fact]
+    public async Task OpenObjectAsync_PropagatesIOException_WhenDeviceReadFails()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.PutAsync("b", "k", TestData.Random(100_000, 1));
+        harness.Faults!.FailReadAfter(0);
+        await Assert.ThrowsAsync<IOException>(() => engine.ReadAllAsync("b", "k"));
+        Assert.Equal(0, engine.GetStats().ChecksumFailures);
+        Assert.Equal(TestData.Random(100_000, 1), await engine.ReadAllAsync("b", "k"));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ThenCalls_ThrowObjectDisposed()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await harness.CloseAsync();
+        Assert.Throws<ObjectDisposedException>(() => engine.GetObject("b", "k"));
+        Assert.Throws<ObjectDisposedException>(() => engine.ListObjects("b", null, null, 10));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => engine.PutAsync("b", "k", [1]));
+        await engine.DisposeAsync();
+    }
+
+    private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Position >= cancelAfter)
+            {
+                cts.Cancel();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return base.ReadAsync(buffer, cancellationToken);
+        }
+    }
 }
