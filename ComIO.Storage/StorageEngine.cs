@@ -357,60 +357,104 @@ public sealed class StorageEngine : IAsyncDisposable
     /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
     private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, CancellationToken ct)
     {
+        // Two pooled buffers: while one is being written to the device (on the thread pool), the next part of the body
+        // is received and hashed into the other, so MD5 and device time overlap. At most one write is in flight.
         var chunkSize = _options.ChunkSize;
         var blockSize = _device.BlockSize;
         var crcs = new uint[(int)((length + chunkSize - 1) / chunkSize)];
-        using var buffer = _bufferPool.Rent();
-        var memory = buffer.Memory;
-        long position = 0;
-        var extentIndex = 0;
-        long extentPosition = 0;
-        while (position < length)
+        var buffers = new AlignedBuffer[length > _options.IoBufferSize ? 2 : 1];
+        for (var i = 0; i < buffers.Length; i++)
         {
-            var toFill = (int)Math.Min(buffer.Length, length - position);
-            var filled = await body.ReadAtLeastAsync(memory[..toFill], toFill, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-            if (filled < toFill)
-            {
-                return null;
-            }
-
-            if (position + filled == length)
-            {
-                // The whole body has arrived: from here on this writer will commit within microseconds, so the
-                // commit loop may wait for it and share the device flush and WAL sync.
-                ticket.Value ??= _committer.BeginWrite();
-            }
-
-            var data = buffer.Span[..filled];
-            md5.AppendData(data);
-            checksum?.Append(data);
-            var firstChunk = (int)(position / chunkSize);
-            for (var offset = 0; offset < filled; offset += chunkSize)
-            {
-                crcs[firstChunk + (offset / chunkSize)] = Crc32C.Compute(data.Slice(offset, Math.Min(chunkSize, filled - offset)));
-            }
-
-            var padded = (int)ChunkReader.RoundUp(filled, blockSize);
-            buffer.Span[filled..padded].Clear();
-            var written = 0;
-            while (written < padded)
-            {
-                var extent = extents[extentIndex];
-                var segment = (int)Math.Min(padded - written, extent.Length - extentPosition);
-                await _device.WriteAsync(extent.Offset + extentPosition, memory.Slice(written, segment), ct).ConfigureAwait(false);
-                written += segment;
-                extentPosition += segment;
-                if (extentPosition == extent.Length)
-                {
-                    extentIndex++;
-                    extentPosition = 0;
-                }
-            }
-
-            position += filled;
+            buffers[i] = _bufferPool.Rent();
         }
 
-        return crcs;
+        Task pendingWrite = Task.CompletedTask;
+        try
+        {
+            long position = 0;
+            var current = 0;
+            while (position < length)
+            {
+                var buffer = buffers[current];
+                var toFill = (int)Math.Min(buffer.Length, length - position);
+                var filled = await body.ReadAtLeastAsync(buffer.Memory[..toFill], toFill, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+                if (filled < toFill)
+                {
+                    return null;
+                }
+
+                var last = position + filled == length;
+                if (last)
+                {
+                    // The whole body has arrived: from here on this writer will commit within microseconds, so the
+                    // commit loop may wait for it and share the device flush and WAL sync.
+                    ticket.Value ??= _committer.BeginWrite();
+                }
+
+                var data = buffer.Span[..filled];
+                md5.AppendData(data);
+                checksum?.Append(data);
+                var firstChunk = (int)(position / chunkSize);
+                for (var offset = 0; offset < filled; offset += chunkSize)
+                {
+                    crcs[firstChunk + (offset / chunkSize)] = Crc32C.Compute(data.Slice(offset, Math.Min(chunkSize, filled - offset)));
+                }
+
+                var padded = (int)ChunkReader.RoundUp(filled, blockSize);
+                buffer.Span[filled..padded].Clear();
+                await pendingWrite.ConfigureAwait(false);
+                var memory = buffer.Memory[..padded];
+                var objectOffset = position;
+                pendingWrite = last
+                    ? WriteAtAsync(extents, objectOffset, memory, ct)
+                    : Task.Run(() => WriteAtAsync(extents, objectOffset, memory, ct), ct);
+                position += filled;
+                current = (current + 1) % buffers.Length;
+            }
+
+            await pendingWrite.ConfigureAwait(false);
+            return crcs;
+        }
+        finally
+        {
+            // Never return a buffer to the pool while the device may still be writing from it.
+            try
+            {
+                await pendingWrite.ConfigureAwait(false);
+            }
+            catch (Exception) when (!pendingWrite.IsCompletedSuccessfully)
+            {
+                // Already observed by the main path, or superseded by the exception that got us here.
+            }
+
+            foreach (var buffer in buffers)
+            {
+                buffer.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="data"/> (block-padded) at object offset <paramref name="objectOffset"/> across the extents.</summary>
+    private async Task WriteAtAsync(Extent[] extents, long objectOffset, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        var extentIndex = 0;
+        var skip = objectOffset;
+        while (skip >= extents[extentIndex].Length)
+        {
+            skip -= extents[extentIndex].Length;
+            extentIndex++;
+        }
+
+        var written = 0;
+        while (written < data.Length)
+        {
+            var extent = extents[extentIndex];
+            var segment = (int)Math.Min(data.Length - written, extent.Length - skip);
+            await _device.WriteAsync(extent.Offset + skip, data.Slice(written, segment), ct).ConfigureAwait(false);
+            written += segment;
+            skip = 0;
+            extentIndex++;
+        }
     }
 
     private static EngineStatus Verify(PutObjectRequest request, IncrementalHash md5, ObjectChecksumHasher? checksum, out string etag, out string? checksumValue)
