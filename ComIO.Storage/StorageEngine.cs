@@ -575,7 +575,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {current.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
             }
 
-            var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool.Rent(), _metrics, () => _leases.Release(leaseKey));
+            var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
             return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = offset, RangeLength = count };
         }
     }

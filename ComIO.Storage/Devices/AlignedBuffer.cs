@@ -14,14 +14,17 @@ public sealed unsafe class AlignedBuffer : MemoryManager<byte>
     private byte* _pointer;
     private int _rented;
 
-    internal AlignedBuffer(int length, int alignment, AlignedBufferPool? pool)
+    internal AlignedBuffer(int length, int alignment, AlignedBufferPool? pool, bool clear = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         Length = length;
         Alignment = alignment;
         _pool = pool;
         _pointer = (byte*)NativeMemory.AlignedAlloc((nuint)length, (nuint)alignment);
-        NativeMemory.Clear(_pointer, (nuint)length);
+        if (clear)
+        {
+            NativeMemory.Clear(_pointer, (nuint)length);
+        }
     }
 
     /// <summary>Length of the buffer in bytes.</summary>

@@ -44,7 +44,7 @@ public sealed class AlignedBufferPool : IDisposable
         }
         else
         {
-            buffer = new AlignedBuffer(BufferSize, Alignment, this);
+            buffer = new AlignedBuffer(BufferSize, Alignment, this, clear: false);
         }
 
         buffer.MarkRented();

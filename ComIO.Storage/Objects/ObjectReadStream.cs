@@ -4,33 +4,44 @@ namespace ComIO.Storage.Objects;
 
 /// <summary>
 /// Read-only, forward-only stream over <c>[start, start + length)</c> of an extent-backed object. Data is read in whole
-/// chunks into one pooled aligned buffer and each chunk's CRC32C is verified before any of its bytes are returned.
-/// Holds a read lease on the object's extents until disposed. Not thread-safe.
+/// chunks into pooled aligned buffers and each chunk's CRC32C is verified before any of its bytes are returned. When the
+/// range spans more than one buffer, the next buffer is read ahead on the thread pool while the caller consumes the
+/// current one. Holds a read lease on the object's extents until disposed. Not thread-safe.
 /// </summary>
 internal sealed class ObjectReadStream : Stream
 {
     private readonly IBlockDevice _device;
     private readonly ObjectRecord _record;
-    private readonly AlignedBuffer _buffer;
+    private readonly AlignedBufferPool _pool;
     private readonly Action _release;
     private readonly StorageMetrics _metrics;
     private readonly long _end;
     private readonly long _start;
+    private AlignedBuffer _active;
+    private AlignedBuffer? _spare;
+    private Task<long>? _prefetch;
+    private long _prefetchStart = -1;
     private long _position;
     private long _bufferedStart;
     private long _bufferedEnd;
     private bool _disposed;
 
-    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBuffer buffer, StorageMetrics metrics, Action release)
+    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBufferPool pool, StorageMetrics metrics, Action release)
     {
         _device = device;
         _record = record;
         _start = start;
         _position = start;
         _end = start + length;
-        _buffer = buffer;
+        _pool = pool;
         _metrics = metrics;
         _release = release;
+        _active = pool.Rent();
+        var firstChunkStart = start / record.ChunkSize * record.ChunkSize;
+        if (_end - firstChunkStart > _active.Length)
+        {
+            _spare = pool.Rent();
+        }
     }
 
     public override bool CanRead => !_disposed;
@@ -47,14 +58,22 @@ internal sealed class ObjectReadStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        var rented = new byte[buffer.Length];
-        var read = Read(rented, 0, rented.Length);
-        rented.AsSpan(0, read).CopyTo(buffer);
-        return read;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_position >= _end || buffer.Length == 0)
+        {
+            return 0;
+        }
+
+        if (_position < _bufferedStart || _position >= _bufferedEnd)
+        {
+            FillAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
+        return CopyOut(buffer);
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -73,8 +92,13 @@ internal sealed class ObjectReadStream : Stream
             await FillAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var count = (int)Math.Min(buffer.Length, Math.Min(_bufferedEnd, _end) - _position);
-        _buffer.Memory.Slice((int)(_position - _bufferedStart), count).CopyTo(buffer);
+        return CopyOut(buffer.Span);
+    }
+
+    private int CopyOut(Span<byte> destination)
+    {
+        var count = (int)Math.Min(destination.Length, Math.Min(_bufferedEnd, _end) - _position);
+        _active.Span.Slice((int)(_position - _bufferedStart), count).CopyTo(destination);
         _position += count;
         _metrics.BytesRead(count);
         return count;
@@ -83,12 +107,43 @@ internal sealed class ObjectReadStream : Stream
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         var chunkSize = _record.ChunkSize;
-        var firstChunk = (int)(_position / chunkSize);
-        var lastChunk = (int)((_end - 1) / chunkSize);
-        var count = Math.Min(_buffer.Length / chunkSize, lastChunk - firstChunk + 1);
+        var alignedPosition = _position / chunkSize * chunkSize;
         _bufferedStart = _bufferedEnd = 0;
-        await ChunkReader.ReadAsync(_device, _record, firstChunk, count, _buffer.Memory, cancellationToken).ConfigureAwait(false);
-        var bad = ChunkReader.FindMismatch(_record, firstChunk, count, _buffer.Span, out var actual);
+        if (_prefetch is not null && _prefetchStart == alignedPosition)
+        {
+            // Surfaces a read error or checksum mismatch of the read-ahead exactly when its range is reached.
+            var prefetch = _prefetch;
+            _prefetch = null;
+            var end = await prefetch.ConfigureAwait(false);
+            (_active, _spare) = (_spare!, _active);
+            _bufferedStart = alignedPosition;
+            _bufferedEnd = end;
+        }
+        else
+        {
+            await WaitForPrefetchAsync().ConfigureAwait(false);
+            _bufferedEnd = await ReadVerifiedAsync(_active, alignedPosition, cancellationToken).ConfigureAwait(false);
+            _bufferedStart = alignedPosition;
+        }
+
+        if (_spare is not null && _bufferedEnd < _end)
+        {
+            var next = _bufferedEnd;
+            var spare = _spare;
+            _prefetchStart = next;
+            _prefetch = Task.Run(() => ReadVerifiedAsync(spare, next, CancellationToken.None).AsTask(), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Reads and verifies the chunks starting at chunk-aligned <paramref name="objectOffset"/>; returns the end offset.</summary>
+    private async ValueTask<long> ReadVerifiedAsync(AlignedBuffer buffer, long objectOffset, CancellationToken cancellationToken)
+    {
+        var chunkSize = _record.ChunkSize;
+        var firstChunk = (int)(objectOffset / chunkSize);
+        var lastChunk = (int)((_end - 1) / chunkSize);
+        var count = Math.Min(buffer.Length / chunkSize, lastChunk - firstChunk + 1);
+        await ChunkReader.ReadAsync(_device, _record, firstChunk, count, buffer.Memory, cancellationToken).ConfigureAwait(false);
+        var bad = ChunkReader.FindMismatch(_record, firstChunk, count, buffer.Span, out var actual);
         if (bad >= 0)
         {
             _metrics.ChecksumFailure();
@@ -96,8 +151,24 @@ internal sealed class ObjectReadStream : Stream
             throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, bad, _record.ChunkCrcs[bad], actual);
         }
 
-        _bufferedStart = (long)firstChunk * chunkSize;
-        _bufferedEnd = Math.Min(_record.Size, (long)(firstChunk + count) * chunkSize);
+        return Math.Min(_record.Size, (long)(firstChunk + count) * chunkSize);
+    }
+
+    private async ValueTask WaitForPrefetchAsync()
+    {
+        var prefetch = _prefetch;
+        _prefetch = null;
+        if (prefetch is not null)
+        {
+            try
+            {
+                await prefetch.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The read-ahead is being discarded; its outcome no longer matters.
+            }
+        }
     }
 
     public override void Flush()
@@ -115,10 +186,29 @@ internal sealed class ObjectReadStream : Stream
         if (!_disposed)
         {
             _disposed = true;
-            _buffer.Dispose();
-            _release();
+            WaitForPrefetchAsync().AsTask().GetAwaiter().GetResult();
+            ReleaseResources();
         }
 
         base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            await WaitForPrefetchAsync().ConfigureAwait(false);
+            ReleaseResources();
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void ReleaseResources()
+    {
+        _active.Dispose();
+        _spare?.Dispose();
+        _release();
     }
 }

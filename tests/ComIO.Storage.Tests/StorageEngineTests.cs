@@ -394,6 +394,65 @@ public sealed class StorageEngineTests
         await engine.DisposeAsync();
     }
 
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task OpenObjectAsync_ServesVerifiedPrefix_ThenThrows_WhenLaterChunkIsCorrupt(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random(5 * 1024 * 1024, 21);
+        await engine.PutAsync("b", "k", data);
+        var corruptAt = (3 * 1024 * 1024) + 70_000;
+        harness.CorruptByte(engine.GetObject("b", "k")!.MapToDevice(corruptAt, out _));
+
+        await using var open = await engine.OpenObjectAsync("b", "k", 0, -1, Ct);
+        var received = new MemoryStream();
+        var buffer = new byte[100_000];
+        var ex = await Assert.ThrowsAsync<ChecksumMismatchException>(async () =>
+        {
+            int read;
+            while ((read = await open.Content!.ReadAsync(buffer, Ct)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+        });
+        Assert.Equal(corruptAt / (64 * 1024), ex.ChunkIndex);
+        Assert.True(received.Length <= corruptAt / (64 * 1024) * 64 * 1024);
+        Assert.True(received.Length >= 3 * 1024 * 1024);
+        Assert.Equal(data.AsSpan(0, (int)received.Length).ToArray(), received.ToArray());
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    public async Task Content_SupportsSynchronousReads_AndEarlyDispose(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random((3 * 1024 * 1024) + 5, 22);
+        await engine.PutAsync("b", "k", data);
+        await using (var open = await engine.OpenObjectAsync("b", "k", 10, -1, Ct))
+        {
+            using var copy = new MemoryStream();
+            open.Content!.CopyTo(copy);
+            Assert.Equal(data.AsSpan(10).ToArray(), copy.ToArray());
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await using var partial = await engine.OpenObjectAsync("b", "k", 0, -1, Ct);
+            var head = new byte[1024 * 1024];
+            await partial.Content!.ReadExactlyAsync(head, Ct);
+        }
+
+        Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "k", Ct));
+        Assert.Equal(engine.GetStats().Capacity, engine.GetStats().FreeBytes);
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
