@@ -55,7 +55,7 @@ public sealed class StorageEngine : IAsyncDisposable
         _allocator = allocator;
         _leases = new ExtentLeases(allocator);
         _buckets = buckets;
-        _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: 2 * Environment.ProcessorCount + 4);
+        _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: Math.Max(32, 4 * Environment.ProcessorCount));
         _metrics = new StorageMetrics(superblock.DeviceId);
         _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay);
     }
@@ -115,6 +115,11 @@ public sealed class StorageEngine : IAsyncDisposable
         MetadataStore? store = null;
         try
         {
+            if (options.DeviceKind == DeviceKind.Block && device is DirectIoBlockDevice { IsBlockDevice: false })
+            {
+                throw new StorageFormatException($"Device '{options.DevicePath}' is configured as a block device but is a regular file.");
+            }
+
             if (!DeviceFormatter.TryReadSuperblock(device, out var superblock, out var problem))
             {
                 throw new StorageFormatException($"Cannot open device '{options.DevicePath}': {problem}.");
@@ -141,7 +146,15 @@ public sealed class StorageEngine : IAsyncDisposable
                 throw new ArgumentException($"ChunkSize {options.ChunkSize} must be a multiple of the device block size {superblock.BlockSize}.", nameof(options));
             }
 
-            store = MetadataStore.Open(options.MetadataPath);
+            try
+            {
+                store = MetadataStore.Open(options.MetadataPath);
+            }
+            catch (RocksDbSharp.RocksDbException ex)
+            {
+                throw new IOException($"Cannot open metadata store '{options.MetadataPath}' for device '{options.DevicePath}' (is another engine using it?): {ex.Message}", ex);
+            }
+
             var storedId = store.GetDeviceId();
             if (storedId is null)
             {

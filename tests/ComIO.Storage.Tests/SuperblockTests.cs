@@ -131,4 +131,23 @@ public sealed class SuperblockTests
         await using var reopened = await StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = "a", MetadataPath = meta, DeviceFactory = _ => first }, TestContext.Current.CancellationToken);
         Assert.Equal(DeviceFormatter.Format(new MemoryBlockDevice(8192), deviceId: reopened.DeviceId).DeviceId, reopened.DeviceId);
     }
+
+    [Fact]
+    public async Task OpenAsync_ThrowsIOExceptionAndLeavesFirstEngineWorking_WhenMetadataIsInUse()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.DirectFile);
+        var ex = await Assert.ThrowsAsync<IOException>(() => StorageEngine.OpenAsync(harness.Options, TestContext.Current.CancellationToken));
+        Assert.Contains(harness.MetadataPath, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(EngineStatus.Ok, await harness.Engine.CreateBucketAsync("still-works", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task OpenAsync_Refuses_WhenFileIsConfiguredAsBlockDevice()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("dev.img");
+        DeviceFormatter.Format(path, 4L * 1024 * 1024);
+        var ex = await Assert.ThrowsAsync<StorageFormatException>(() => StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = path, DeviceKind = DeviceKind.Block, MetadataPath = directory.Combine("meta") }, TestContext.Current.CancellationToken));
+        Assert.Contains("regular file", ex.Message, StringComparison.Ordinal);
+    }
 }
