@@ -33,7 +33,7 @@ public static class DeviceFormatter
             stream.SetLength(sizeBytes / blockSize * blockSize);
         }
 
-        using var device = DirectIoBlockDevice.Open(path, blockSize);
+        using var device = DirectIoBlockDevice.Open(path, blockSize, exclusive: true);
         Format(device, force);
     }
 

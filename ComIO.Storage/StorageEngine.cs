@@ -111,7 +111,7 @@ public sealed class StorageEngine : IAsyncDisposable
             throw new StorageFormatException($"Device '{options.DevicePath}' does not exist; format it first.");
         }
 
-        var device = options.DeviceFactory?.Invoke(options.DevicePath) ?? DirectIoBlockDevice.Open(options.DevicePath);
+        var device = options.DeviceFactory?.Invoke(options.DevicePath) ?? DirectIoBlockDevice.Open(options.DevicePath, exclusive: true);
         MetadataStore? store = null;
         try
         {
@@ -133,7 +133,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 }
 
                 device.Dispose();
-                device = DirectIoBlockDevice.Open(options.DevicePath, superblock.BlockSize);
+                device = DirectIoBlockDevice.Open(options.DevicePath, superblock.BlockSize, exclusive: true);
             }
 
             if (superblock.Capacity > device.Capacity)

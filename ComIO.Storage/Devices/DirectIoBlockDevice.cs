@@ -33,9 +33,11 @@ public sealed class DirectIoBlockDevice : IBlockDevice
 
     /// <summary>
     /// Opens <paramref name="path"/> for direct I/O. <paramref name="blockSize"/> must be a power of two no smaller than
-    /// the device's logical sector size. Throws <see cref="IOException"/> when the path cannot be opened with O_DIRECT.
+    /// the device's logical sector size. With <paramref name="exclusive"/> an advisory <c>flock(LOCK_EX)</c> is taken so
+    /// two engines (in any process) can never own the same device. Throws <see cref="IOException"/> when the path cannot be
+    /// opened with O_DIRECT or is locked by another owner.
     /// </summary>
-    public static DirectIoBlockDevice Open(string path, int blockSize = 4096)
+    public static DirectIoBlockDevice Open(string path, int blockSize = 4096, bool exclusive = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         BlockDeviceGuard.ValidateBlockSize(blockSize);
@@ -54,6 +56,12 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
+            if (exclusive && NativeMethods.FLock(fd, NativeMethods.LockExclusive | NativeMethods.LockNonBlocking) != 0)
+            {
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                throw new IOException($"Device '{path}' is in use by another storage engine or formatter ({NativeMethods.Describe(errno)}).");
+            }
+
             // BLKGETSIZE64 succeeds only on block devices (ENOTTY on regular files).
             var isBlockDevice = NativeMethods.IoctlUInt64(fd, NativeMethods.BlkGetSize64, out var blockDeviceBytes) == 0;
             long size;

@@ -10,6 +10,8 @@ internal static partial class NativeMethods
     public const int SeekEnd = 2;
     public const ulong BlkGetSize64 = 0x80081272;
     public const ulong BlkSszGet = 0x1268;
+    public const int LockExclusive = 2;
+    public const int LockNonBlocking = 4;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);
@@ -25,6 +27,9 @@ internal static partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     public static partial int IoctlInt32(int fd, ulong request, out int value);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    public static partial int FLock(int fd, int operation);
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     public static partial nint StrError(int errno);

@@ -135,7 +135,7 @@ public sealed class SuperblockTests
     [Fact]
     public async Task OpenAsync_ThrowsIOExceptionAndLeavesFirstEngineWorking_WhenMetadataIsInUse()
     {
-        await using var harness = await EngineHarness.CreateAsync(DeviceType.DirectFile);
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
         var ex = await Assert.ThrowsAsync<IOException>(() => StorageEngine.OpenAsync(harness.Options, TestContext.Current.CancellationToken));
         Assert.Contains(harness.MetadataPath, ex.Message, StringComparison.Ordinal);
         Assert.Equal(EngineStatus.Ok, await harness.Engine.CreateBucketAsync("still-works", TestContext.Current.CancellationToken));
@@ -149,5 +149,18 @@ public sealed class SuperblockTests
         DeviceFormatter.Format(path, 4L * 1024 * 1024);
         var ex = await Assert.ThrowsAsync<StorageFormatException>(() => StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = path, DeviceKind = DeviceKind.Block, MetadataPath = directory.Combine("meta") }, TestContext.Current.CancellationToken));
         Assert.Contains("regular file", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_RefusesDeviceOwnedByAnotherEngine_EvenWithOtherMetadata()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.DirectFile);
+        using var directory = new TempDirectory();
+        var options = new StorageEngineOptions { DevicePath = harness.DevicePath, MetadataPath = directory.Combine("other-meta") };
+        var ex = await Assert.ThrowsAsync<IOException>(() => StorageEngine.OpenAsync(options, TestContext.Current.CancellationToken));
+        Assert.Contains("in use", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(() => DeviceFormatter.Format(harness.DevicePath, 0, force: true));
+        Assert.True(DeviceFormatter.TryReadSuperblock(harness.DevicePath, out _, out _));
+        await harness.ReopenAsync();
     }
 }

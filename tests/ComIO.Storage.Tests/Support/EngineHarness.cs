@@ -106,12 +106,14 @@ public sealed class EngineHarness : IAsyncDisposable
             return;
         }
 
-        using var stream = new FileStream(DevicePath, FileMode.Open, FileAccess.ReadWrite);
-        stream.Position = deviceOffset;
-        var value = stream.ReadByte();
-        stream.Position = deviceOffset;
-        stream.WriteByte((byte)(value ^ 0x5A));
-        stream.Flush(flushToDisk: true);
+        // A second, non-exclusive O_DIRECT handle: the engine holds the device's flock, and O_DIRECT avoids stale caches.
+        using var device = DirectIoBlockDevice.Open(DevicePath);
+        using var block = AlignedBuffer.Allocate(device.BlockSize);
+        var blockOffset = deviceOffset / device.BlockSize * device.BlockSize;
+        device.ReadAsync(blockOffset, block.Memory).AsTask().GetAwaiter().GetResult();
+        block.Span[(int)(deviceOffset - blockOffset)] ^= 0x5A;
+        device.WriteAsync(blockOffset, block.Memory).AsTask().GetAwaiter().GetResult();
+        device.FlushAsync().AsTask().GetAwaiter().GetResult();
     }
 
     public async ValueTask DisposeAsync()
