@@ -61,6 +61,7 @@ builder.Services.AddSingleton<S3Endpoint>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+// Every path that is not /health, /alive or /metrics is S3 (any method, any key, including ones with dots).
 var endpoint = app.Services.GetRequiredService<S3Endpoint>();
-app.Run(endpoint.HandleAsync);
+app.MapFallback("{**path}", endpoint.HandleAsync);
 app.Run();

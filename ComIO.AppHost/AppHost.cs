@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ComIO.AppHost.Redis;
 using ComIO.AppHost.Topology;
+using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -45,7 +46,7 @@ foreach (var site in topology.Sites)
             .WithEnvironment("Storage__Devices__0__Type", devicePath.StartsWith("/dev/", StringComparison.Ordinal) ? "block" : "file")
             .WithEnvironment("Storage__MetadataPath", Path.Combine(siteData, nodeId, "meta"))
             .WithEnvironment("Cluster__Secret", clusterSecret)
-            .WithReference(redis)
+            .WithReference(redis, connectionName: "redis")
             .WithHttpHealthCheck("/health");
         nodes.Add(node);
     }
@@ -68,7 +69,7 @@ foreach (var site in topology.Sites)
     builder.AddProject<Projects.ComIO_ReplicationWorker>($"{site.Name}-replication")
         .WithHttpEndpoint(name: "http")
         .WithEnvironment("Site__Name", site.Name)
-        .WithReference(redis)
+        .WithReference(redis, connectionName: "redis")
         .WaitFor(redis)
         .WaitFor(api)
         .WithHttpHealthCheck("/health");

@@ -1,0 +1,98 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace ComIO.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost topology (one site: API service, two storage nodes on device image files, Redis and the
+/// replication worker) on a private data folder and non-default ports, so it can run beside `make run`. Restartable
+/// on the same data folder to prove durability. Cleans up its processes and files.
+/// </summary>
+public sealed class TopologyFixture : IAsyncLifetime
+{
+    public const string AccessKey = "comioadmin";
+    public const string SecretKey = "integration-secret-key";
+    public const string Site = "east";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "comio-it-" + Guid.NewGuid().ToString("N")[..8]);
+    private DistributedApplication? _app;
+
+    public Uri S3Endpoint { get; private set; } = new("http://localhost:18080");
+
+    public string DataDirectory => _dataDirectory;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Topology not started.");
+
+    public async ValueTask InitializeAsync() => await StartAsync();
+
+    public async Task StartAsync()
+    {
+        string[] args =
+        [
+            $"--ComIO:DataDirectory={_dataDirectory}",
+            $"--ComIO:Sites:0:Name={Site}",
+            "--ComIO:Sites:0:S3Port=18080",
+            "--ComIO:Sites:0:RedisPort=16390",
+            "--ComIO:Sites:0:Nodes=2",
+            "--ComIO:Sites:0:DeviceSizeMiB=1024",
+            $"--Parameters:admin-access-key={AccessKey}",
+            $"--Parameters:admin-secret-key={SecretKey}",
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ComIO_AppHost>(args, (options, _) => options.DisableDashboard = true);
+        using var cts = new CancellationTokenSource(StartTimeout);
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        foreach (var resource in new[] { $"{Site}-node1", $"{Site}-node2", $"{Site}-api", $"{Site}-replication" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, cts.Token);
+        }
+
+        S3Endpoint = _app.GetEndpoint($"{Site}-api", "http");
+    }
+
+    /// <summary>Stops every process of the topology and starts it again on the same data folder.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public AmazonS3Client CreateClient(string? secretKey = null) =>
+        new(new BasicAWSCredentials(AccessKey, secretKey ?? SecretKey), new AmazonS3Config
+        {
+            ServiceURL = S3Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            Timeout = TimeSpan.FromMinutes(2),
+            MaxErrorRetry = 0,
+        });
+
+    public Task<ResourceEvent> WaitForRunningAsync(string resource, CancellationToken ct) =>
+        App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
+
+    private async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
