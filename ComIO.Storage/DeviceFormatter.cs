@@ -18,9 +18,9 @@ public static class DeviceFormatter
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            if (sizeBytes < 2L * blockSize)
+            if (sizeBytes < 3L * blockSize)
             {
-                throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, $"Device size must be at least two blocks ({2 * blockSize} bytes).");
+                throw new ArgumentOutOfRangeException(nameof(sizeBytes), sizeBytes, $"Device size must be at least three blocks ({3 * blockSize} bytes).");
             }
 
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -37,27 +37,31 @@ public static class DeviceFormatter
         Format(device, force);
     }
 
-    /// <summary>Formats an already-open device. Returns the new superblock.</summary>
+    /// <summary>
+    /// Formats an already-open device: block 0 superblock, block 1 an empty metadata-pairing block, data from block 2.
+    /// Returns the new superblock.
+    /// </summary>
     public static Superblock Format(IBlockDevice device, bool force = false, Guid? deviceId = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (device.Capacity < 2L * device.BlockSize)
-        {
-            throw new StorageFormatException($"Device '{device.Path}' is too small ({device.Capacity} bytes) to format.");
-        }
-
         if (!force && TryReadSuperblock(device, out var existing, out _))
         {
             throw new StorageFormatException($"Device '{device.Path}' already holds a ComIO superblock (device id {existing!.DeviceId}); pass force to overwrite it.");
         }
 
+        if (device.Capacity < 3L * device.BlockSize)
+        {
+            throw new StorageFormatException($"Device '{device.Path}' is too small ({device.Capacity} bytes) to format.");
+        }
+
+        // Block 0: superblock. Block 1: metadata pairing (empty until an engine first opens the device). Then data.
         var superblock = new Superblock(
             deviceId ?? Guid.NewGuid(),
             device.BlockSize,
             device.Capacity,
-            device.BlockSize,
+            2L * device.BlockSize,
             (timeProvider ?? TimeProvider.System).GetUtcNow());
-        using var buffer = AlignedBuffer.Allocate(device.BlockSize, device.BlockSize);
+        using var buffer = AlignedBuffer.Allocate(2 * device.BlockSize, device.BlockSize);
         buffer.Span.Clear();
         superblock.WriteTo(buffer.Span);
         device.WriteAsync(0, buffer.Memory).AsTask().GetAwaiter().GetResult();

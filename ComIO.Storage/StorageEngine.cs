@@ -155,20 +155,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 throw new IOException($"Cannot open metadata store '{options.MetadataPath}' for device '{options.DevicePath}' (is another engine using it?): {ex.Message}", ex);
             }
 
-            var storedId = store.GetDeviceId();
-            if (storedId is null)
-            {
-                if (!store.IsEmpty())
-                {
-                    throw new StorageFormatException($"Metadata store '{options.MetadataPath}' has data but no device identity; refusing to pair it with device '{options.DevicePath}'.");
-                }
-
-                store.SetDeviceId(superblock.DeviceId);
-            }
-            else if (storedId.Value != superblock.DeviceId)
-            {
-                throw new StorageFormatException($"Metadata store '{options.MetadataPath}' belongs to device {storedId.Value}, but device '{options.DevicePath}' has id {superblock.DeviceId}.");
-            }
+            PairWithMetadata(options, device, superblock, store);
 
             var buckets = new ConcurrentDictionary<string, BucketRecord>(StringComparer.Ordinal);
             foreach (var bucket in store.LoadBuckets())
@@ -209,6 +196,59 @@ public sealed class StorageEngine : IAsyncDisposable
             store?.Dispose();
             device.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks (and on first use records) that device and metadata store belong together: the store names the device
+    /// UUID, and the device's pairing block names the store UUID. A new empty store is refused on a device that was
+    /// already paired with another store, because it would treat the device's data as free space.
+    /// </summary>
+    private static void PairWithMetadata(StorageEngineOptions options, IBlockDevice device, Superblock superblock, MetadataStore store)
+    {
+        var identity = store.GetIdentity();
+        var pairedStoreId = Guid.Empty;
+        var pairing = DevicePairing.IsSupported(superblock)
+            ? DevicePairing.Read(device, superblock, out pairedStoreId)
+            : DevicePairing.State.Unpaired;
+        if (pairing == DevicePairing.State.Corrupt)
+        {
+            throw new StorageFormatException($"Device '{options.DevicePath}' has a corrupt metadata pairing block (block 1).");
+        }
+
+        Guid storeId;
+        if (identity is null)
+        {
+            if (!store.IsEmpty())
+            {
+                throw new StorageFormatException($"Metadata store '{options.MetadataPath}' has data but no device identity; refusing to pair it with device '{options.DevicePath}'.");
+            }
+
+            if (pairing == DevicePairing.State.Paired)
+            {
+                throw new StorageFormatException($"Device '{options.DevicePath}' holds data of metadata store {pairedStoreId}, but '{options.MetadataPath}' is a new, empty store; refusing to treat the device as empty. Point MetadataPath at the device's store or reformat the device.");
+            }
+
+            storeId = Guid.NewGuid();
+            store.SetIdentity(superblock.DeviceId, storeId);
+        }
+        else
+        {
+            if (identity.Value.DeviceId != superblock.DeviceId)
+            {
+                throw new StorageFormatException($"Metadata store '{options.MetadataPath}' belongs to device {identity.Value.DeviceId}, but device '{options.DevicePath}' has id {superblock.DeviceId}.");
+            }
+
+            storeId = identity.Value.StoreId;
+            if (pairing == DevicePairing.State.Paired && pairedStoreId != storeId)
+            {
+                throw new StorageFormatException($"Device '{options.DevicePath}' is paired with metadata store {pairedStoreId}, but '{options.MetadataPath}' is store {storeId} (a copy or an older store?).");
+            }
+        }
+
+        if (pairing == DevicePairing.State.Unpaired && DevicePairing.IsSupported(superblock))
+        {
+            DevicePairing.Write(device, superblock, storeId, options.TimeProvider.GetUtcNow());
         }
     }
 

@@ -28,7 +28,8 @@ internal sealed class MetadataStore : IDisposable
         return new MetadataStore(RocksDb.Open(options, path), path);
     }
 
-    public Guid? GetDeviceId()
+    /// <summary>The device this store belongs to and the store's own id, or null for a new store.</summary>
+    public (Guid DeviceId, Guid StoreId)? GetIdentity()
     {
         var value = _db.Get(MetadataKeys.DeviceIdentity);
         return value is null ? null : RecordSerializer.DeserializeIdentity(value);
@@ -41,10 +42,10 @@ internal sealed class MetadataStore : IDisposable
         return !iterator.Valid();
     }
 
-    public void SetDeviceId(Guid deviceId)
+    public void SetIdentity(Guid deviceId, Guid storeId)
     {
         using var batch = new WriteBatch();
-        batch.Put(MetadataKeys.DeviceIdentity, RecordSerializer.SerializeIdentity(deviceId));
+        batch.Put(MetadataKeys.DeviceIdentity, RecordSerializer.SerializeIdentity(deviceId, storeId));
         Write(batch);
     }
 

@@ -17,7 +17,7 @@ namespace ComIO.Storage.Metadata;
 /// str = i32 byte length (-1 = null) + UTF-8; map = i32 count + count × (str name, str value)
 /// </code>
 /// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
-/// Device identity v1: <c>u8 version(1) | 16 bytes device UUID | u32 crc32c</c>.
+/// Device identity v1: <c>u8 version(1) | 16 bytes device UUID | 16 bytes metadata store UUID | u32 crc32c</c>.
 /// </summary>
 internal static class RecordSerializer
 {
@@ -150,16 +150,18 @@ internal static class RecordSerializer
         return new BucketRecord { Name = name, CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64()) };
     }
 
-    public static byte[] SerializeIdentity(Guid deviceId)
+    public static byte[] SerializeIdentity(Guid deviceId, Guid storeId)
     {
-        var writer = new ArrayBufferWriter<byte>(24);
+        var writer = new ArrayBufferWriter<byte>(40);
         WriteByte(writer, IdentityVersion);
         deviceId.TryWriteBytes(writer.GetSpan(16));
+        writer.Advance(16);
+        storeId.TryWriteBytes(writer.GetSpan(16));
         writer.Advance(16);
         return Seal(writer);
     }
 
-    public static Guid DeserializeIdentity(ReadOnlySpan<byte> value)
+    public static (Guid DeviceId, Guid StoreId) DeserializeIdentity(ReadOnlySpan<byte> value)
     {
         var reader = new Reader(Verify(value, "device identity"));
         var version = reader.ReadByte();
@@ -168,7 +170,8 @@ internal static class RecordSerializer
             throw new InvalidDataException($"Unsupported device identity version {version}.");
         }
 
-        return new Guid(reader.ReadBytes(16));
+        var deviceId = new Guid(reader.ReadBytes(16));
+        return (deviceId, new Guid(reader.ReadBytes(16)));
     }
 
     private static byte[] Seal(ArrayBufferWriter<byte> writer)

@@ -122,14 +122,14 @@ public sealed class SuperblockTests
         var meta = directory.Combine("meta");
         var first = new MemoryBlockDevice(1024 * 1024);
         var second = new MemoryBlockDevice(1024 * 1024);
-        DeviceFormatter.Format(first);
+        var firstSuperblock = DeviceFormatter.Format(first);
         DeviceFormatter.Format(second);
         await (await StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = "a", MetadataPath = meta, DeviceFactory = _ => first }, TestContext.Current.CancellationToken)).DisposeAsync();
         var ex = await Assert.ThrowsAsync<StorageFormatException>(() => StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = "b", MetadataPath = meta, DeviceFactory = _ => second }, TestContext.Current.CancellationToken));
         Assert.Contains("belongs to device", ex.Message, StringComparison.Ordinal);
 
         await using var reopened = await StorageEngine.OpenAsync(new StorageEngineOptions { DevicePath = "a", MetadataPath = meta, DeviceFactory = _ => first }, TestContext.Current.CancellationToken);
-        Assert.Equal(DeviceFormatter.Format(new MemoryBlockDevice(8192), deviceId: reopened.DeviceId).DeviceId, reopened.DeviceId);
+        Assert.Equal(firstSuperblock.DeviceId, reopened.DeviceId);
     }
 
     [Fact]
@@ -162,5 +162,31 @@ public sealed class SuperblockTests
         Assert.Throws<IOException>(() => DeviceFormatter.Format(harness.DevicePath, 0, force: true));
         Assert.True(DeviceFormatter.TryReadSuperblock(harness.DevicePath, out _, out _));
         await harness.ReopenAsync();
+    }
+
+    [Fact]
+    public async Task OpenAsync_RefusesNewEmptyMetadata_OnDevicePairedWithAnotherStore()
+    {
+        using var directory = new TempDirectory();
+        var device = new MemoryBlockDevice(4L * 1024 * 1024);
+        DeviceFormatter.Format(device);
+        StorageEngineOptions Options(string meta) => new() { DevicePath = "dev", MetadataPath = directory.Combine(meta), DeviceFactory = _ => device };
+        await using (var engine = await StorageEngine.OpenAsync(Options("original"), TestContext.Current.CancellationToken))
+        {
+            await engine.CreateBucketAsync("b", TestContext.Current.CancellationToken);
+            await engine.PutAsync("b", "k", TestData.Random(100_000, 1));
+        }
+
+        var ex = await Assert.ThrowsAsync<StorageFormatException>(() => StorageEngine.OpenAsync(Options("fresh"), TestContext.Current.CancellationToken));
+        Assert.Contains("new, empty store", ex.Message, StringComparison.Ordinal);
+
+        await using (var engine = await StorageEngine.OpenAsync(Options("original"), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(TestData.Random(100_000, 1), await engine.ReadAllAsync("b", "k"));
+        }
+
+        DeviceFormatter.Format(device, force: true);
+        await using var reformatted = await StorageEngine.OpenAsync(Options("fresh"), TestContext.Current.CancellationToken);
+        Assert.Equal(reformatted.GetStats().Capacity, reformatted.GetStats().FreeBytes);
     }
 }
