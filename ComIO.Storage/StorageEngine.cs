@@ -57,7 +57,7 @@ public sealed class StorageEngine : IAsyncDisposable
         _buckets = buckets;
         _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: Math.Max(32, 4 * Environment.ProcessorCount));
         _metrics = new StorageMetrics(superblock.DeviceId);
-        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay);
+        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay, _metrics);
     }
 
     /// <summary>The meter name for OpenTelemetry wiring (<c>AddMeter(StorageEngine.MeterName)</c>).</summary>

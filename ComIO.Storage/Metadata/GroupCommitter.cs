@@ -22,6 +22,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly ExtentLeases _leases;
     private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
     private readonly int _maxGroupSize;
+    private readonly StorageMetrics _metrics;
     private readonly TimeSpan _gatherDelay;
     private readonly Task _loop;
     private int _writersInFlight;
@@ -39,8 +40,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
         long objectCount,
         long inlineBytes,
         int maxGroupSize,
-        TimeSpan gatherDelay)
+        TimeSpan gatherDelay,
+        StorageMetrics metrics)
     {
+        _metrics = metrics;
         _gatherDelay = gatherDelay;
         _store = store;
         _device = device;
@@ -131,9 +134,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 carried = await GatherAsync(reader, group).ConfigureAwait(false);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await ProcessGroupAsync(group).ConfigureAwait(false);
+                _metrics.CommitGroup(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch (Exception ex)
             {
