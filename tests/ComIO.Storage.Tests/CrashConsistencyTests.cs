@@ -3,9 +3,9 @@ using ComIO.Storage.Tests.Support;
 namespace ComIO.Storage.Tests;
 
 /// <summary>
-/// Crash scenarios on a <see cref="Devices.FaultInjectingBlockDevice"/> (volatile write cache over memory): after
-/// <c>SimulateCrash</c> and a reopen on the same device and metadata, acknowledged objects read back byte-identical,
-/// unacknowledged ones are invisible, and free space equals capacity minus live data.
+/// Crash scenarios on a <see cref="Devices.FaultInjectingBlockDevice"/> (volatile write cache over memory) plus a copy of
+/// the RocksDB directory taken while the engine runs (no graceful close): after reopening, acknowledged objects read back
+/// byte-identical, unacknowledged ones are invisible, and free space equals capacity minus live data.
 /// </summary>
 public sealed class CrashConsistencyTests
 {
@@ -64,15 +64,13 @@ public sealed class CrashConsistencyTests
         {
             Assert.Equal(EngineStatus.Ok, (await engine.PutAsync("b", key2, newData)).Status);
             live[key2] = newData;
-            faults.Crash();
         }
         else
         {
             await Assert.ThrowsAsync<IOException>(() => engine.PutAsync("b", key2, newData));
         }
 
-        await harness.CloseAsync();
-        faults.SimulateCrash();
+        await harness.CrashAsync();
         engine = await harness.OpenAsync();
 
         await AssertExactlyAsync(engine, live);
@@ -121,8 +119,7 @@ public sealed class CrashConsistencyTests
             }
         }
 
-        await harness.CloseAsync();
-        faults.SimulateCrash();
+        await harness.CrashAsync();
         engine = await harness.OpenAsync();
         await AssertExactlyAsync(engine, live);
 
@@ -140,9 +137,7 @@ public sealed class CrashConsistencyTests
         var kept = TestData.Random(500_000, 2);
         await engine.PutAsync("b", "kept", kept);
         Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "gone", Ct));
-        harness.Faults!.Crash();
-        await harness.CloseAsync();
-        harness.Faults.SimulateCrash();
+        await harness.CrashAsync();
         engine = await harness.OpenAsync();
         await AssertExactlyAsync(engine, new Dictionary<string, byte[]> { ["kept"] = kept });
     }

@@ -189,4 +189,27 @@ public sealed class SuperblockTests
         await using var reformatted = await StorageEngine.OpenAsync(Options("fresh"), TestContext.Current.CancellationToken);
         Assert.Equal(reformatted.GetStats().Capacity, reformatted.GetStats().FreeBytes);
     }
+
+    [Fact]
+    public async Task OpenAsync_UsesFormattedBlockSize_WhenDeviceWasFormattedWith512ByteBlocks()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("dev512.img");
+        DeviceFormatter.Format(path, 8L * 1024 * 1024, blockSize: 512);
+        var options = new StorageEngineOptions { DevicePath = path, MetadataPath = directory.Combine("meta") };
+        var data = TestData.Random(200_001, 3);
+        await using (var engine = await StorageEngine.OpenAsync(options, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(512, engine.Superblock.BlockSize);
+            Assert.Equal((8L * 1024 * 1024) - 1024, engine.GetStats().Capacity);
+            await engine.CreateBucketAsync("b", TestContext.Current.CancellationToken);
+            await engine.PutAsync("b", "k", data);
+        }
+
+        await using var reopened = await StorageEngine.OpenAsync(options, TestContext.Current.CancellationToken);
+        Assert.Equal(data, await reopened.ReadAllAsync("b", "k"));
+        Assert.Equal(ChunkedUsage(data.Length, 512), reopened.GetStats().UsedBytes);
+    }
+
+    private static long ChunkedUsage(long size, int blockSize) => (size + blockSize - 1) / blockSize * blockSize;
 }

@@ -82,6 +82,35 @@ public sealed class EngineHarness : IAsyncDisposable
         return _engine;
     }
 
+    /// <summary>
+    /// Power loss of the whole node: the device stops accepting I/O and the metadata directory is copied as it is on disk
+    /// while the engine is still running (nothing is flushed or closed gracefully); then the engine is torn down, the
+    /// device loses its unflushed writes, and the copy replaces the metadata directory.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        Faults!.Crash();
+        var image = MetadataPath + ".crash";
+        CopyDirectory(MetadataPath, image);
+        await CloseAsync();
+        Directory.Delete(MetadataPath, recursive: true);
+        Directory.Move(image, MetadataPath);
+        Faults.SimulateCrash();
+    }
+
+    private static void CopyDirectory(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            var name = System.IO.Path.GetFileName(file);
+            if (name != "LOCK")
+            {
+                File.Copy(file, System.IO.Path.Combine(destination, name));
+            }
+        }
+    }
+
     public async Task CloseAsync()
     {
         if (_engine is not null)
