@@ -92,7 +92,7 @@ internal sealed class MetadataStore : IDisposable
         return iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix);
     }
 
-    /// <summary>Visits every object record (full decode). Used at start-up and by scrub.</summary>
+    /// <summary>Visits every object record from a snapshot (metadata and extents; no chunk CRCs or inline data). Used at start-up and by scrub.</summary>
     public IEnumerable<ObjectRecord> ScanObjects()
     {
         using var snapshot = _db.CreateSnapshot();
@@ -107,7 +107,7 @@ internal sealed class MetadataStore : IDisposable
             }
 
             var (bucket, objectKey) = MetadataKeys.ParseObject(key);
-            yield return RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan());
+            yield return RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan(), includeData: false);
         }
     }
 
