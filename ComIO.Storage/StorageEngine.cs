@@ -566,20 +566,32 @@ public sealed class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a verified stream over <c>[offset, offset + length)</c>; a negative <paramref name="length"/> or one past the
-    /// end means "to the end". <paramref name="offset"/> must be within <c>[0, Size]</c>. The caller must dispose the
-    /// result. Status is NoSuchBucket/NoSuchKey when absent.
+    /// Opens a verified stream over <c>[offset, offset + length)</c> of the current version. A negative
+    /// <paramref name="length"/> or one past the end means "to the end"; an <paramref name="offset"/> past the end yields
+    /// an empty range (the object may have been replaced since the caller resolved its range: use
+    /// <see cref="OpenObjectResult.Object"/>, the version actually streamed, or pass an expected ETag). The caller must
+    /// dispose the result. Status is NoSuchBucket/NoSuchKey when absent.
     /// </summary>
-    public Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, CancellationToken ct = default)
+    public Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, CancellationToken ct = default) =>
+        OpenObjectAsync(bucket, key, offset, length, expectedETag: null, ct);
+
+    /// <summary>
+    /// As <see cref="OpenObjectAsync(string, string, long, long, CancellationToken)"/>, but returns
+    /// <see cref="EngineStatus.PreconditionFailed"/> (with <see cref="OpenObjectResult.Object"/> set to the current version)
+    /// when <paramref name="expectedETag"/> is given and the current version's ETag differs — so a range resolved against
+    /// an earlier <see cref="GetObject"/> is never applied to a different version.
+    /// </summary>
+    public Task<OpenObjectResult> OpenObjectAsync(string bucket, string key, long offset, long length, string? expectedETag, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ct.ThrowIfCancellationRequested();
         using var gate = EnterOperation();
-        return Task.FromResult(Open(bucket, key, offset, length));
+        return Task.FromResult(Open(bucket, key, offset, length, expectedETag));
     }
 
-    private OpenObjectResult Open(string bucket, string key, long offset, long length)
+    private OpenObjectResult Open(string bucket, string key, long offset, long length, string? expectedETag)
     {
         if (!_buckets.ContainsKey(bucket))
         {
@@ -594,9 +606,13 @@ public sealed class StorageEngine : IAsyncDisposable
                 return new OpenObjectResult { Status = EngineStatus.NoSuchKey };
             }
 
-            ArgumentOutOfRangeException.ThrowIfNegative(offset);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, record.Size);
-            var available = record.Size - offset;
+            if (expectedETag is not null && !string.Equals(expectedETag.Trim('"'), record.ETag, StringComparison.OrdinalIgnoreCase))
+            {
+                return new OpenObjectResult { Status = EngineStatus.PreconditionFailed, Object = record };
+            }
+
+            var start = Math.Min(offset, record.Size);
+            var available = record.Size - start;
             var count = length < 0 || length > available ? available : length;
             if (!record.HasExtents)
             {
@@ -606,8 +622,8 @@ public sealed class StorageEngine : IAsyncDisposable
                 {
                     Status = EngineStatus.Ok,
                     Object = record,
-                    Content = new MemoryStream(data, (int)offset, (int)count, writable: false),
-                    RangeStart = offset,
+                    Content = new MemoryStream(data, (int)start, (int)count, writable: false),
+                    RangeStart = start,
                     RangeLength = count,
                 };
             }
@@ -616,7 +632,7 @@ public sealed class StorageEngine : IAsyncDisposable
             var leaseKey = record.Extents[0].Offset;
             _leases.Acquire(leaseKey);
             var current = _store.GetObject(bucket, key);
-            if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size)
+            if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size || current.ETag != record.ETag)
             {
                 _leases.Release(leaseKey);
                 continue;
@@ -628,8 +644,8 @@ public sealed class StorageEngine : IAsyncDisposable
                 throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {current.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
             }
 
-            var stream = new ObjectReadStream(_device, current, offset, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
-            return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = offset, RangeLength = count };
+            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
+            return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
         }
     }
 

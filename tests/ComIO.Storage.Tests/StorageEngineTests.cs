@@ -453,6 +453,33 @@ public sealed class StorageEngineTests
         Assert.Equal(engine.GetStats().Capacity, engine.GetStats().FreeBytes);
     }
 
+    [Theory]
+    [InlineData(DeviceType.Memory, 100)]
+    [InlineData(DeviceType.DirectFile, 300_000)]
+    public async Task OpenObjectAsync_ReturnsPreconditionFailed_WhenETagNoLongerMatches(DeviceType type, int size)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var first = (await engine.PutAsync("b", "k", TestData.Random(size, 1))).Object!;
+        var second = TestData.Random(size / 2, 2);
+        await engine.PutAsync("b", "k", second);
+
+        await using var stale = await engine.OpenObjectAsync("b", "k", 0, -1, first.ETag, Ct);
+        Assert.Equal(EngineStatus.PreconditionFailed, stale.Status);
+        Assert.Equal(TestData.Md5Hex(second), stale.Object!.ETag);
+        Assert.Null(stale.Content);
+
+        await using var fresh = await engine.OpenObjectAsync("b", "k", 0, -1, $"\"{TestData.Md5Hex(second)}\"", Ct);
+        Assert.Equal(EngineStatus.Ok, fresh.Status);
+
+        // A range resolved against the old, larger version is clamped instead of throwing.
+        await using var beyond = await engine.OpenObjectAsync("b", "k", size - 1, 10, Ct);
+        Assert.Equal(EngineStatus.Ok, beyond.Status);
+        Assert.Equal(0, beyond.RangeLength);
+        Assert.Equal(-1, beyond.Content!.ReadByte());
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
