@@ -130,7 +130,7 @@ public sealed class BlockDeviceTests : IDisposable
     }
 
     [Fact]
-    public async Task FaultSchedules_FailTheChosenOperation()
+    public async Task FaultSchedules_FailOnlyTheChosenOperation_WhenArmed()
     {
         var memory = new MemoryBlockDevice(64 * 1024);
         using var device = new FaultInjectingBlockDevice(memory);

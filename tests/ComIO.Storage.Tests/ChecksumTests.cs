@@ -8,7 +8,7 @@ public sealed class ChecksumTests
     private static readonly byte[] Check = Encoding.ASCII.GetBytes("123456789");
 
     [Fact]
-    public void Crc32C_MatchesCheckValue() => Assert.Equal(0xE3069283u, Crc32C.Compute(Check));
+    public void Compute_MatchesCheckValue_ForCrc32C() => Assert.Equal(0xE3069283u, Crc32C.Compute(Check));
 
     [Theory]
     [InlineData(ChecksumAlgorithm.Crc32, "CBF43926")]
@@ -22,7 +22,7 @@ public sealed class ChecksumTests
     }
 
     [Fact]
-    public void Append_IsIncremental()
+    public void Append_MatchesOneShotHash_WhenDataIsSplit()
     {
         using var hasher = new ObjectChecksumHasher(ChecksumAlgorithm.Crc64Nvme);
         hasher.Append(Check.AsSpan(0, 4));

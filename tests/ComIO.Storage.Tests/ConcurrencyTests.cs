@@ -67,7 +67,7 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
-    public async Task Metrics_ArePublishedOnComIOStorageMeter()
+    public async Task Meter_PublishesThisEnginesCounters_WhenObjectsAreWrittenAndRead()
     {
         var measurements = new Dictionary<string, long>();
         string? deviceId = null;

@@ -26,7 +26,7 @@ public sealed class RecordSerializerTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void DeserializeObject_RoundTripsEveryField(bool inline)
+    public void DeserializeObject_RoundTripsEveryField_ForInlineAndExtentRecords(bool inline)
     {
         var record = Sample(inline ? [1, 2, 3] : null);
         var copy = RecordSerializer.DeserializeObject("bucket", "a/ключ", RecordSerializer.SerializeObject(record));

@@ -188,7 +188,7 @@ public sealed class StorageEngineTests
     [InlineData(ChecksumAlgorithm.Crc64Nvme)]
     [InlineData(ChecksumAlgorithm.Sha1)]
     [InlineData(ChecksumAlgorithm.Sha256)]
-    public async Task PutObjectAsync_ComputesAndVerifiesRequestedChecksum(ChecksumAlgorithm algorithm)
+    public async Task PutObjectAsync_ComputesAndVerifiesChecksum_ForEachAlgorithm(ChecksumAlgorithm algorithm)
     {
         await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
         var engine = harness.Engine;
@@ -219,7 +219,7 @@ public sealed class StorageEngineTests
     [InlineData(DeviceType.Memory)]
     [InlineData(DeviceType.DirectFile)]
     [InlineData(DeviceType.FaultInjecting)]
-    public async Task PutObjectAsync_StoresMetadataVerbatim(DeviceType type)
+    public async Task PutObjectAsync_StoresMetadataVerbatim_AcrossReopen(DeviceType type)
     {
         await using var harness = await EngineHarness.CreateAsync(type);
         await harness.Engine.CreateBucketAsync("b", Ct);

@@ -22,7 +22,7 @@ public sealed class SuperblockTests
     }
 
     [Fact]
-    public void TryParse_RoundTripsFields()
+    public void TryParse_RoundTripsFields_ForValidSuperblock()
     {
         var created = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123);
         var bytes = new byte[4096];
@@ -116,7 +116,7 @@ public sealed class SuperblockTests
     }
 
     [Fact]
-    public async Task OpenAsync_RefusesMetadataOfAnotherDevice()
+    public async Task OpenAsync_Refuses_WhenMetadataBelongsToAnotherDevice()
     {
         using var directory = new TempDirectory();
         var meta = directory.Combine("meta");
