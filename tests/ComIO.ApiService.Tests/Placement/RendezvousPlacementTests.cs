@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ComIO.ApiService.Placement;
 using Xunit;
 
@@ -16,7 +15,6 @@ public sealed class RendezvousPlacementTests
     {
         var placement = new RendezvousPlacement(Nodes(100));
         var counts = new int[100];
-        var stopwatch = Stopwatch.StartNew();
 
         for (var i = 0; i < KeyCount; i++)
         {
@@ -25,7 +23,6 @@ public sealed class RendezvousPlacementTests
 
         var mean = KeyCount / 100.0;
         Assert.All(counts, c => Assert.InRange(c, mean * 0.95, mean * 1.05));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"took {stopwatch.Elapsed}");
     }
 
     [Fact]
