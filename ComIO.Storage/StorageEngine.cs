@@ -695,8 +695,15 @@ public sealed class StorageEngine : IAsyncDisposable
     /// Re-reads every extent-backed object and verifies each chunk's CRC32C. Objects deleted or replaced during the scrub
     /// are skipped. Mismatches are reported (and counted in <c>comio.storage.checksum_failures</c>), never thrown.
     /// </summary>
-    public async Task<ScrubReport> ScrubAsync(CancellationToken ct = default)
+    public Task<ScrubReport> ScrubAsync(CancellationToken ct = default) => ScrubAsync(maxBytesPerSecond: 0, ct);
+
+    /// <summary>
+    /// As <see cref="ScrubAsync(CancellationToken)"/>, reading at most <paramref name="maxBytesPerSecond"/> (0 = unlimited)
+    /// so a background scrub does not starve foreground I/O.
+    /// </summary>
+    public async Task<ScrubReport> ScrubAsync(long maxBytesPerSecond, CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytesPerSecond);
         using var gate = EnterOperation();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _shutdown.Token);
         ct = linked.Token;
@@ -730,6 +737,11 @@ public sealed class StorageEngine : IAsyncDisposable
                 {
                     var count = Math.Min(chunksPerBuffer, record.ChunkCrcs.Length - first);
                     await ChunkReader.ReadAsync(_device, record, first, count, buffer.Memory, ct).ConfigureAwait(false);
+                    if (maxBytesPerSecond > 0)
+                    {
+                        await ThrottleAsync(started, bytes + ((long)count * record.ChunkSize), maxBytesPerSecond, ct).ConfigureAwait(false);
+                    }
+
                     for (var i = 0; i < count; i++)
                     {
                         var chunk = first + i;
@@ -760,6 +772,15 @@ public sealed class StorageEngine : IAsyncDisposable
             Findings = findings,
             Duration = Stopwatch.GetElapsedTime(started),
         };
+    }
+
+    private async Task ThrottleAsync(long started, long bytesSoFar, long maxBytesPerSecond, CancellationToken ct)
+    {
+        var due = TimeSpan.FromSeconds((double)bytesSoFar / maxBytesPerSecond) - Stopwatch.GetElapsedTime(started);
+        if (due > TimeSpan.FromMilliseconds(1))
+        {
+            await Task.Delay(due, _options.TimeProvider, ct).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -480,6 +480,23 @@ public sealed class StorageEngineTests
         Assert.Equal(-1, beyond.Content!.ReadByte());
     }
 
+    [Fact]
+    public async Task ScrubAsync_HonoursRateLimit_AndCancellation()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.PutAsync("b", "k", TestData.Random(2 * 1024 * 1024, 1));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var report = await engine.ScrubAsync(maxBytesPerSecond: 8 * 1024 * 1024, Ct);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(150), $"scrub of 2 MiB at 8 MiB/s took {stopwatch.Elapsed}");
+        Assert.Equal(2 * 1024 * 1024, report.BytesVerified);
+        Assert.Equal(32, report.ChunksVerified);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.ScrubAsync(maxBytesPerSecond: 1024 * 1024, cts.Token));
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
