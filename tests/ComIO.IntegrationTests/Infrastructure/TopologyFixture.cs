@@ -8,7 +8,7 @@ namespace ComIO.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Starts the real AppHost topology (one site: API service, two storage nodes on device image files, Redis and the
-/// replication worker) on a private data folder and non-default ports, so it can run beside `make run`. Restartable
+/// replication worker) on a private data folder and free loopback ports, so it can run beside `make run`. Restartable
 /// on the same data folder to prove durability. Cleans up its processes and files.
 /// </summary>
 public sealed class TopologyFixture : IAsyncLifetime
@@ -19,6 +19,10 @@ public sealed class TopologyFixture : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "comio-it-" + Guid.NewGuid().ToString("N")[..8]);
+
+    // Free ports chosen once per fixture, so several test runs (and `make run`) can share the machine; kept across restarts.
+    private readonly int _s3Port = FreePort();
+    private readonly int _redisPort = FreePort();
     private DistributedApplication? _app;
 
     public Uri S3Endpoint { get; private set; } = new("http://localhost:18080");
@@ -35,8 +39,8 @@ public sealed class TopologyFixture : IAsyncLifetime
         [
             $"--ComIO:DataDirectory={_dataDirectory}",
             $"--ComIO:Sites:0:Name={Site}",
-            "--ComIO:Sites:0:S3Port=18080",
-            "--ComIO:Sites:0:RedisPort=16390",
+            $"--ComIO:Sites:0:S3Port={_s3Port}",
+            $"--ComIO:Sites:0:RedisPort={_redisPort}",
             "--ComIO:Sites:0:Nodes=2",
             "--ComIO:Sites:0:DeviceSizeMiB=1024",
             $"--Parameters:admin-access-key={AccessKey}",
@@ -70,6 +74,13 @@ public sealed class TopologyFixture : IAsyncLifetime
             Timeout = TimeSpan.FromMinutes(2),
             MaxErrorRetry = 0,
         });
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public Task<ResourceEvent> WaitForRunningAsync(string resource, CancellationToken ct) =>
         App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);
