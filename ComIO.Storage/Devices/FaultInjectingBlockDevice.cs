@@ -107,13 +107,24 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
     /// Power loss: every block written since the last successful flush reverts to its previous contents, all schedules
     /// are cleared and the device works again (as after a reboot).
     /// </summary>
-    public void SimulateCrash()
+    public void SimulateCrash() => SimulateCrash(null);
+
+    /// <summary>
+    /// Power loss where the cache had already written back an arbitrary subset of the unflushed blocks: each one
+    /// independently keeps its new contents or reverts (decided by <paramref name="random"/>; null reverts all).
+    /// </summary>
+    public void SimulateCrash(Random? random)
     {
         lock (_lock)
         {
             using var buffer = AlignedBuffer.Allocate(BlockSize, BlockSize);
             foreach (var (offset, preImage) in _unflushedPreImages)
             {
+                if (random is not null && random.Next(2) == 0)
+                {
+                    continue;
+                }
+
                 preImage.CopyTo(buffer.Span);
                 _inner.WriteAsync(offset, buffer.Memory).AsTask().GetAwaiter().GetResult();
             }

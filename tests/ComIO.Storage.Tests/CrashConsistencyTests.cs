@@ -119,7 +119,7 @@ public sealed class CrashConsistencyTests
             }
         }
 
-        await harness.CrashAsync();
+        await harness.CrashAsync(partialWriteBack: new Random(seed));
         engine = await harness.OpenAsync();
         await AssertExactlyAsync(engine, live);
 

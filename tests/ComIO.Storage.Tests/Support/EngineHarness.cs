@@ -87,7 +87,7 @@ public sealed class EngineHarness : IAsyncDisposable
     /// while the engine is still running (nothing is flushed or closed gracefully); then the engine is torn down, the
     /// device loses its unflushed writes, and the copy replaces the metadata directory.
     /// </summary>
-    public async Task CrashAsync()
+    public async Task CrashAsync(Random? partialWriteBack = null)
     {
         Faults!.Crash();
         var image = MetadataPath + ".crash";
@@ -95,7 +95,7 @@ public sealed class EngineHarness : IAsyncDisposable
         await CloseAsync();
         Directory.Delete(MetadataPath, recursive: true);
         Directory.Move(image, MetadataPath);
-        Faults.SimulateCrash();
+        Faults.SimulateCrash(partialWriteBack);
     }
 
     private static void CopyDirectory(string source, string destination)
