@@ -311,6 +311,12 @@ public sealed class StorageEngine : IAsyncDisposable
             return new PutObjectResult { Status = EngineStatus.NoSuchBucket };
         }
 
+        if ((request.IfNoneMatch || request.IfMatch is not null) && !PreconditionHolds(request, GetObject(request.Bucket, request.Key)))
+        {
+            // Fail fast before reading the body; the committer re-checks atomically.
+            return new PutObjectResult { Status = EngineStatus.PreconditionFailed };
+        }
+
         // Small bodies arrive at once, so they count as "about to commit" from the start; large ones only once their
         // last buffer has arrived (a slow upload must not make every commit group wait).
         var ticket = new StrongBox<WriterTicket?>(request.ContentLength <= _options.IoBufferSize ? _committer.BeginWrite() : null);
@@ -370,7 +376,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
                 var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null);
                 submitted = true;
-                return await CommitPutAsync(record, ticket.Value!).ConfigureAwait(false);
+                return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
             }
             finally
             {
@@ -389,13 +395,17 @@ public sealed class StorageEngine : IAsyncDisposable
             }
 
             var record = BuildRecord(request, etag, checksumValue, [], [], inline);
-            return await CommitPutAsync(record, ticket.Value!).ConfigureAwait(false);
+            return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
         }
     }
 
-    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, WriterTicket? ticket)
+    private static bool PreconditionHolds(PutObjectRequest request, ObjectRecord? current) =>
+        !(request.IfNoneMatch && current is not null)
+        && (request.IfMatch is null || string.Equals(current?.ETag, request.IfMatch.Trim('"'), StringComparison.OrdinalIgnoreCase));
+
+    private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, PutObjectRequest request, WriterTicket? ticket)
     {
-        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record));
+        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record), request.IfMatch?.Trim('"'), request.IfNoneMatch);
         var status = await _committer.SubmitAsync(commit, ticket).ConfigureAwait(false);
         if (status != EngineStatus.Ok)
         {

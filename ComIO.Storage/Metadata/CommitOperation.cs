@@ -10,9 +10,15 @@ internal abstract class CommitOperation
 /// Commit a new object record. Ownership of the record's (already written) extents passes to the committer, which frees
 /// them if the commit is refused or known not to have happened.
 /// </summary>
-internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value) : CommitOperation
+internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, string? ifMatch = null, bool ifNoneMatch = false) : CommitOperation
 {
     public ObjectRecord Record { get; } = record;
+
+    /// <summary>Required ETag of the current version (unquoted), or null.</summary>
+    public string? IfMatch { get; } = ifMatch;
+
+    /// <summary>The key must not exist.</summary>
+    public bool IfNoneMatch { get; } = ifNoneMatch;
 
     public byte[] Key { get; } = key;
 

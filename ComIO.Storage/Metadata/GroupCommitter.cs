@@ -247,6 +247,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     var current = Lookup(put.Record.Bucket, put.Record.Key, overlay);
+                    if ((put.IfNoneMatch && current is not null)
+                        || (put.IfMatch is not null && !string.Equals(current?.ETag, put.IfMatch, StringComparison.OrdinalIgnoreCase)))
+                    {
+                        _allocator.Free(put.Record.Extents);
+                        statuses[i] = EngineStatus.PreconditionFailed;
+                        continue;
+                    }
+
                     if (current is not null)
                     {
                         replaced.Add(current);

@@ -28,4 +28,17 @@ public sealed class PutObjectRequest
 
     /// <summary>Base64 checksum the client sent; a mismatch yields <see cref="EngineStatus.BadDigest"/>.</summary>
     public string? ExpectedChecksum { get; init; }
+
+    /// <summary>
+    /// Conditional write (If-Match): commit only if the current version has this ETag (quotes optional), else
+    /// <see cref="EngineStatus.PreconditionFailed"/>. Checked atomically with the commit.
+    /// </summary>
+    public string? IfMatch { get; init; }
+
+    /// <summary>
+    /// Conditional write (If-None-Match: *): commit only if the key does not exist, else
+    /// <see cref="EngineStatus.PreconditionFailed"/>. Checked atomically with the commit, so of several concurrent
+    /// creators exactly one succeeds.
+    /// </summary>
+    public bool IfNoneMatch { get; init; }
 }

@@ -497,6 +497,38 @@ public sealed class StorageEngineTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.ScrubAsync(maxBytesPerSecond: 1024 * 1024, cts.Token));
     }
 
+    [Theory]
+    [InlineData(DeviceType.Memory, 100)]
+    [InlineData(DeviceType.DirectFile, 200_000)]
+    [InlineData(DeviceType.FaultInjecting, 200_000)]
+    public async Task PutObjectAsync_HonoursConditions_AtomicallyWithCommit(DeviceType type, int size)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+
+        async Task<EngineStatus> PutAsync(string key, byte[] data, string? ifMatch = null, bool ifNoneMatch = false)
+        {
+            using var body = new MemoryStream(data);
+            var request = new PutObjectRequest { Bucket = "b", Key = key, ContentLength = data.Length, IfMatch = ifMatch, IfNoneMatch = ifNoneMatch };
+            return (await engine.PutObjectAsync(request, body, Ct)).Status;
+        }
+
+        var creators = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => PutAsync("k", TestData.Random(size, i), ifNoneMatch: true), Ct)));
+        Assert.Equal(1, creators.Count(s => s == EngineStatus.Ok));
+        Assert.Equal(7, creators.Count(s => s == EngineStatus.PreconditionFailed));
+        var winner = engine.GetObject("b", "k")!;
+        Assert.Equal(free - (winner.Extents.Sum(e => e.Length)), engine.GetStats().FreeBytes);
+
+        Assert.Equal(EngineStatus.PreconditionFailed, await PutAsync("k", TestData.Random(size, 20), ifMatch: "00000000000000000000000000000000"));
+        Assert.Equal(EngineStatus.PreconditionFailed, await PutAsync("missing", TestData.Random(size, 21), ifMatch: winner.ETag));
+        var replacement = TestData.Random(size, 22);
+        Assert.Equal(EngineStatus.Ok, await PutAsync("k", replacement, ifMatch: $"\"{winner.ETag}\""));
+        Assert.Equal(replacement, await engine.ReadAllAsync("b", "k"));
+        Assert.Null(engine.GetObject("b", "missing"));
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
