@@ -176,7 +176,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
             xml.Element("LastModified", S3Xml.Timestamp(copied.LastModified));
             if (copied.ChecksumAlgorithm is { } algorithm && copied.Checksum is { } checksum)
             {
-                xml.Element("Checksum" + CultureInfo.InvariantCulture.TextInfo.ToTitleCase(algorithm.ToLowerInvariant()).Replace("nvme", "NVME", StringComparison.Ordinal), checksum);
+                xml.Element("Checksum" + algorithm.ToUpperInvariant(), checksum);
             }
         }));
     }
@@ -244,7 +244,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }
     }
 
-    private static void RejectUnsupportedWriteHeaders(S3Request request)
+    internal static void RejectUnsupportedWriteHeaders(S3Request request)
     {
         var acl = request.Header("x-amz-acl");
         if (acl is not null && acl != "private")

@@ -17,6 +17,10 @@ public static class NodeErrorMapper
         NodeStatus.InsufficientStorage => new S3Exception(S3ErrorCode.InsufficientStorage),
         NodeStatus.PreconditionFailed => new S3Exception(S3ErrorCode.PreconditionFailed),
         NodeStatus.InvalidRequest => new S3Exception(S3ErrorCode.InvalidRequest, error.Message),
+        NodeStatus.NoSuchUpload => new S3Exception(S3ErrorCode.NoSuchUpload),
+        NodeStatus.InvalidPart => new S3Exception(S3ErrorCodes.InvalidPart),
+        NodeStatus.InvalidPartOrder => new S3Exception(S3ErrorCodes.InvalidPartOrder),
+        NodeStatus.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

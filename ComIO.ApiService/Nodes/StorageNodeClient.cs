@@ -36,6 +36,42 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);
 
+    public Task<NodeResult<MultipartUploadInfo>> CreateUploadAsync(StorageNodeInfo node, string bucket, string key, PutObjectMetadata metadata, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, InternalApi.CreateUpload(bucket, key)));
+        request.Headers.TryAddWithoutValidation(InternalApi.PutMetadataHeader, HeaderJson.Encode(metadata, ContractsJsonContext.Default.PutObjectMetadata));
+        return SendAsync(request, ContractsJsonContext.Default.MultipartUploadInfo, ct);
+    }
+
+    /// <summary>Streams one part (exactly <paramref name="length"/> bytes) to the node that owns the upload's key.</summary>
+    public async Task<NodeResult<PartInfo>> PutPartAsync(StorageNodeInfo node, string bucket, string key, string uploadId, int partNumber, long length, PutObjectMetadata digests, Stream body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Part(bucket, key, uploadId, partNumber)));
+        request.Content = new StreamContent(body, 128 * 1024);
+        request.Content.Headers.ContentLength = length;
+        request.Headers.TryAddWithoutValidation(InternalApi.PutMetadataHeader, HeaderJson.Encode(digests, ContractsJsonContext.Default.PutObjectMetadata));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return await ReadResultAsync(response, ContractsJsonContext.Default.PartInfo, ct);
+    }
+
+    public Task<NodeResult<ObjectInfo>> CompleteUploadAsync(StorageNodeInfo node, string bucket, string key, string uploadId, CompleteMultipartRequest parts, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, InternalApi.CompleteUpload(bucket, key, uploadId)))
+        {
+            Content = JsonContent.Create(parts, ContractsJsonContext.Default.CompleteMultipartRequest),
+        };
+        return SendAsync(request, ContractsJsonContext.Default.ObjectInfo, ct);
+    }
+
+    public Task<NodeResult<bool>> AbortUploadAsync(StorageNodeInfo node, string bucket, string key, string uploadId, CancellationToken ct) =>
+        SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Upload(bucket, key, uploadId), null, ct);
+
+    public Task<NodeResult<PartListPage>> ListPartsAsync(StorageNodeInfo node, string bucket, string key, string uploadId, int partNumberMarker, int maxParts, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.ListParts(bucket, key, uploadId, partNumberMarker, maxParts), ContractsJsonContext.Default.PartListPage, ct);
+
+    public Task<NodeResult<UploadListPage>> ListUploadsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? uploadIdMarker, int maxUploads, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.ListUploads(bucket, prefix, keyMarker, uploadIdMarker, maxUploads), ContractsJsonContext.Default.UploadListPage, ct);
+
     /// <summary>Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is durable there.</summary>
     public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct)
     {
@@ -73,11 +109,17 @@ public sealed class StorageNodeClient(HttpClient http)
         }
     }
 
-    private async Task<NodeResult<T>> SendAsync<T>(StorageNodeInfo node, HttpMethod method, string path, JsonTypeInfo<T>? type, CancellationToken ct)
+    private Task<NodeResult<T>> SendAsync<T>(StorageNodeInfo node, HttpMethod method, string path, JsonTypeInfo<T>? type, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(method, new Uri(node.BaseAddress, path)), type, ct);
+
+    /// <summary>Sends a request without a streamed body (disposing it) and reads the JSON result or the node's error.</summary>
+    private async Task<NodeResult<T>> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T>? type, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, new Uri(node.BaseAddress, path));
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        return await ReadResultAsync(response, type, ct);
+        using (request)
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            return await ReadResultAsync(response, type, ct);
+        }
     }
 
     private static async Task<NodeResult<T>> ReadResultAsync<T>(HttpResponseMessage response, JsonTypeInfo<T>? type, CancellationToken ct)

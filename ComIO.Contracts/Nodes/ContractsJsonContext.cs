@@ -12,4 +12,9 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(List<BucketInfo>))]
 [JsonSerializable(typeof(ObjectListPage))]
 [JsonSerializable(typeof(NodeStats))]
+[JsonSerializable(typeof(MultipartUploadInfo))]
+[JsonSerializable(typeof(PartInfo))]
+[JsonSerializable(typeof(CompleteMultipartRequest))]
+[JsonSerializable(typeof(PartListPage))]
+[JsonSerializable(typeof(UploadListPage))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -33,4 +33,30 @@ public static class InternalApi
         + (startAfter is null ? "" : $"&start-after={Uri.EscapeDataString(startAfter)}");
 
     public static string Stats() => $"{Prefix}/stats";
+
+    /// <summary>POST creates an upload of (bucket, key); GET lists the bucket's uploads.</summary>
+    public static string Uploads(string bucket) => $"{Prefix}/uploads/{Uri.EscapeDataString(bucket)}";
+
+    public static string CreateUpload(string bucket, string key) => $"{Uploads(bucket)}?key={Uri.EscapeDataString(key)}";
+
+    public static string ListUploads(string bucket, string? prefix, string? keyMarker, string? uploadIdMarker, int maxUploads) =>
+        $"{Uploads(bucket)}?max-uploads={maxUploads}"
+        + (prefix is null ? "" : $"&prefix={Uri.EscapeDataString(prefix)}")
+        + (keyMarker is null ? "" : $"&key-marker={Uri.EscapeDataString(keyMarker)}")
+        + (uploadIdMarker is null ? "" : $"&upload-id-marker={Uri.EscapeDataString(uploadIdMarker)}");
+
+    /// <summary>DELETE aborts the upload.</summary>
+    public static string Upload(string bucket, string key, string uploadId) =>
+        $"{Uploads(bucket)}/{Uri.EscapeDataString(uploadId)}?key={Uri.EscapeDataString(key)}";
+
+    /// <summary>PUT stores a part (body = part data, <see cref="PutMetadataHeader"/> = digests).</summary>
+    public static string Part(string bucket, string key, string uploadId, int partNumber) =>
+        $"{Uploads(bucket)}/{Uri.EscapeDataString(uploadId)}/parts/{partNumber}?key={Uri.EscapeDataString(key)}";
+
+    public static string ListParts(string bucket, string key, string uploadId, int partNumberMarker, int maxParts) =>
+        $"{Uploads(bucket)}/{Uri.EscapeDataString(uploadId)}/parts?key={Uri.EscapeDataString(key)}&part-number-marker={partNumberMarker}&max-parts={maxParts}";
+
+    /// <summary>POST completes the upload (body = <see cref="CompleteMultipartRequest"/>).</summary>
+    public static string CompleteUpload(string bucket, string key, string uploadId) =>
+        $"{Uploads(bucket)}/{Uri.EscapeDataString(uploadId)}/complete?key={Uri.EscapeDataString(key)}";
 }

@@ -17,4 +17,8 @@ public static class NodeStatus
     public const string ChecksumMismatch = "ChecksumMismatch";
     public const string InvalidRequest = "InvalidRequest";
     public const string Unauthorized = "Unauthorized";
+    public const string NoSuchUpload = "NoSuchUpload";
+    public const string InvalidPart = "InvalidPart";
+    public const string InvalidPartOrder = "InvalidPartOrder";
+    public const string EntityTooSmall = "EntityTooSmall";
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using ComIO.Contracts.Nodes;
 using ComIO.Storage;
 using ComIO.StorageNode.Engines;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ComIO.StorageNode.Endpoints;
 
@@ -44,42 +43,14 @@ public static class ObjectEndpoints
 
     private static async Task<IResult> PutAsync(string bucket, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
     {
-        var request = context.Request;
-        if (request.ContentLength is not { } length || length < 0)
+        if (!TryReadPutHeaders(context, out var length, out var metadata, out var md5, out var algorithm, out var error))
         {
-            return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Content-Length is required."), ContractsJsonContext.Default.NodeError, statusCode: 411);
+            return error!;
         }
 
-        var metadata = HeaderJson.Decode(request.Headers[InternalApi.PutMetadataHeader], ContractsJsonContext.Default.PutObjectMetadata) ?? new PutObjectMetadata();
-        byte[]? md5 = null;
-        if (metadata.ContentMd5 is { } md5Text && !TryDecodeBase64(md5Text, out md5))
-        {
-            return Results.Json(new NodeError(NodeStatus.BadDigest, "Content-MD5 is not valid base64."), ContractsJsonContext.Default.NodeError, statusCode: 400);
-        }
-
-        ChecksumAlgorithm? algorithm = null;
-        if (metadata.ChecksumAlgorithm is { } name)
-        {
-            if (!Enum.TryParse<ChecksumAlgorithm>(name, ignoreCase: true, out var parsed))
-            {
-                return Results.Json(new NodeError(NodeStatus.InvalidRequest, $"Unknown checksum algorithm {name}."), ContractsJsonContext.Default.NodeError, statusCode: 400);
-            }
-
-            algorithm = parsed;
-        }
-
-        // Large bodies must not be limited by Kestrel's default request size: the API service enforces S3's limits.
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = null;
-        }
-
-        var engine = engines.For(bucket, key);
-        PutObjectResult result;
         try
         {
-            result = await engine.PutObjectAsync(
+            var result = await engines.For(bucket, key).PutObjectAsync(
                 new PutObjectRequest
                 {
                     Bucket = bucket,
@@ -92,19 +63,76 @@ public static class ObjectEndpoints
                     ChecksumAlgorithm = algorithm,
                     ExpectedChecksum = metadata.ExpectedChecksum,
                 },
-                request.Body,
+                context.Request.Body,
                 context.RequestAborted);
+            return result.Status == EngineStatus.Ok
+                ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
+                : ObjectInfoMapper.ToError(result.Status);
         }
-        catch (Exception e) when (e is IOException or BadHttpRequestException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (IsBodyFailure(e, context))
         {
             loggers.CreateLogger("ComIO.StorageNode.Put").LogWarning(e, "Body of {Bucket}/{Key} ended early", bucket, key);
             return ObjectInfoMapper.ToError(EngineStatus.IncompleteBody, "The request body ended before Content-Length bytes.");
         }
-
-        return result.Status == EngineStatus.Ok
-            ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
-            : ObjectInfoMapper.ToError(result.Status);
     }
+
+    /// <summary>
+    /// Reads what every body-carrying write needs: Content-Length (required), the metadata header, and the decoded
+    /// Content-MD5 and checksum algorithm. On failure <paramref name="error"/> is the response to send.
+    /// </summary>
+    internal static bool TryReadPutHeaders(HttpContext context, out long length, out PutObjectMetadata metadata, out byte[]? md5, out ChecksumAlgorithm? algorithm, out IResult? error)
+    {
+        var request = context.Request;
+        metadata = HeaderJson.Decode(request.Headers[InternalApi.PutMetadataHeader], ContractsJsonContext.Default.PutObjectMetadata) ?? new PutObjectMetadata();
+        length = request.ContentLength ?? -1;
+        md5 = null;
+        algorithm = null;
+        error = null;
+        if (length < 0)
+        {
+            error = Results.Json(new NodeError(NodeStatus.InvalidRequest, "Content-Length is required."), ContractsJsonContext.Default.NodeError, statusCode: 411);
+            return false;
+        }
+
+        if (metadata.ContentMd5 is { } md5Text && !TryDecodeBase64(md5Text, out md5))
+        {
+            error = Results.Json(new NodeError(NodeStatus.BadDigest, "Content-MD5 is not valid base64."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            return false;
+        }
+
+        if (!TryParseAlgorithm(metadata.ChecksumAlgorithm, out algorithm))
+        {
+            error = Results.Json(new NodeError(NodeStatus.InvalidRequest, $"Unknown checksum algorithm {metadata.ChecksumAlgorithm}."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Parses a checksum algorithm name (CRC32, CRC32C, CRC64NVME, SHA1, SHA256); null stays null.</summary>
+    internal static bool TryParseAlgorithm(string? name, out ChecksumAlgorithm? algorithm)
+    {
+        algorithm = null;
+        if (name is null)
+        {
+            return true;
+        }
+
+        if (!Enum.TryParse<ChecksumAlgorithm>(name, ignoreCase: true, out var parsed))
+        {
+            return false;
+        }
+
+        algorithm = parsed;
+        return true;
+    }
+
+    /// <summary>
+    /// True when a write failed because the request body did (truncated body, client gone); device I/O errors are not
+    /// body failures and propagate as server errors.
+    /// </summary>
+    internal static bool IsBodyFailure(Exception e, HttpContext context) =>
+        e is BadHttpRequestException || (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested);
 
     private static async Task GetAsync(string bucket, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
     {
