@@ -21,4 +21,7 @@ public sealed class EngineStats
 
     /// <summary>Bytes of object data stored inline in metadata.</summary>
     public long InlineBytes { get; init; }
+
+    /// <summary>Outbox entries not yet removed (pending replication).</summary>
+    public long OutboxPending { get; init; }
 }

@@ -46,7 +46,8 @@ public sealed class StorageEngine : IAsyncDisposable
         ExtentAllocator allocator,
         ConcurrentDictionary<string, BucketRecord> buckets,
         long objectCount,
-        long inlineBytes)
+        long inlineBytes,
+        (long LastSequence, long Count) outbox)
     {
         _options = options;
         _device = device;
@@ -57,7 +58,7 @@ public sealed class StorageEngine : IAsyncDisposable
         _buckets = buckets;
         _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: Math.Max(32, 4 * Environment.ProcessorCount));
         _metrics = new StorageMetrics(superblock.DeviceId);
-        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay, _metrics);
+        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay, _metrics, outbox.LastSequence, outbox.Count, options.TimeProvider);
     }
 
     /// <summary>The meter name for OpenTelemetry wiring (<c>AddMeter(StorageEngine.MeterName)</c>).</summary>
@@ -189,7 +190,7 @@ public sealed class StorageEngine : IAsyncDisposable
                 throw new StorageFormatException($"Metadata store '{options.MetadataPath}' references invalid extents on device '{options.DevicePath}': {ex.Message}", ex);
             }
 
-            return new StorageEngine(options, device, superblock, store, allocator, buckets, objectCount, inlineBytes);
+            return new StorageEngine(options, device, superblock, store, allocator, buckets, objectCount, inlineBytes, store.ScanOutbox());
         }
         catch
         {
@@ -405,7 +406,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
     private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, PutObjectRequest request, WriterTicket? ticket)
     {
-        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record), request.IfMatch?.Trim('"'), request.IfNoneMatch);
+        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record), request.IfMatch?.Trim('"'), request.IfNoneMatch, request.OutboxPayload);
         var status = await _committer.SubmitAsync(commit, ticket).ConfigureAwait(false);
         if (status != EngineStatus.Ok)
         {
@@ -414,7 +415,7 @@ public sealed class StorageEngine : IAsyncDisposable
 
         _metrics.ObjectPut();
         _metrics.BytesWritten(record.Size);
-        return new PutObjectResult { Status = EngineStatus.Ok, Object = record };
+        return new PutObjectResult { Status = EngineStatus.Ok, Object = record, OutboxSequence = commit.OutboxSequence };
     }
 
     /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
@@ -659,7 +660,14 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
-    public Task<EngineStatus> DeleteObjectAsync(string bucket, string key, CancellationToken ct = default)
+    public Task<EngineStatus> DeleteObjectAsync(string bucket, string key, CancellationToken ct = default) =>
+        DeleteObjectAsync(bucket, key, outboxPayload: null, ct);
+
+    /// <summary>
+    /// Deletes an object; when <paramref name="outboxPayload"/> is set and the object existed, an <see cref="OutboxEntry"/>
+    /// is committed in the same atomic batch.
+    /// </summary>
+    public Task<EngineStatus> DeleteObjectAsync(string bucket, string key, byte[]? outboxPayload, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
@@ -670,7 +678,7 @@ public sealed class StorageEngine : IAsyncDisposable
             return Task.FromResult(EngineStatus.NoSuchBucket);
         }
 
-        return _committer.SubmitAsync(new DeleteCommit(bucket, key));
+        return _committer.SubmitAsync(new DeleteCommit(bucket, key, outboxPayload));
     }
 
     /// <summary>
@@ -699,7 +707,36 @@ public sealed class StorageEngine : IAsyncDisposable
         BucketCount = _buckets.Count,
         ChecksumFailures = _metrics.ChecksumFailureCount,
         InlineBytes = _committer.InlineBytes,
+        OutboxPending = _committer.OutboxCount,
     };
+
+    // ---------------------------------------------------------------- outbox
+
+    /// <summary>Highest outbox sequence committed so far (0 if none).</summary>
+    public long LastOutboxSequence => _committer.LastOutboxSequence;
+
+    /// <summary>Up to <paramref name="maxEntries"/> outbox entries with sequence above <paramref name="afterSequence"/>, oldest first. One Seek.</summary>
+    public IReadOnlyList<OutboxEntry> ReadOutbox(long afterSequence, int maxEntries)
+    {
+        using var gate = EnterOperation();
+        return maxEntries <= 0 ? [] : _store.ReadOutbox(afterSequence, maxEntries);
+    }
+
+    /// <summary>Completes once an outbox entry with a sequence above <paramref name="afterSequence"/> is committed (a relay's wake-up).</summary>
+    public Task WaitForOutboxAsync(long afterSequence, CancellationToken ct = default) => _committer.WaitForOutboxAsync(afterSequence, ct);
+
+    /// <summary>Removes outbox entries (delivered, or given up and recorded elsewhere). Unknown sequences are ignored. Durable on completion.</summary>
+    public async Task RemoveOutboxEntriesAsync(IEnumerable<long> sequences, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        var list = sequences.ToArray();
+        if (list.Length > 0)
+        {
+            await _committer.SubmitAsync(new OutboxRemoveCommit(list)).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Re-reads every extent-backed object and verifies each chunk's CRC32C. Objects deleted or replaced during the scrub

@@ -10,8 +10,14 @@ internal abstract class CommitOperation
 /// Commit a new object record. Ownership of the record's (already written) extents passes to the committer, which frees
 /// them if the commit is refused or known not to have happened.
 /// </summary>
-internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, string? ifMatch = null, bool ifNoneMatch = false) : CommitOperation
+internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, string? ifMatch = null, bool ifNoneMatch = false, byte[]? outboxPayload = null) : CommitOperation
 {
+    /// <summary>When set, an outbox entry is committed in the same batch.</summary>
+    public byte[]? OutboxPayload { get; } = outboxPayload;
+
+    /// <summary>The outbox sequence assigned at commit, if any.</summary>
+    public long? OutboxSequence { get; set; }
+
     public ObjectRecord Record { get; } = record;
 
     /// <summary>Required ETag of the current version (unquoted), or null.</summary>
@@ -25,8 +31,10 @@ internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, s
     public byte[] Value { get; } = value;
 }
 
-internal sealed class DeleteCommit(string bucket, string key) : CommitOperation
+internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null) : CommitOperation
 {
+    public byte[]? OutboxPayload { get; } = outboxPayload;
+
     public string Bucket { get; } = bucket;
 
     public string Key { get; } = key;
@@ -38,4 +46,10 @@ internal sealed class BucketCommit(string bucket, BucketRecord? create) : Commit
     public string Bucket { get; } = bucket;
 
     public BucketRecord? Create { get; } = create;
+}
+
+/// <summary>Removes outbox entries (delivered or given up).</summary>
+internal sealed class OutboxRemoveCommit(long[] sequences) : CommitOperation
+{
+    public long[] Sequences { get; } = sequences;
 }

@@ -23,10 +23,15 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
     private readonly int _maxGroupSize;
     private readonly StorageMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _gatherDelay;
     private readonly Task _loop;
     private int _writersInFlight;
     private long _objectCount;
+    private long _lastOutboxSequence;
+    private long _pendingOutboxSequence;
+    private long _outboxCount;
+    private TaskCompletionSource _outboxSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _inlineBytes;
     private long _groups;
     private long _operations;
@@ -41,8 +46,15 @@ internal sealed class GroupCommitter : IAsyncDisposable
         long inlineBytes,
         int maxGroupSize,
         TimeSpan gatherDelay,
-        StorageMetrics metrics)
+        StorageMetrics metrics,
+        long lastOutboxSequence,
+        long outboxCount,
+        TimeProvider timeProvider)
     {
+        _timeProvider = timeProvider;
+        _lastOutboxSequence = lastOutboxSequence;
+        _pendingOutboxSequence = lastOutboxSequence;
+        _outboxCount = outboxCount;
         _metrics = metrics;
         _gatherDelay = gatherDelay;
         _store = store;
@@ -59,6 +71,25 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public long ObjectCount => Interlocked.Read(ref _objectCount);
 
     public long InlineBytes => Interlocked.Read(ref _inlineBytes);
+
+    public long OutboxCount => Interlocked.Read(ref _outboxCount);
+
+    public long LastOutboxSequence => Interlocked.Read(ref _lastOutboxSequence);
+
+    /// <summary>Completes when an outbox entry with a sequence above <paramref name="afterSequence"/> has been committed.</summary>
+    public async Task WaitForOutboxAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var signal = Volatile.Read(ref _outboxSignal);
+            if (LastOutboxSequence > afterSequence)
+            {
+                return;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Number of groups committed (each: at most one device flush and one WAL sync).</summary>
     public long GroupCount => Interlocked.Read(ref _groups);
@@ -226,6 +257,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
         var overlay = new Dictionary<string, ObjectRecord?>(StringComparer.Ordinal);
         long objectDelta = 0;
         long inlineDelta = 0;
+        long outboxDelta = 0;
+        var removedOutbox = new HashSet<long>();
         using var batch = new WriteBatch();
         for (var i = 0; i < group.Count; i++)
         {
@@ -265,6 +298,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     batch.Put(put.Key, put.Value);
+                    if (put.OutboxPayload is not null)
+                    {
+                        put.OutboxSequence = AppendOutbox(batch, OutboxOperation.Put, put.Record.Bucket, put.Record.Key, put.Record.ETag, put.OutboxPayload);
+                        outboxDelta++;
+                    }
+
                     overlay[OverlayKey(put.Record.Bucket, put.Record.Key)] = put.Record;
                     inlineDelta += InlineSize(put.Record) - InlineSize(current);
                     statuses[i] = EngineStatus.Ok;
@@ -285,10 +324,30 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     batch.Delete(MetadataKeys.Object(delete.Bucket, delete.Key));
+                    if (delete.OutboxPayload is not null)
+                    {
+                        AppendOutbox(batch, OutboxOperation.Delete, delete.Bucket, delete.Key, existing.ETag, delete.OutboxPayload);
+                        outboxDelta++;
+                    }
+
                     overlay[OverlayKey(delete.Bucket, delete.Key)] = null;
                     replaced.Add(existing);
                     objectDelta--;
                     inlineDelta -= InlineSize(existing);
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case OutboxRemoveCommit remove:
+                    foreach (var sequence in remove.Sequences)
+                    {
+                        var outboxKey = MetadataKeys.Outbox(sequence);
+                        if (removedOutbox.Add(sequence) && _store.HasKey(outboxKey))
+                        {
+                            batch.Delete(outboxKey);
+                            outboxDelta--;
+                        }
+                    }
+
                     statuses[i] = EngineStatus.Ok;
                     break;
 
@@ -322,6 +381,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
         }
 
+        if (_pendingOutboxSequence != Interlocked.Read(ref _lastOutboxSequence))
+        {
+            var highWater = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(highWater, _pendingOutboxSequence);
+            batch.Put(MetadataKeys.OutboxHighWater, highWater);
+        }
+
         if (batch.Count() > 0)
         {
             try
@@ -330,6 +396,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                // Outbox sequences handed out in this batch stay consumed (its outcome is unknown; gaps are allowed).
                 // The outcome of a failed synced write is unknown: leave every extent allocated (reclaimed at restart).
                 for (var i = 0; i < group.Count; i++)
                 {
@@ -347,6 +414,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
         {
             Interlocked.Add(ref _objectCount, objectDelta);
             Interlocked.Add(ref _inlineBytes, inlineDelta);
+            Interlocked.Add(ref _outboxCount, outboxDelta);
+            if (_pendingOutboxSequence != Interlocked.Read(ref _lastOutboxSequence))
+            {
+                Interlocked.Exchange(ref _lastOutboxSequence, _pendingOutboxSequence);
+                Interlocked.Exchange(ref _outboxSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
             foreach (var old in replaced)
             {
                 _leases.FreeWhenUnleased(old.Extents);
@@ -377,6 +450,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 group[i].Completion.TrySetResult(status);
             }
         }
+    }
+
+    private long AppendOutbox(RocksDbSharp.WriteBatch batch, OutboxOperation operation, string bucket, string key, string? etag, byte[] payload)
+    {
+        var sequence = ++_pendingOutboxSequence;
+        var entry = new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = _timeProvider.GetUtcNow(), Payload = payload };
+        batch.Put(MetadataKeys.Outbox(sequence), RecordSerializer.SerializeOutbox(entry));
+        return sequence;
     }
 
     private static long InlineSize(ObjectRecord? record) => record is { HasExtents: false } ? record.Size : 0;

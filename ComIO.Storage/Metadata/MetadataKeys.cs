@@ -4,7 +4,8 @@ namespace ComIO.Storage.Metadata;
 
 /// <summary>
 /// RocksDB key layout (bytewise comparator, so order is ordinal UTF-8):
-/// <c>"d"</c> device identity; <c>"b\0" + bucket</c> bucket records; <c>"o\0" + bucket + "\0" + key</c> object records.
+/// <c>"d"</c> device identity; <c>"b\0" + bucket</c> bucket records; <c>"o\0" + bucket + "\0" + key</c> object records;
+/// <c>"x\0" + u64 big-endian sequence</c> outbox entries (so they sort by sequence); <c>"q"</c> outbox high-water mark.
 /// Bucket names never contain NUL, so a bucket's objects form one contiguous key range and listing is a Seek.
 /// </summary>
 internal static class MetadataKeys
@@ -12,6 +13,20 @@ internal static class MetadataKeys
     public static readonly byte[] DeviceIdentity = "d"u8.ToArray();
     public static readonly byte[] BucketPrefix = "b\0"u8.ToArray();
     public static readonly byte[] ObjectPrefix = "o\0"u8.ToArray();
+    public static readonly byte[] OutboxPrefix = "x\0"u8.ToArray();
+
+    /// <summary>Highest outbox sequence ever assigned (i64 little-endian), so sequences are never reused after removals.</summary>
+    public static readonly byte[] OutboxHighWater = "q"u8.ToArray();
+
+    public static byte[] Outbox(long sequence)
+    {
+        var key = new byte[OutboxPrefix.Length + 8];
+        OutboxPrefix.CopyTo(key, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(OutboxPrefix.Length), sequence);
+        return key;
+    }
+
+    public static long ParseOutbox(ReadOnlySpan<byte> key) => System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(key[OutboxPrefix.Length..]);
 
     public static byte[] Bucket(string bucket) => Concat(BucketPrefix, bucket, null, null);
 

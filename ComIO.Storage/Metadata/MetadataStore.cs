@@ -154,6 +154,54 @@ internal sealed class MetadataStore : IDisposable
         return new ObjectListing { Objects = objects, IsTruncated = truncated };
     }
 
+    /// <summary>Outbox entries with sequence greater than <paramref name="afterSequence"/>, oldest first.</summary>
+    public List<OutboxEntry> ReadOutbox(long afterSequence, int maxEntries)
+    {
+        var result = new List<OutboxEntry>(Math.Clamp(maxEntries, 0, 1024));
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(MetadataKeys.Outbox(Math.Max(0, afterSequence + 1))); iterator.Valid() && result.Count < maxEntries; iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.OutboxPrefix))
+            {
+                break;
+            }
+
+            result.Add(RecordSerializer.DeserializeOutbox(MetadataKeys.ParseOutbox(key), iterator.GetValueSpan()));
+        }
+
+        return result;
+    }
+
+    /// <summary>The highest outbox sequence in use and the number of entries (start-up).</summary>
+    public (long LastSequence, long Count) ScanOutbox()
+    {
+        long last = 0;
+        long count = 0;
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(MetadataKeys.OutboxPrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.OutboxPrefix))
+            {
+                break;
+            }
+
+            last = MetadataKeys.ParseOutbox(key);
+            count++;
+        }
+
+        var highWater = _db.Get(MetadataKeys.OutboxHighWater);
+        if (highWater is { Length: 8 })
+        {
+            last = Math.Max(last, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(highWater));
+        }
+
+        return (last, count);
+    }
+
+    public bool HasKey(byte[] key) => _db.Get(key) is not null;
+
     /// <summary>Applies <paramref name="batch"/> atomically and durably (WAL fsync).</summary>
     public void Write(WriteBatch batch) => _db.Write(batch, _syncWrite);
 

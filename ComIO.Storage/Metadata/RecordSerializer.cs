@@ -17,6 +17,8 @@ namespace ComIO.Storage.Metadata;
 /// str = i32 byte length (-1 = null) + UTF-8; map = i32 count + count × (str name, str value)
 /// </code>
 /// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
+/// Outbox entry v1: <c>u8 version(1) | u8 operation | str bucket | str key | str? etag | i64 created (Unix ms)
+/// | i32 payload length + bytes | u32 crc32c</c>.
 /// Device identity v1: <c>u8 version(1) | 16 bytes device UUID | 16 bytes metadata store UUID | u32 crc32c</c>.
 /// </summary>
 internal static class RecordSerializer
@@ -24,6 +26,7 @@ internal static class RecordSerializer
     private const byte ObjectVersion = 1;
     private const byte BucketVersion = 1;
     private const byte IdentityVersion = 1;
+    private const byte OutboxVersion = 1;
 
     public static byte[] SerializeObject(ObjectRecord record)
     {
@@ -172,6 +175,38 @@ internal static class RecordSerializer
 
         var deviceId = new Guid(reader.ReadBytes(16));
         return (deviceId, new Guid(reader.ReadBytes(16)));
+    }
+
+    public static byte[] SerializeOutbox(OutboxEntry entry)
+    {
+        var writer = new ArrayBufferWriter<byte>(64 + entry.Payload.Length);
+        WriteByte(writer, OutboxVersion);
+        WriteByte(writer, (byte)entry.Operation);
+        WriteString(writer, entry.Bucket);
+        WriteString(writer, entry.Key);
+        WriteString(writer, entry.ETag);
+        WriteInt64(writer, entry.CreatedAt.ToUnixTimeMilliseconds());
+        WriteInt32(writer, entry.Payload.Length);
+        writer.Write(entry.Payload);
+        return Seal(writer);
+    }
+
+    public static OutboxEntry DeserializeOutbox(long sequence, ReadOnlySpan<byte> value)
+    {
+        var reader = new Reader(Verify(value, "outbox entry"));
+        var version = reader.ReadByte();
+        if (version != OutboxVersion)
+        {
+            throw new InvalidDataException($"Unsupported outbox entry version {version}.");
+        }
+
+        var operation = (OutboxOperation)reader.ReadByte();
+        var bucket = reader.ReadString() ?? string.Empty;
+        var key = reader.ReadString() ?? string.Empty;
+        var etag = reader.ReadString();
+        var created = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var payload = reader.ReadBytes(reader.ReadCount(1)).ToArray();
+        return new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = created, Payload = payload };
     }
 
     private static byte[] Seal(ArrayBufferWriter<byte> writer)

@@ -41,4 +41,10 @@ public sealed class PutObjectRequest
     /// creators exactly one succeeds.
     /// </summary>
     public bool IfNoneMatch { get; init; }
+
+    /// <summary>
+    /// When set, an <see cref="OutboxEntry"/> carrying this opaque payload is committed in the same atomic batch as the
+    /// object (transactional outbox for replication).
+    /// </summary>
+    public byte[]? OutboxPayload { get; init; }
 }

@@ -6,4 +6,7 @@ public sealed class PutObjectResult
     public required EngineStatus Status { get; init; }
 
     public ObjectRecord? Object { get; init; }
+
+    /// <summary>Sequence of the outbox entry committed with the object, when <see cref="PutObjectRequest.OutboxPayload"/> was set.</summary>
+    public long? OutboxSequence { get; init; }
 }
