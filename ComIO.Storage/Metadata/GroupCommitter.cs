@@ -396,8 +396,8 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                // Outbox sequences handed out in this batch stay consumed (its outcome is unknown; gaps are allowed).
-                // The outcome of a failed synced write is unknown: leave every extent allocated (reclaimed at restart).
+                // The outcome of a failed synced write is unknown: leave every extent allocated (reclaimed at restart)
+                // and keep the outbox sequences handed out in this batch consumed (gaps are allowed, reuse is not).
                 for (var i = 0; i < group.Count; i++)
                 {
                     if (statuses[i] == EngineStatus.Ok)
@@ -420,6 +420,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 Interlocked.Exchange(ref _lastOutboxSequence, _pendingOutboxSequence);
                 Interlocked.Exchange(ref _outboxSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
+
             foreach (var old in replaced)
             {
                 _leases.FreeWhenUnleased(old.Extents);
