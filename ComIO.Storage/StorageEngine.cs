@@ -73,6 +73,9 @@ public sealed class StorageEngine : IAsyncDisposable
 
     public long CommitOperationCount => _committer.OperationCount;
 
+    /// <summary>Metadata iterator steps taken by <see cref="ListObjects"/> (diagnostics).</summary>
+    internal long ListSteps => _store.ListSteps;
+
     /// <summary>
     /// Opens a formatted device. Throws <see cref="StorageFormatException"/> naming the path and the problem for an
     /// unformatted device, unknown magic/version, corrupt superblock, or a metadata store belonging to another device.

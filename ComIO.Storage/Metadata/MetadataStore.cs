@@ -10,6 +10,7 @@ internal sealed class MetadataStore : IDisposable
 {
     private readonly RocksDb _db;
     private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
+    private long _listSteps;
 
     private MetadataStore(RocksDb db, string path)
     {
@@ -18,6 +19,9 @@ internal sealed class MetadataStore : IDisposable
     }
 
     public string Path { get; }
+
+    /// <summary>Iterator positions visited by <see cref="List"/> so far (lets tests prove listing is O(maxKeys)).</summary>
+    public long ListSteps => Interlocked.Read(ref _listSteps);
 
     public static MetadataStore Open(string path)
     {
@@ -135,6 +139,7 @@ internal sealed class MetadataStore : IDisposable
         using var iterator = _db.NewIterator();
         for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
         {
+            Interlocked.Increment(ref _listSteps);
             var key = iterator.GetKeySpan();
             if (!key.StartsWith(rangePrefix))
             {

@@ -529,6 +529,28 @@ public sealed class StorageEngineTests
         Assert.Null(engine.GetObject("b", "missing"));
     }
 
+    [Fact]
+    public async Task ListObjects_VisitsAtMostMaxKeysPlusOne_InLargeBucket()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.CreateBucketAsync("a", Ct);
+        await engine.CreateBucketAsync("c", Ct);
+        byte[] tiny = [1];
+        await Task.WhenAll(Enumerable.Range(0, 600).Select(i => Task.Run(() => engine.PutAsync(i % 2 == 0 ? "b" : (i % 3 == 0 ? "a" : "c"), $"key/{i:D5}", tiny), Ct)));
+
+        var before = engine.ListSteps;
+        var page = engine.ListObjects("b", "key/", "key/00300", 10);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"key/{302 + (2 * i):D5}"), page.Objects.Select(o => o.Key));
+        Assert.True(page.IsTruncated);
+        Assert.True(engine.ListSteps - before <= 11, $"listing 10 keys took {engine.ListSteps - before} iterator steps");
+
+        before = engine.ListSteps;
+        Assert.Single(engine.ListObjects("b", "key/00598", null, 10).Objects);
+        Assert.True(engine.ListSteps - before <= 2);
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
