@@ -160,14 +160,16 @@ internal sealed class GroupCommitter : IAsyncDisposable
             group.Clear();
             group.Add(carried);
             carried = null;
-            if (group[0] is not BucketCommit)
-            {
-                carried = await GatherAsync(reader, group).ConfigureAwait(false);
-            }
 
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            // Nothing may escape this loop: a dead loop would leave every later commit waiting forever.
             try
             {
+                if (group[0] is not BucketCommit)
+                {
+                    carried = await GatherAsync(reader, group).ConfigureAwait(false);
+                }
+
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await ProcessGroupAsync(group).ConfigureAwait(false);
                 _metrics.CommitGroup(group.Count, System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
