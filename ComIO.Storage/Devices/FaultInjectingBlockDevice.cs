@@ -237,17 +237,15 @@ public sealed class FaultInjectingBlockDevice : IBlockDevice
 
     private void CapturePreImages(long offset, int blocks)
     {
+        using var buffer = AlignedBuffer.Allocate(blocks * BlockSize, BlockSize);
+        _inner.ReadAsync(offset, buffer.Memory).AsTask().GetAwaiter().GetResult();
         for (var i = 0; i < blocks; i++)
         {
             var blockOffset = offset + ((long)i * BlockSize);
-            if (_unflushedPreImages.ContainsKey(blockOffset))
+            if (!_unflushedPreImages.ContainsKey(blockOffset))
             {
-                continue;
+                _unflushedPreImages[blockOffset] = buffer.Span.Slice(i * BlockSize, BlockSize).ToArray();
             }
-
-            using var buffer = AlignedBuffer.Allocate(BlockSize, BlockSize);
-            _inner.ReadAsync(blockOffset, buffer.Memory).AsTask().GetAwaiter().GetResult();
-            _unflushedPreImages[blockOffset] = buffer.Span.ToArray();
         }
     }
 
