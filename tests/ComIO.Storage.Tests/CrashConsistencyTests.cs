@@ -81,8 +81,6 @@ public sealed class CrashConsistencyTests
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
     public async Task PutObjectAsync_KeepsEveryAcknowledgedObject_WhenDeviceTearsARandomWriteUnderConcurrency(int seed)
     {
         await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting, capacity: 48L * 1024 * 1024);
