@@ -3,6 +3,7 @@ using Amazon.S3;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ComIO.IntegrationTests.Infrastructure;
 
@@ -29,6 +30,9 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public string DataDirectory => _dataDirectory;
 
+    /// <summary>Console lines of every resource, across restarts.</summary>
+    public ResourceLogCapture Logs { get; } = new();
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Topology not started.");
 
     public async ValueTask InitializeAsync() => await StartAsync();
@@ -47,6 +51,7 @@ public sealed class TopologyFixture : IAsyncLifetime
             $"--Parameters:admin-secret-key={SecretKey}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ComIO_AppHost>(args, (options, _) => options.DisableDashboard = true);
+        builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
         using var cts = new CancellationTokenSource(StartTimeout);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace ComIO.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Keeps the most recent console lines of every resource of the topology (the AppHost forwards them to loggers named
+/// <c>{AppHost}.Resources.{resource}</c>), so tests can assert on what services logged. Thread-safe; bounded.
+/// </summary>
+public sealed class ResourceLogCapture : ILoggerProvider
+{
+    private const int MaxLinesPerResource = 50_000;
+    private const string Marker = ".Resources.";
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new(StringComparer.Ordinal);
+
+    /// <summary>Lines logged so far by resources whose name starts with <paramref name="resourcePrefix"/>.</summary>
+    public IEnumerable<string> LinesOf(string resourcePrefix) =>
+        _lines.Where(e => e.Key.StartsWith(resourcePrefix, StringComparison.Ordinal)).SelectMany(e => e.Value);
+
+    public ILogger CreateLogger(string categoryName)
+    {
+        var index = categoryName.IndexOf(Marker, StringComparison.Ordinal);
+        return index < 0 ? NullLogger.Instance : new ResourceLogger(_lines.GetOrAdd(categoryName[(index + Marker.Length)..], _ => new ConcurrentQueue<string>()));
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class ResourceLogger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lines.Enqueue(formatter(state, exception));
+            while (lines.Count > MaxLinesPerResource && lines.TryDequeue(out _))
+            {
+            }
+        }
+    }
+
+    private sealed class NullLogger : ILogger
+    {
+        public static readonly NullLogger Instance = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => false;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Amazon.S3.Model;
+using ComIO.IntegrationTests.Infrastructure;
+
+namespace ComIO.IntegrationTests;
+
+[Collection(TopologyCollection.Name)]
+public sealed partial class TracePropagationTests(TopologyFixture topology)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PutObject_IsOneTrace_AcrossApiServiceAndStorageNode()
+    {
+        var bucket = "trace-" + Guid.NewGuid().ToString("N")[..10];
+        var key = "traced-" + Guid.NewGuid().ToString("N");
+        using (var s3 = topology.CreateClient())
+        {
+            await s3.PutBucketAsync(bucket, Ct);
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "trace me" }, Ct);
+            await s3.DeleteObjectAsync(bucket, key, Ct);
+            await s3.DeleteBucketAsync(bucket, Ct);
+        }
+
+        var apiTrace = await FindTraceIdAsync($"{TopologyFixture.Site}-api", $"PUT http://localhost:", $"/{bucket}/{key}");
+        string? nodeTrace = null;
+        foreach (var node in new[] { $"{TopologyFixture.Site}-node1", $"{TopologyFixture.Site}-node2" })
+        {
+            nodeTrace ??= await FindTraceIdAsync(node, "PUT http://", $"/internal/v1/objects/{bucket}?key={key}", required: false);
+        }
+
+        Assert.NotNull(apiTrace);
+        Assert.Equal(apiTrace, nodeTrace);
+    }
+
+    /// <summary>The TraceId of the first structured log line of a resource that mentions both markers (waits up to 10 s for it).</summary>
+    private async Task<string?> FindTraceIdAsync(string resource, string marker1, string marker2, bool required = true)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(required ? 10 : 3);
+        do
+        {
+            foreach (var line in topology.Logs.LinesOf(resource))
+            {
+                if (line.Contains(marker1, StringComparison.Ordinal) && line.Contains(marker2, StringComparison.Ordinal)
+                    && TraceId().Match(line) is { Success: true } match)
+                {
+                    return match.Groups[1].Value;
+                }
+            }
+
+            await Task.Delay(200, Ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return null;
+    }
+
+    [GeneratedRegex("\"TraceId\":\"([0-9a-f]{32})\"")]
+    private static partial Regex TraceId();
+}
