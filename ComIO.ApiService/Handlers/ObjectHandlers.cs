@@ -50,7 +50,9 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         {
             if (opened.HttpStatus == StatusCodes.Status416RangeNotSatisfiable && opened.Info is { } sized)
             {
-                ThrowInvalidRange(request, range, sized);
+                // Conditions are evaluated before the range, as S3 does: a 304/412 wins over a 416.
+                ThrowIfPreconditionFails(request, sized);
+                ThrowInvalidRange(range, sized);
             }
 
             throw NodeErrorMapper.ToS3(error);
@@ -85,7 +87,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         var partial = ByteRange.TryParse(range, out var parsed);
         if (partial && !parsed.TryResolve(info.Size, out offset, out length))
         {
-            ThrowInvalidRange(request, range, info);
+            ThrowInvalidRange(range, info);
         }
 
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: !partial && ChecksumModeEnabled(request));
@@ -181,10 +183,14 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }));
     }
 
-    /// <summary>Parses <c>x-amz-copy-source</c>: <c>[/]bucket/key[?versionId=…]</c>, URL-encoded.</summary>
+    /// <summary>
+    /// Parses <c>x-amz-copy-source</c>: <c>[/]bucket/key[?versionId=…]</c>, percent-encoded either per segment or as a
+    /// whole (the AWS SDK for .NET sends <c>bucket%2Fkey</c>). The query is split off before decoding, so an encoded
+    /// <c>%3F</c> stays part of the key; after decoding, the first slash separates bucket and key (bucket names hold none).
+    /// </summary>
     public static (string Bucket, string Key) ParseCopySource(string header)
     {
-        var value = header.StartsWith('/') ? header[1..] : header;
+        var value = header;
         var query = value.IndexOf('?');
         if (query >= 0)
         {
@@ -196,13 +202,19 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
             }
         }
 
+        value = S3TargetParser.Decode(value);
+        if (value.StartsWith('/'))
+        {
+            value = value[1..];
+        }
+
         var slash = value.IndexOf('/');
         if (slash <= 0 || slash == value.Length - 1)
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
         }
 
-        return (S3TargetParser.Decode(value[..slash]), S3TargetParser.Decode(value[(slash + 1)..]));
+        return (value[..slash], value[(slash + 1)..]);
     }
 
     private async Task CheckWritePreconditionsAsync(S3Request request, Placement.StorageNodeInfo owner)
@@ -267,27 +279,31 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }
     }
 
+    /// <summary>
+    /// Throws 412 PreconditionFailed (naming the failed header in <c>Condition</c>) or 304 NotModified (with the
+    /// object's <c>ETag</c> and <c>Last-Modified</c>, as RFC 9110 requires) when a GET/HEAD condition does not hold.
+    /// </summary>
     private static void ThrowIfPreconditionFails(S3Request request, ObjectInfo info)
     {
-        switch (Preconditions.Evaluate(request, info.ETag, info.LastModified))
+        switch (Preconditions.Evaluate(request, info.ETag, info.LastModified, "", out var condition))
         {
             case PreconditionOutcome.PreconditionFailed:
-                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
+                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", condition!)] };
             case PreconditionOutcome.NotModified:
-                request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
-                request.Response.Headers.LastModified = S3Xml.HttpDate(info.LastModified);
-                throw new S3Exception(S3ErrorCodes.NotModified);
+                throw new S3Exception(S3ErrorCodes.NotModified)
+                {
+                    ResponseHeaders = [new("ETag", ObjectHeaders.Quote(info.ETag)), new("Last-Modified", S3Xml.HttpDate(info.LastModified))],
+                };
         }
     }
 
-    private static void ThrowInvalidRange(S3Request request, string? range, ObjectInfo info)
-    {
-        request.Response.Headers.ContentRange = $"bytes */{info.Size}";
+    /// <summary>Throws 416 InvalidRange with <c>Content-Range: bytes */size</c>, as S3 answers an unsatisfiable range.</summary>
+    private static void ThrowInvalidRange(string? range, ObjectInfo info) =>
         throw new S3Exception(S3ErrorCode.InvalidRange)
         {
             ExtraElements = [new("RangeRequested", range ?? ""), new("ActualObjectSize", info.Size.ToString(CultureInfo.InvariantCulture))],
+            ResponseHeaders = [new("Content-Range", $"bytes */{info.Size}")],
         };
-    }
 
     private static bool ChecksumModeEnabled(S3Request request) =>
         string.Equals(request.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase);

@@ -17,8 +17,17 @@ public enum PreconditionOutcome
 /// </summary>
 public static class Preconditions
 {
-    public static PreconditionOutcome Evaluate(S3Request request, string etag, DateTimeOffset lastModified, string headerPrefix = "")
+    public static PreconditionOutcome Evaluate(S3Request request, string etag, DateTimeOffset lastModified, string headerPrefix = "") =>
+        Evaluate(request, etag, lastModified, headerPrefix, out _);
+
+    /// <param name="failedCondition">
+    /// For an outcome other than <see cref="PreconditionOutcome.Proceed"/>, the header that decided it without its prefix
+    /// (<c>If-Match</c>, <c>If-Unmodified-Since</c>, <c>If-None-Match</c>, <c>If-Modified-Since</c>), as S3 names it in
+    /// the error's <c>Condition</c> element; otherwise null.
+    /// </param>
+    public static PreconditionOutcome Evaluate(S3Request request, string etag, DateTimeOffset lastModified, string headerPrefix, out string? failedCondition)
     {
+        failedCondition = null;
         var ifMatch = request.Header(headerPrefix + "If-Match");
         var ifNoneMatch = request.Header(headerPrefix + "If-None-Match");
         var ifModifiedSince = ParseDate(request.Header(headerPrefix + "If-Modified-Since"));
@@ -29,11 +38,13 @@ public static class Preconditions
         {
             if (!EtagListMatches(ifMatch, etag))
             {
+                failedCondition = "If-Match";
                 return PreconditionOutcome.PreconditionFailed;
             }
         }
         else if (ifUnmodifiedSince is { } unmodifiedSince && modified > unmodifiedSince)
         {
+            failedCondition = "If-Unmodified-Since";
             return PreconditionOutcome.PreconditionFailed;
         }
 
@@ -41,11 +52,13 @@ public static class Preconditions
         {
             if (EtagListMatches(ifNoneMatch, etag))
             {
+                failedCondition = "If-None-Match";
                 return headerPrefix.Length == 0 ? PreconditionOutcome.NotModified : PreconditionOutcome.PreconditionFailed;
             }
         }
         else if (ifModifiedSince is { } modifiedSince && modified <= modifiedSince)
         {
+            failedCondition = "If-Modified-Since";
             return headerPrefix.Length == 0 ? PreconditionOutcome.NotModified : PreconditionOutcome.PreconditionFailed;
         }
 

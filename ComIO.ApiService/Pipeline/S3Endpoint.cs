@@ -43,7 +43,7 @@ public sealed class S3Endpoint(S3TargetParser targets, SigV4Authenticator authen
         }
         catch (S3Exception e)
         {
-            await S3ErrorWriter.WriteAsync(context, e.Error, e.Message, resource, requestId, e.ExtraElements);
+            await S3ErrorWriter.WriteAsync(context, e.Error, e.Message, resource, requestId, e.ExtraElements, e.ResponseHeaders);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -3,11 +3,14 @@ using ComIO.ApiService.Protocol.Xml;
 
 namespace ComIO.ApiService.Protocol.Errors;
 
-/// <summary>The one place S3 error responses are written: status, XML body (none for HEAD), request id.</summary>
+/// <summary>
+/// The one place S3 error responses are written: status, request id, the error's own response headers, and the XML
+/// body (none for HEAD or 304). Anything a handler set on the response before failing is discarded.
+/// </summary>
 public static class S3ErrorWriter
 {
     public static async Task WriteAsync(HttpContext context, S3ErrorCode error, string? message, string resource, string requestId,
-        IReadOnlyList<KeyValuePair<string, string>>? extra = null)
+        IReadOnlyList<KeyValuePair<string, string>>? extra = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -20,6 +23,11 @@ public static class S3ErrorWriter
         response.StatusCode = (int)error.Status;
         response.Headers["x-amz-request-id"] = requestId;
         response.Headers["x-amz-id-2"] = requestId;
+        foreach (var (name, value) in headers ?? [])
+        {
+            response.Headers[name] = value;
+        }
+
         if (HttpMethods.IsHead(context.Request.Method) || error.Status == System.Net.HttpStatusCode.NotModified)
         {
             return;

@@ -17,4 +17,11 @@ public sealed class S3Exception : Exception
 
     /// <summary>Extra elements AWS adds to some errors (e.g. <c>StringToSign</c>, <c>RequestTime</c>), written after <c>RequestId</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraElements { get; init; } = [];
+
+    /// <summary>
+    /// Response headers AWS sends with this error (e.g. <c>Content-Range: bytes */size</c> with 416 InvalidRange,
+    /// <c>ETag</c> and <c>Last-Modified</c> with 304). The error writer clears the response first, so handlers must
+    /// carry such headers here rather than setting them on the response before throwing.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ResponseHeaders { get; init; } = [];
 }

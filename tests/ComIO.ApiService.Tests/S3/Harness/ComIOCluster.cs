@@ -31,6 +31,9 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     public AmazonS3Client S3 { get; private set; } = null!;
 
+    /// <summary>The API service's container, for placement questions (which node owns a key).</summary>
+    public IServiceProvider ApiServices => _api!.Services;
+
     public S3Wire Wire { get; private set; } = null!;
 
     public IReadOnlyList<string> NodeIds { get; } = [.. Enumerable.Range(1, NodeCount).Select(i => $"node{i}")];

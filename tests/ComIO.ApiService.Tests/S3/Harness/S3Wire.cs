@@ -69,14 +69,21 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
     }
 
     /// <summary>
-    /// Writes a request on a raw socket: the head as given plus signature headers, then <paramref name="bodyBytes"/> (which
-    /// may be shorter than the declared Content-Length), then half-closes the connection and returns the status line and
-    /// everything the server answered.
+    /// Writes a request on a raw socket (<c>Connection: close</c>): the head as given plus signature headers, then
+    /// <paramref name="bodyBytes"/> (which may be shorter than the declared Content-Length), and returns the status and
+    /// everything the server answered. Status 0 means the server closed or reset the connection without an answer.
     /// </summary>
-    public async Task<(int Status, string Response)> SendRawAsync(string method, string path, IEnumerable<(string Name, string Value)> headers, byte[] bodyBytes, string payloadHash)
+    /// <param name="sign">False sends <paramref name="headers"/> as they are (the caller signed, or wants no signature).</param>
+    /// <param name="halfClose">Shut down the sending side after the body: the client has nothing more to send (a truncated upload).</param>
+    public async Task<(int Status, string Response)> SendRawAsync(string method, string path, IEnumerable<(string Name, string Value)> headers, byte[] bodyBytes,
+        string payloadHash, bool sign = true, bool halfClose = false)
     {
         var list = headers.ToList();
-        list.AddRange(Sign(method, path, [], list, payloadHash, secretKey));
+        if (sign)
+        {
+            list.AddRange(Sign(method, path, [], list, payloadHash, secretKey));
+        }
+
         var head = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: {Endpoint.Authority}\r\nConnection: close\r\n");
         foreach (var (name, value) in list)
         {
@@ -85,15 +92,30 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
 
         head.Append("\r\n");
         using var client = new TcpClient();
-        var ct = TestContext.Current.CancellationToken;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        var ct = timeout.Token;
         await client.ConnectAsync(Endpoint.Host, Endpoint.Port, ct);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), ct);
         await stream.WriteAsync(bodyBytes, ct);
         await stream.FlushAsync(ct);
-        client.Client.Shutdown(SocketShutdown.Send);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(ct);
+        if (halfClose)
+        {
+            client.Client.Shutdown(SocketShutdown.Send);
+        }
+
+        var received = new MemoryStream();
+        try
+        {
+            await stream.CopyToAsync(received, ct);
+        }
+        catch (IOException)
+        {
+            // Reset by the server: whatever arrived before is the answer.
+        }
+
+        var text = Encoding.UTF8.GetString(received.ToArray());
         var status = text.Length >= 12 ? int.Parse(text.AsSpan(9, 3), CultureInfo.InvariantCulture) : 0;
         return (status, text);
     }
@@ -117,8 +139,8 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
             if (lower.StartsWith("x-amz-", StringComparison.Ordinal) || lower == "content-md5")
             {
                 signed[lower] = signed.TryGetValue(lower, out var existing) && lower is not ("x-amz-content-sha256" or "x-amz-date")
-                    ? existing + "," + value.Trim()
-                    : value.Trim();
+                    ? existing + "," + CanonicalValue(value)
+                    : CanonicalValue(value);
             }
         }
 
@@ -187,6 +209,9 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
 
     private static string QueryString(IReadOnlyList<(string Name, string Value)> query) =>
         query.Count == 0 ? "" : "?" + string.Join("&", query.Select(p => p.Value.Length == 0 && p.Name is not ("prefix" or "delimiter" or "marker" or "continuation-token") ? Encode(p.Name, true) : $"{Encode(p.Name, true)}={Encode(p.Value, true)}"));
+
+    /// <summary>SigV4 canonical header value: trimmed, runs of spaces collapsed to one.</summary>
+    private static string CanonicalValue(string value) => System.Text.RegularExpressions.Regex.Replace(value.Trim(), " {2,}", " ");
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 }
