@@ -144,35 +144,55 @@ public static class ObjectEndpoints
             return;
         }
 
-        var record = engine.GetObject(bucket, key);
-        if (record is null)
-        {
-            await ObjectInfoMapper.ToError(EngineStatus.NoSuchKey).ExecuteAsync(context);
-            return;
-        }
-
-        long offset = 0, length = record.Size;
-        var rangeHeader = context.Request.Query["range"].ToString();
+        // Resolve the range against the current record, then open exactly that version (by ETag): a concurrent
+        // overwrite between the two steps is retried, so the length sent always matches the bytes streamed.
+        OpenObjectResult? opened = null;
+        ObjectRecord? record = null;
+        long offset = 0, length = 0;
         var partial = false;
-        if (ByteRange.TryParse(rangeHeader, out var range))
+        for (var attempt = 0; attempt < 3 && opened is null; attempt++)
         {
-            if (!range.TryResolve(record.Size, out offset, out length))
+            record = engine.GetObject(bucket, key);
+            if (record is null)
+            {
+                await ObjectInfoMapper.ToError(EngineStatus.NoSuchKey).ExecuteAsync(context);
+                return;
+            }
+
+            offset = 0;
+            length = record.Size;
+            partial = ByteRange.TryParse(context.Request.Query["range"].ToString(), out var range);
+            if (partial && !range.TryResolve(record.Size, out offset, out length))
             {
                 context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
                 await Results.Json(new NodeError("InvalidRange"), ContractsJsonContext.Default.NodeError, statusCode: 416).ExecuteAsync(context);
                 return;
             }
 
-            partial = true;
+            var candidate = await engine.OpenObjectAsync(bucket, key, offset, length, record.ETag, ct);
+            if (candidate.Status == EngineStatus.Ok && candidate.Content is not null)
+            {
+                opened = candidate;
+            }
+            else
+            {
+                await candidate.DisposeAsync();
+                if (candidate.Status != EngineStatus.PreconditionFailed)
+                {
+                    await ObjectInfoMapper.ToError(candidate.Status == EngineStatus.Ok ? EngineStatus.NoSuchKey : candidate.Status).ExecuteAsync(context);
+                    return;
+                }
+            }
         }
 
-        await using var opened = await engine.OpenObjectAsync(bucket, key, offset, length, ct);
-        if (opened.Status != EngineStatus.Ok || opened.Content is null || opened.Object is null)
+        if (opened is null)
         {
-            await ObjectInfoMapper.ToError(opened.Status == EngineStatus.Ok ? EngineStatus.NoSuchKey : opened.Status).ExecuteAsync(context);
+            await ObjectInfoMapper.ToError(EngineStatus.PreconditionFailed, "The object changed repeatedly while being opened.").ExecuteAsync(context);
             return;
         }
 
+        await using var openedScope = opened;
+        var content = opened.Content!;
         var logger = loggers.CreateLogger("ComIO.StorageNode.Get");
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -181,7 +201,7 @@ public static class ObjectEndpoints
             try
             {
                 // Read (and so verify) the first chunk before committing to a 200: corruption at the start is a clean error.
-                read = await opened.Content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
+                read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
             }
             catch (ChecksumMismatchException e)
             {
@@ -193,10 +213,10 @@ public static class ObjectEndpoints
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentLength = length;
             context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(opened.Object.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record!.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
             if (partial)
             {
-                context.Response.Headers["X-ComIO-Content-Range"] = $"bytes {offset}-{offset + length - 1}/{record.Size}";
+                context.Response.Headers["X-ComIO-Content-Range"] = $"bytes {offset}-{offset + length - 1}/{record!.Size}";
             }
 
             while (read > 0)
@@ -204,7 +224,7 @@ public static class ObjectEndpoints
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), ct);
                 try
                 {
-                    read = await opened.Content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
+                    read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), ct);
                 }
                 catch (ChecksumMismatchException e)
                 {

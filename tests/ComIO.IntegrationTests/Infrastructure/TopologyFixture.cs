@@ -52,6 +52,13 @@ public sealed class TopologyFixture : IAsyncLifetime
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ComIO_AppHost>(args, (options, _) => options.DisableDashboard = true);
         builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            // Services log requests at Warning by default; tests read request lines (with trace ids) from the logs.
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
+                env["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information"));
+        }
+
         using var cts = new CancellationTokenSource(StartTimeout);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
