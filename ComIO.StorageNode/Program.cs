@@ -4,6 +4,8 @@ using ComIO.StorageNode.Configuration;
 using ComIO.StorageNode.Endpoints;
 using ComIO.StorageNode.Engines;
 using ComIO.StorageNode.Health;
+using ComIO.StorageNode.Scrubbing;
+using ComIO.StorageNode.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -16,6 +18,11 @@ builder.Services.AddOptions<NodeOptions>().BindConfiguration(NodeOptions.Section
 builder.Services.AddSingleton<NodeEngines>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeEngines>());
 builder.Services.AddHealthChecks().AddCheck<DeviceHealthCheck>("devices");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ScrubState>();
+builder.Services.AddSingleton<NodeScrubber>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeScrubber>());
+builder.Services.AddSingleton<NodeMetrics>();
 
 var clusterSecret = builder.Configuration["Cluster:Secret"];
 if (string.IsNullOrEmpty(clusterSecret))
@@ -24,9 +31,11 @@ if (string.IsNullOrEmpty(clusterSecret))
 }
 
 var app = builder.Build();
+app.Services.GetRequiredService<NodeMetrics>();
 app.MapDefaultEndpoints();
 app.MapGroup(InternalApi.Prefix)
     .AddEndpointFilter(new ClusterSecretFilter(Encoding.UTF8.GetBytes(clusterSecret)))
     .MapBucketEndpoints()
-    .MapObjectEndpoints();
+    .MapObjectEndpoints()
+    .MapMaintenanceEndpoints();
 app.Run();

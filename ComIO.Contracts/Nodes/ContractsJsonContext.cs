@@ -12,6 +12,7 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(List<BucketInfo>))]
 [JsonSerializable(typeof(ObjectListPage))]
 [JsonSerializable(typeof(NodeStats))]
+[JsonSerializable(typeof(ScrubSummary))]
 [JsonSerializable(typeof(MultipartUploadInfo))]
 [JsonSerializable(typeof(PartInfo))]
 [JsonSerializable(typeof(CompleteMultipartRequest))]

@@ -34,6 +34,9 @@ public static class InternalApi
 
     public static string Stats() => $"{Prefix}/stats";
 
+    /// <summary>POST runs a scrub of every device now and returns a <see cref="ScrubSummary"/>.</summary>
+    public static string Scrub() => $"{Prefix}/scrub";
+
     /// <summary>POST creates an upload of (bucket, key); GET lists the bucket's uploads.</summary>
     public static string Uploads(string bucket) => $"{Prefix}/uploads/{Uri.EscapeDataString(bucket)}";
 

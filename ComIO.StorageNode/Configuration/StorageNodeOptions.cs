@@ -21,6 +21,12 @@ public sealed class StorageOptions
 
     /// <summary>Objects up to this many bytes are stored inline in metadata.</summary>
     public int InlineThreshold { get; set; } = 16 * 1024;
+
+    /// <summary>Hours between background scrubs of every device; 0 disables the schedule (on-demand scrubs still work).</summary>
+    public double ScrubIntervalHours { get; set; } = 24;
+
+    /// <summary>Read rate limit of a scrub, so client I/O keeps priority; 0 means unlimited.</summary>
+    public long ScrubBytesPerSecond { get; set; } = 64L * 1024 * 1024;
 }
 
 public sealed class DeviceOptions

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+using ComIO.StorageNode.Engines;
+using ComIO.StorageNode.Scrubbing;
+
+namespace ComIO.StorageNode.Telemetry;
+
+/// <summary>
+/// Capacity, usage and scrub gauges per device (Meter <c>ComIO.StorageNode</c>), read from the engines when scraped.
+/// </summary>
+public sealed class NodeMetrics : IDisposable
+{
+    public const string MeterName = "ComIO.StorageNode";
+    private readonly Meter _meter;
+
+    public NodeMetrics(NodeEngines engines, ScrubState scrub)
+    {
+        _meter = new Meter(MeterName);
+        _meter.CreateObservableGauge("comio.node.device.capacity", () => PerDevice(engines, s => s.Capacity), "By", "Device capacity.");
+        _meter.CreateObservableGauge("comio.node.device.used", () => PerDevice(engines, s => s.UsedBytes), "By", "Bytes allocated to objects.");
+        _meter.CreateObservableGauge("comio.node.device.free", () => PerDevice(engines, s => s.FreeBytes), "By", "Bytes free for new objects.");
+        _meter.CreateObservableGauge("comio.node.device.objects", () => PerDevice(engines, s => s.ObjectCount), "{object}", "Objects stored.");
+        _meter.CreateObservableCounter("comio.node.scrub.findings", () => scrub.TotalFindings, "{chunk}", "Chunks that failed verification during scrubs.");
+        _meter.CreateObservableCounter("comio.node.scrub.bytes_verified", () => scrub.TotalBytesVerified, "By", "Bytes re-read and verified by scrubs.");
+    }
+
+    private static IEnumerable<Measurement<long>> PerDevice(NodeEngines engines, Func<Storage.EngineStats, long> value)
+    {
+        var all = engines.All;
+        for (var i = 0; i < all.Count; i++)
+        {
+            yield return new Measurement<long>(value(all[i].GetStats()), new KeyValuePair<string, object?>("comio.device.index", i));
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
