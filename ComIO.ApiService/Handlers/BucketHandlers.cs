@@ -19,13 +19,37 @@ namespace ComIO.ApiService.Handlers;
 public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes, IOptions<S3Options> s3Options, ILogger<BucketHandlers> logger)
 {
     private const int MaxCreateBucketBody = 64 * 1024;
+    private const int MaxBucketsLimit = 10_000;
 
     private readonly S3Options _s3 = s3Options.Value;
 
+    /// <summary>
+    /// ListBuckets in name order. <c>prefix</c> filters, <c>bucket-region</c> filters by this endpoint's region, and
+    /// <c>max-buckets</c> (1–10,000) pages with an opaque <c>continuation-token</c>; as AWS, when any of prefix,
+    /// continuation-token or bucket-region is given without max-buckets the page size is 10,000, and without any of
+    /// them every bucket is returned in one response.
+    /// </summary>
     public async Task ListBucketsAsync(S3Request request)
     {
+        var query = request.Query;
+        var prefix = query.ContainsKey("prefix") ? query["prefix"].ToString() : null;
+        var region = query.ContainsKey("bucket-region") ? query["bucket-region"].ToString() : null;
+        var token = query.ContainsKey("continuation-token") ? query["continuation-token"].ToString() : null;
+        var maxBuckets = ParseMaxBuckets(query["max-buckets"].ToString(), paged: prefix is not null || region is not null || token is not null);
+        var after = string.IsNullOrEmpty(token) ? null : ListObjectsHandler.DecodeToken(token);
+
         var buckets = (await nodes.ListBucketsAsync(cluster.All[0], request.Aborted).ConfigureAwait(false)).OrThrow() ?? [];
+        buckets.RemoveAll(b => (prefix is not null && !b.Name.StartsWith(prefix, StringComparison.Ordinal))
+            || (after is not null && string.CompareOrdinal(b.Name, after) <= 0)
+            || (!string.IsNullOrEmpty(region) && region != _s3.Region));
         buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        string? next = null;
+        if (buckets.Count > maxBuckets)
+        {
+            buckets.RemoveRange(maxBuckets, buckets.Count - maxBuckets);
+            next = ListObjectsHandler.EncodeToken(buckets[^1].Name);
+        }
+
         var owner = OwnerOf(request);
         var body = S3Xml.Document("ListAllMyBucketsResult", xml =>
         {
@@ -40,6 +64,15 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
             }
 
             xml.WriteEndElement();
+            if (next is not null)
+            {
+                xml.Element("ContinuationToken", next);
+            }
+
+            if (prefix is not null)
+            {
+                xml.Element("Prefix", prefix);
+            }
         });
         await S3Responses.XmlAsync(request, body);
     }
@@ -144,7 +177,26 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         xml.WriteEndElement();
     }
 
-    private static async Task ValidateCreateBucketBodyAsync(S3Request request)
+    private static int ParseMaxBuckets(string text, bool paged)
+    {
+        if (text.Length == 0)
+        {
+            return paged ? MaxBucketsLimit : int.MaxValue;
+        }
+
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 1 or > MaxBucketsLimit)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"max-buckets must be an integer between 1 and {MaxBucketsLimit}.");
+        }
+
+        return value;
+    }
+
+    /// <summary>
+    /// An optional <c>CreateBucketConfiguration</c>: well-formed, and its <c>LocationConstraint</c>, when present, must
+    /// name this endpoint's region (AWS answers <c>IllegalLocationConstraintException</c> otherwise).
+    /// </summary>
+    private async Task ValidateCreateBucketBodyAsync(S3Request request)
     {
         var body = await S3Requests.ReadSmallBodyAsync(request, MaxCreateBucketBody);
         if (body.Length == 0)
@@ -161,8 +213,19 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
                 throw new S3Exception(S3ErrorCode.MalformedXML);
             }
 
+            string? constraint = null;
             while (reader.Read())
             {
+                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "LocationConstraint")
+                {
+                    constraint = reader.ReadElementContentAsString().Trim();
+                }
+            }
+
+            if (!string.IsNullOrEmpty(constraint) && constraint != _s3.Region)
+            {
+                throw new S3Exception(S3ErrorCodes.IllegalLocationConstraintException,
+                    $"The {constraint} location constraint is incompatible for the region specific endpoint this request was sent to.");
             }
         }
         catch (XmlException)

@@ -176,6 +176,72 @@ public sealed class BucketTests(ComIOCluster cluster) : IClassFixture<ComIOClust
     }
 
     [Fact]
+    public async Task CreateBucket_ReturnsIllegalLocationConstraint_WhenConstraintNamesAnotherRegion()
+    {
+        var name = cluster.NewBucketName("eu");
+        var body = Encoding.UTF8.GetBytes($"<CreateBucketConfiguration xmlns=\"{Ns.NamespaceName}\"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>");
+
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Put, "/" + name, body: body);
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "IllegalLocationConstraintException");
+        using var head = await cluster.Wire.SendAsync(HttpMethod.Head, "/" + name);
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListBuckets_ReturnsOnlyMatchingBucketsAndEchoesPrefix_WhenPrefixGiven()
+    {
+        var prefix = $"p{Guid.NewGuid():N}"[..12] + "-";
+        foreach (var suffix in new[] { "c", "a", "b" })
+        {
+            await cluster.S3.PutBucketAsync(prefix + suffix, Ct);
+        }
+
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Get, "/", [("prefix", prefix)]);
+
+        var root = (await S3Wire.XmlAsync(response)).Root!;
+        Assert.Equal([prefix + "a", prefix + "b", prefix + "c"], root.Element(Ns + "Buckets")!.Elements(Ns + "Bucket").Select(b => b.Element(Ns + "Name")!.Value));
+        Assert.Equal(prefix, root.Element(Ns + "Prefix")?.Value);
+        Assert.Null(root.Element(Ns + "ContinuationToken"));
+    }
+
+    [Fact]
+    public async Task ListBuckets_PaginatesWithContinuationToken_WhenMaxBucketsGiven()
+    {
+        var prefix = $"q{Guid.NewGuid():N}"[..12] + "-";
+        foreach (var suffix in new[] { "1", "2", "3", "4", "5" })
+        {
+            await cluster.S3.PutBucketAsync(prefix + suffix, Ct);
+        }
+
+        var names = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await cluster.S3.ListBucketsAsync(new ListBucketsRequest { Prefix = prefix, MaxBuckets = 2, ContinuationToken = token }, Ct);
+            names.AddRange(page.Buckets.Select(b => b.BucketName));
+            token = page.ContinuationToken;
+            pages++;
+        }
+        while (token is not null && pages < 10);
+
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"{prefix}{i}"), names);
+        Assert.Equal(3, pages);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    [InlineData("many")]
+    public async Task ListBuckets_ReturnsInvalidArgument_WhenMaxBucketsIsOutOfRange(string maxBuckets)
+    {
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Get, "/", [("max-buckets", maxBuckets)]);
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "InvalidArgument");
+    }
+
+    [Fact]
     public async Task GetBucketLocation_ReturnsEmptyConstraint_WhenRegionIsUsEast1()
     {
         var name = await cluster.CreateBucketAsync("loc");

@@ -188,6 +188,21 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
     }
 
     [Fact]
+    public async Task PutObject_DoesNotStoreAwsChunkedEncoding_WhenSdkStreamsBody()
+    {
+        var bucket = await cluster.CreateBucketAsync("awschunked");
+        await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "streamed" }, Ct);
+        await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "gz", ContentBody = "zipped", Headers = { ContentEncoding = "gzip" } }, Ct);
+
+        using var plain = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "k"));
+        using var gzip = await cluster.Wire.SendAsync(HttpMethod.Head, PathOf(bucket, "gz"));
+
+        Assert.Null(S3Wire.Header(plain, "Content-Encoding"));
+        Assert.Equal("streamed", await plain.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("gzip", S3Wire.Header(gzip, "Content-Encoding"));
+    }
+
+    [Fact]
     public async Task PutObject_ReturnsMetadataTooLarge_WhenUserMetadataExceeds2KiB()
     {
         var bucket = await cluster.CreateBucketAsync("bigmeta");
