@@ -12,4 +12,16 @@ public enum EngineStatus
     IncompleteBody,
     InsufficientStorage,
     PreconditionFailed,
+
+    /// <summary>The multipart upload does not exist (never created, completed or aborted).</summary>
+    NoSuchUpload,
+
+    /// <summary>A listed part was not uploaded or its ETag does not match.</summary>
+    InvalidPart,
+
+    /// <summary>Listed part numbers are not strictly ascending.</summary>
+    InvalidPartOrder,
+
+    /// <summary>A part other than the last is smaller than 5 MiB.</summary>
+    EntityTooSmall,
 }

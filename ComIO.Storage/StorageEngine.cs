@@ -19,7 +19,7 @@ namespace ComIO.Storage;
 /// not referenced by committed metadata are free at start-up (the allocator is rebuilt from metadata).
 /// Read protocol: every chunk's CRC32C is verified before any of its bytes are returned.
 /// </summary>
-public sealed class StorageEngine : IAsyncDisposable
+public sealed partial class StorageEngine : IAsyncDisposable
 {
     private const int MaxBucketNameBytes = 255;
     private const int MaxKeyBytes = 1024;
@@ -181,6 +181,11 @@ public sealed class StorageEngine : IAsyncDisposable
                 {
                     inlineBytes += record.Size;
                 }
+            }
+
+            foreach (var partExtents in store.ScanPartExtents())
+            {
+                used.AddRange(partExtents);
             }
 
             ExtentAllocator allocator;
@@ -372,7 +377,7 @@ public sealed class StorageEngine : IAsyncDisposable
                     return new PutObjectResult { Status = EngineStatus.IncompleteBody };
                 }
 
-                var status = Verify(request, md5, checksum, out var etag, out var checksumValue);
+                var status = Verify(request.ExpectedMd5, request.ExpectedChecksum, md5, checksum, out var etag, out var checksumValue);
                 if (status != EngineStatus.Ok)
                 {
                     return new PutObjectResult { Status = status };
@@ -392,7 +397,7 @@ public sealed class StorageEngine : IAsyncDisposable
         }
 
         {
-            var status = Verify(request, md5, checksum, out var etag, out var checksumValue);
+            var status = Verify(request.ExpectedMd5, request.ExpectedChecksum, md5, checksum, out var etag, out var checksumValue);
             if (status != EngineStatus.Ok)
             {
                 return new PutObjectResult { Status = status };
@@ -524,18 +529,18 @@ public sealed class StorageEngine : IAsyncDisposable
         }
     }
 
-    private static EngineStatus Verify(PutObjectRequest request, IncrementalHash md5, ObjectChecksumHasher? checksum, out string etag, out string? checksumValue)
+    private static EngineStatus Verify(byte[]? expectedMd5Digest, string? expectedChecksum, IncrementalHash md5, ObjectChecksumHasher? checksum, out string etag, out string? checksumValue)
     {
         Span<byte> digest = stackalloc byte[16];
         md5.GetHashAndReset(digest);
         etag = Convert.ToHexStringLower(digest);
         checksumValue = checksum?.GetBase64();
-        if (request.ExpectedMd5 is { } expectedMd5 && !digest.SequenceEqual(expectedMd5))
+        if (expectedMd5Digest is { } expectedMd5 && !digest.SequenceEqual(expectedMd5))
         {
             return EngineStatus.BadDigest;
         }
 
-        if (request.ExpectedChecksum is { } expected && !ChecksumEquals(expected, checksumValue!))
+        if (expectedChecksum is { } expected && !ChecksumEquals(expected, checksumValue!))
         {
             return EngineStatus.BadDigest;
         }
@@ -652,10 +657,13 @@ public sealed class StorageEngine : IAsyncDisposable
                 continue;
             }
 
-            if (current.ChunkSize > _options.IoBufferSize)
+            foreach (var segment in current.Segments)
             {
-                _leases.Release(leaseKey);
-                throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {current.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
+                if (segment.ChunkSize > _options.IoBufferSize)
+                {
+                    _leases.Release(leaseKey);
+                    throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {segment.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
+                }
             }
 
             var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
@@ -782,30 +790,36 @@ public sealed class StorageEngine : IAsyncDisposable
                 }
 
                 objects++;
-                var chunksPerBuffer = buffer.Length / record.ChunkSize;
-                for (var first = 0; first < record.ChunkCrcs.Length; first += chunksPerBuffer)
+                var chunkBase = 0;
+                foreach (var segment in record.Segments)
                 {
-                    var count = Math.Min(chunksPerBuffer, record.ChunkCrcs.Length - first);
-                    await ChunkReader.ReadAsync(_device, record, first, count, buffer.Memory, ct).ConfigureAwait(false);
-                    if (maxBytesPerSecond > 0)
+                    var chunksPerBuffer = segment.ChunkCount == 0 ? 1 : buffer.Length / segment.ChunkSize;
+                    for (var first = 0; first < segment.ChunkCount; first += chunksPerBuffer)
                     {
-                        await ThrottleAsync(started, bytes + ((long)count * record.ChunkSize), maxBytesPerSecond, ct).ConfigureAwait(false);
-                    }
-
-                    for (var i = 0; i < count; i++)
-                    {
-                        var chunk = first + i;
-                        var chunkLength = ChunkReader.ChunkLength(record, chunk);
-                        var actual = Crc32C.Compute(buffer.Span.Slice(i * record.ChunkSize, chunkLength));
-                        chunks++;
-                        bytes += chunkLength;
-                        if (actual != record.ChunkCrcs[chunk])
+                        var count = Math.Min(chunksPerBuffer, segment.ChunkCount - first);
+                        await ChunkReader.ReadAsync(_device, segment, first, count, buffer.Memory, ct).ConfigureAwait(false);
+                        if (maxBytesPerSecond > 0)
                         {
-                            _metrics.ChecksumFailure();
-                            var deviceOffset = record.MapToDevice((long)chunk * record.ChunkSize, out _);
-                            findings.Add(new ScrubFinding(record.Bucket, record.Key, chunk, deviceOffset, $"CRC32C mismatch: expected {record.ChunkCrcs[chunk]:x8}, computed {actual:x8}"));
+                            await ThrottleAsync(started, bytes + ((long)count * segment.ChunkSize), maxBytesPerSecond, ct).ConfigureAwait(false);
+                        }
+
+                        for (var i = 0; i < count; i++)
+                        {
+                            var chunk = first + i;
+                            var chunkLength = segment.ChunkLength(chunk);
+                            var actual = Crc32C.Compute(buffer.Span.Slice(i * segment.ChunkSize, chunkLength));
+                            chunks++;
+                            bytes += chunkLength;
+                            if (actual != segment.ChunkCrcs[chunk])
+                            {
+                                _metrics.ChecksumFailure();
+                                var deviceOffset = segment.MapToDevice((long)chunk * segment.ChunkSize, out _);
+                                findings.Add(new ScrubFinding(record.Bucket, record.Key, chunkBase + chunk, deviceOffset, $"CRC32C mismatch: expected {segment.ChunkCrcs[chunk]:x8}, computed {actual:x8}"));
+                            }
                         }
                     }
+
+                    chunkBase += segment.ChunkCount;
                 }
             }
             finally

@@ -4,6 +4,9 @@ namespace ComIO.Storage.Metadata;
 internal abstract class CommitOperation
 {
     public TaskCompletionSource<EngineStatus> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>True for operations that run in a commit group of their own, deciding against committed state only.</summary>
+    public virtual bool IsExclusive => false;
 }
 
 /// <summary>
@@ -43,6 +46,8 @@ internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayl
 /// <summary>Create (record set) or delete (record null) a bucket. Always committed in a group of its own.</summary>
 internal sealed class BucketCommit(string bucket, BucketRecord? create) : CommitOperation
 {
+    public override bool IsExclusive => true;
+
     public string Bucket { get; } = bucket;
 
     public BucketRecord? Create { get; } = create;
@@ -52,4 +57,62 @@ internal sealed class BucketCommit(string bucket, BucketRecord? create) : Commit
 internal sealed class OutboxRemoveCommit(long[] sequences) : CommitOperation
 {
     public long[] Sequences { get; } = sequences;
+}
+
+/// <summary>Creates a multipart upload record (refused with NoSuchBucket if the bucket is gone).</summary>
+internal sealed class UploadCreateCommit(MultipartUpload upload) : CommitOperation
+{
+    public MultipartUpload Upload { get; } = upload;
+}
+
+/// <summary>
+/// Commits a part record (replacing any part with the same number). Ownership of the part's (already written) extents
+/// passes to the committer, which frees them if the commit is refused (NoSuchUpload) or known not to have happened.
+/// </summary>
+internal sealed class PartCommit(string bucket, string key, string uploadId, PartRecord part) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public string UploadId { get; } = uploadId;
+
+    public PartRecord Part { get; } = part;
+}
+
+/// <summary>
+/// Completes a multipart upload: validates the listed parts against the committed part records and, in one batch, writes
+/// the object (the listed parts' extents, no data copied), removes the upload and all its parts, and frees unlisted parts
+/// and the replaced object after the commit. Runs alone so that no part commit of the same group can interleave.
+/// </summary>
+internal sealed class CompleteCommit(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, byte[]? outboxPayload) : CommitOperation
+{
+    public override bool IsExclusive => true;
+
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public string UploadId { get; } = uploadId;
+
+    public IReadOnlyList<CompletedPart> Parts { get; } = parts;
+
+    public byte[]? OutboxPayload { get; } = outboxPayload;
+
+    /// <summary>The committed object, set when the status is Ok.</summary>
+    public ObjectRecord? Result { get; set; }
+
+    public long? OutboxSequence { get; set; }
+}
+
+/// <summary>Removes a multipart upload and all its parts; their extents are freed after the commit. Runs alone.</summary>
+internal sealed class AbortCommit(string bucket, string key, string uploadId) : CommitOperation
+{
+    public override bool IsExclusive => true;
+
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public string UploadId { get; } = uploadId;
 }

@@ -11,10 +11,14 @@ namespace ComIO.Storage.Metadata;
 /// flushes the device once if any operation carries device data, writes ONE synced RocksDB batch for the group, then
 /// frees replaced extents (after durability) and completes the operations. While one group is being made durable the
 /// next one accumulates, so concurrent writers share both the device flush and the WAL sync.
-/// Bucket creation/deletion runs in a group of its own so emptiness checks see committed state only.
+/// Bucket creation/deletion and multipart complete/abort run in a group of their own, so their checks see committed
+/// state only (a part commit therefore only has to check that its upload exists in committed state).
 /// </summary>
 internal sealed class GroupCommitter : IAsyncDisposable
 {
+    /// <summary>S3's minimum size of every part but the last (5 MiB).</summary>
+    public const long MinPartSize = 5L * 1024 * 1024;
+
     private readonly Channel<CommitOperation> _channel = Channel.CreateUnbounded<CommitOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly MetadataStore _store;
     private readonly IBlockDevice _device;
@@ -164,7 +168,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             // Nothing may escape this loop: a dead loop would leave every later commit waiting forever.
             try
             {
-                if (group[0] is not BucketCommit)
+                if (!group[0].IsExclusive)
                 {
                     carried = await GatherAsync(reader, group).ConfigureAwait(false);
                 }
@@ -194,7 +198,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         {
             while (group.Count < _maxGroupSize && reader.TryRead(out var next))
             {
-                if (next is BucketCommit)
+                if (next.IsExclusive)
                 {
                     return next;
                 }
@@ -239,7 +243,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         Exception? flushError = null;
         foreach (var operation in group)
         {
-            if (operation is PutCommit { Record.HasExtents: true })
+            if (operation is PutCommit { Record.HasExtents: true } or PartCommit { Part.Data.Extents.Length: > 0 })
             {
                 try
                 {
@@ -255,8 +259,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
 
         var statuses = new EngineStatus?[group.Count];
-        var replaced = new List<ObjectRecord>();
+        var replaced = new List<Extent[]>();
         var overlay = new Dictionary<string, ObjectRecord?>(StringComparer.Ordinal);
+        var partOverlay = new Dictionary<string, PartRecord>(StringComparer.Ordinal);
         long objectDelta = 0;
         long inlineDelta = 0;
         long outboxDelta = 0;
@@ -292,7 +297,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
                     if (current is not null)
                     {
-                        replaced.Add(current);
+                        replaced.Add(current.Extents);
                     }
                     else
                     {
@@ -333,7 +338,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     overlay[OverlayKey(delete.Bucket, delete.Key)] = null;
-                    replaced.Add(existing);
+                    replaced.Add(existing.Extents);
                     objectDelta--;
                     inlineDelta -= InlineSize(existing);
                     statuses[i] = EngineStatus.Ok;
@@ -377,7 +382,73 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    // S3 (general purpose buckets) deletes a bucket whose only content is in-progress uploads: abort them.
+                    foreach (var upload in _store.LoadUploads(bucket.Bucket))
+                    {
+                        RemoveUpload(batch, upload.Bucket, upload.Key, upload.UploadId, replaced);
+                    }
+
                     batch.Delete(MetadataKeys.Bucket(bucket.Bucket));
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case UploadCreateCommit create:
+                    if (!_buckets.ContainsKey(create.Upload.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    batch.Put(MetadataKeys.Upload(create.Upload.Bucket, create.Upload.Key, create.Upload.UploadId), RecordSerializer.SerializeUpload(create.Upload));
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case PartCommit part:
+                    if (part.Part.Data.Extents.Length > 0 && flushError is not null)
+                    {
+                        _allocator.Free(part.Part.Data.Extents);
+                        part.Completion.TrySetException(new IOException($"Device flush failed; part {part.Part.PartNumber} of upload {part.UploadId} was not stored.", flushError));
+                        continue;
+                    }
+
+                    // Complete, abort and bucket deletion run alone, so committed state decides whether the upload exists.
+                    if (!_store.HasKey(MetadataKeys.Upload(part.Bucket, part.Key, part.UploadId)))
+                    {
+                        _allocator.Free(part.Part.Data.Extents);
+                        statuses[i] = EngineStatus.NoSuchUpload;
+                        continue;
+                    }
+
+                    var partOverlayKey = string.Concat(part.UploadId, "/", part.Part.PartNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    var previousPart = partOverlay.GetValueOrDefault(partOverlayKey) ?? _store.GetPart(part.UploadId, part.Part.PartNumber, includeData: false);
+                    if (previousPart is not null)
+                    {
+                        replaced.Add(previousPart.Data.Extents);
+                    }
+
+                    batch.Put(MetadataKeys.Part(part.UploadId, part.Part.PartNumber), RecordSerializer.SerializePart(part.Part));
+                    partOverlay[partOverlayKey] = part.Part;
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case CompleteCommit complete:
+                    statuses[i] = Complete(batch, complete, replaced, ref objectDelta, ref inlineDelta, ref outboxDelta);
+                    break;
+
+                case AbortCommit abort:
+                    if (!_buckets.ContainsKey(abort.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (!_store.HasKey(MetadataKeys.Upload(abort.Bucket, abort.Key, abort.UploadId)))
+                    {
+                        statuses[i] = EngineStatus.NoSuchUpload;
+                        continue;
+                    }
+
+                    RemoveUpload(batch, abort.Bucket, abort.Key, abort.UploadId, replaced);
                     statuses[i] = EngineStatus.Ok;
                     break;
             }
@@ -425,7 +496,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
             foreach (var old in replaced)
             {
-                _leases.FreeWhenUnleased(old.Extents);
+                _leases.FreeWhenUnleased(old);
             }
 
             foreach (var operation in group)
@@ -453,6 +524,126 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 group[i].Completion.TrySetResult(status);
             }
         }
+    }
+
+    /// <summary>Deletes an upload record and all its part records; the parts' extents are to be freed after the commit.</summary>
+    private void RemoveUpload(WriteBatch batch, string bucket, string key, string uploadId, List<Extent[]> freed)
+    {
+        foreach (var part in _store.ListParts(uploadId, 0, int.MaxValue, includeData: false).Parts)
+        {
+            batch.Delete(MetadataKeys.Part(uploadId, part.PartNumber));
+            freed.Add(part.Data.Extents);
+        }
+
+        batch.Delete(MetadataKeys.Upload(bucket, key, uploadId));
+    }
+
+    /// <summary>Decides and stages a CompleteMultipartUpload (runs alone in its group, so committed state is current).</summary>
+    private EngineStatus Complete(WriteBatch batch, CompleteCommit complete, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta, ref long outboxDelta)
+    {
+        if (!_buckets.ContainsKey(complete.Bucket))
+        {
+            return EngineStatus.NoSuchBucket;
+        }
+
+        var upload = _store.GetUpload(complete.Bucket, complete.Key, complete.UploadId);
+        if (upload is null)
+        {
+            return EngineStatus.NoSuchUpload;
+        }
+
+        var listed = complete.Parts;
+        if (listed.Count == 0)
+        {
+            return EngineStatus.InvalidPart;
+        }
+
+        for (var i = 1; i < listed.Count; i++)
+        {
+            if (listed[i].PartNumber <= listed[i - 1].PartNumber)
+            {
+                return EngineStatus.InvalidPartOrder;
+            }
+        }
+
+        var stored = _store.ListParts(complete.UploadId, 0, int.MaxValue, includeData: true).Parts.ToDictionary(static p => p.PartNumber);
+        var segments = new Objects.DataSegment[listed.Count];
+        var extents = new List<Extent>();
+        using var md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
+        Span<byte> digest = stackalloc byte[16];
+        long size = 0;
+        for (var i = 0; i < listed.Count; i++)
+        {
+            if (!stored.TryGetValue(listed[i].PartNumber, out var part)
+                || listed[i].ETag is null
+                || !string.Equals(listed[i].ETag.Trim().Trim('"'), part.ETag, StringComparison.OrdinalIgnoreCase)
+                || Convert.FromHexString(part.ETag, digest, out _, out var digestLength) != System.Buffers.OperationStatus.Done
+                || digestLength != 16)
+            {
+                return EngineStatus.InvalidPart;
+            }
+
+            md5.AppendData(digest);
+            segments[i] = part.Data;
+            extents.AddRange(part.Data.Extents);
+            size += part.Size;
+        }
+
+        for (var i = 0; i < listed.Count - 1; i++)
+        {
+            if (stored[listed[i].PartNumber].Size < MinPartSize)
+            {
+                return EngineStatus.EntityTooSmall;
+            }
+        }
+
+        md5.GetHashAndReset(digest);
+        var record = new ObjectRecord
+        {
+            Bucket = complete.Bucket,
+            Key = complete.Key,
+            Size = size,
+            ETag = string.Concat(Convert.ToHexStringLower(digest), "-", listed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            LastModified = _timeProvider.GetUtcNow(),
+            ContentType = upload.ContentType,
+            UserMetadata = upload.UserMetadata,
+            SystemMetadata = upload.SystemMetadata,
+            PartCount = listed.Count,
+            Extents = [.. extents],
+            Segments = segments,
+        };
+
+        var current = Lookup(complete.Bucket, complete.Key, []);
+        if (current is not null)
+        {
+            replaced.Add(current.Extents);
+        }
+        else
+        {
+            objectDelta++;
+        }
+
+        inlineDelta -= InlineSize(current);
+        batch.Put(MetadataKeys.Object(complete.Bucket, complete.Key), RecordSerializer.SerializeObject(record));
+        var listedNumbers = listed.Select(static p => p.PartNumber).ToHashSet();
+        foreach (var part in stored.Values)
+        {
+            batch.Delete(MetadataKeys.Part(complete.UploadId, part.PartNumber));
+            if (!listedNumbers.Contains(part.PartNumber))
+            {
+                replaced.Add(part.Data.Extents);
+            }
+        }
+
+        batch.Delete(MetadataKeys.Upload(complete.Bucket, complete.Key, complete.UploadId));
+        if (complete.OutboxPayload is not null)
+        {
+            complete.OutboxSequence = AppendOutbox(batch, OutboxOperation.Put, record.Bucket, record.Key, record.ETag, complete.OutboxPayload);
+            outboxDelta++;
+        }
+
+        complete.Result = record;
+        return EngineStatus.Ok;
     }
 
     private long AppendOutbox(RocksDbSharp.WriteBatch batch, OutboxOperation operation, string bucket, string key, string? etag, byte[] payload)

@@ -5,8 +5,11 @@ namespace ComIO.Storage.Metadata;
 /// <summary>
 /// RocksDB key layout (bytewise comparator, so order is ordinal UTF-8):
 /// <c>"d"</c> device identity; <c>"b\0" + bucket</c> bucket records; <c>"o\0" + bucket + "\0" + key</c> object records;
-/// <c>"x\0" + u64 big-endian sequence</c> outbox entries (so they sort by sequence); <c>"q"</c> outbox high-water mark.
-/// Bucket names never contain NUL, so a bucket's objects form one contiguous key range and listing is a Seek.
+/// <c>"x\0" + u64 big-endian sequence</c> outbox entries (so they sort by sequence); <c>"q"</c> outbox high-water mark;
+/// <c>"u\0" + bucket + "\0" + key + "\0" + uploadId</c> multipart uploads (upload ids have a fixed length and sort by
+/// initiation time, so a bucket's uploads sort by key, then initiation, then id); <c>"p\0" + uploadId + u32 big-endian
+/// part number</c> parts (an upload's parts are one contiguous range in part-number order).
+/// Bucket names never contain NUL, so a bucket's objects (and uploads) form one contiguous key range and listing is a Seek.
 /// </summary>
 internal static class MetadataKeys
 {
@@ -14,6 +17,8 @@ internal static class MetadataKeys
     public static readonly byte[] BucketPrefix = "b\0"u8.ToArray();
     public static readonly byte[] ObjectPrefix = "o\0"u8.ToArray();
     public static readonly byte[] OutboxPrefix = "x\0"u8.ToArray();
+    public static readonly byte[] UploadPrefix = "u\0"u8.ToArray();
+    public static readonly byte[] PartPrefix = "p\0"u8.ToArray();
 
     /// <summary>Highest outbox sequence ever assigned (i64 little-endian), so sequences are never reused after removals.</summary>
     public static readonly byte[] OutboxHighWater = "q"u8.ToArray();
@@ -47,6 +52,44 @@ internal static class MetadataKeys
 
         return (Encoding.UTF8.GetString(rest[..separator]), Encoding.UTF8.GetString(rest[(separator + 1)..]));
     }
+
+    /// <summary>The prefix of every upload key in <paramref name="bucket"/> whose object key starts with <paramref name="keyPrefix"/>.</summary>
+    public static byte[] UploadsOf(string bucket, string? keyPrefix = null) => Concat(UploadPrefix, bucket, "\0", keyPrefix ?? string.Empty);
+
+    /// <summary>The prefix of every upload of exactly <paramref name="key"/> (object key followed by the NUL separator).</summary>
+    public static byte[] UploadsOfKey(string bucket, string key) => Concat(UploadPrefix, bucket, "\0", key + "\0");
+
+    public static byte[] Upload(string bucket, string key, string uploadId) => Concat(UploadPrefix, bucket, "\0", string.Concat(key, "\0", uploadId));
+
+    /// <summary>Splits an upload key; the upload id is the last <see cref="UploadIds.Length"/> bytes, so keys may contain NUL.</summary>
+    public static (string Bucket, string Key, string UploadId) ParseUpload(ReadOnlySpan<byte> key)
+    {
+        var rest = key[UploadPrefix.Length..];
+        var separator = rest.IndexOf((byte)0);
+        if (separator < 0 || rest.Length < separator + 1 + UploadIds.Length + 1 || rest[^(UploadIds.Length + 1)] != 0)
+        {
+            throw new InvalidDataException("Malformed multipart upload key in metadata.");
+        }
+
+        return (
+            Encoding.UTF8.GetString(rest[..separator]),
+            Encoding.UTF8.GetString(rest[(separator + 1)..^(UploadIds.Length + 1)]),
+            Encoding.ASCII.GetString(rest[^UploadIds.Length..]));
+    }
+
+    /// <summary>The prefix of every part key of <paramref name="uploadId"/>.</summary>
+    public static byte[] PartsOf(string uploadId) => Concat(PartPrefix, uploadId, null, null);
+
+    public static byte[] Part(string uploadId, int partNumber)
+    {
+        var prefix = PartsOf(uploadId);
+        var key = new byte[prefix.Length + 4];
+        prefix.CopyTo(key, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(key.AsSpan(prefix.Length), partNumber);
+        return key;
+    }
+
+    public static int ParsePartNumber(ReadOnlySpan<byte> key) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(key[^4..]);
 
     public static string ParseBucket(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[BucketPrefix.Length..]);
 

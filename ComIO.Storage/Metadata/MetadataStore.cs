@@ -1,9 +1,10 @@
+using ComIO.Storage.Allocation;
 using RocksDbSharp;
 
 namespace ComIO.Storage.Metadata;
 
 /// <summary>
-/// RocksDB-backed metadata: device identity, buckets and object records (see <see cref="MetadataKeys"/>).
+/// RocksDB-backed metadata: device identity, buckets, object records, multipart uploads and parts (see <see cref="MetadataKeys"/>).
 /// Reads are thread-safe; all writes go through <see cref="Write"/> from the single group-commit loop.
 /// </summary>
 internal sealed class MetadataStore : IDisposable
@@ -203,6 +204,125 @@ internal sealed class MetadataStore : IDisposable
         }
 
         return (last, count);
+    }
+
+    public MultipartUpload? GetUpload(string bucket, string key, string uploadId)
+    {
+        var value = _db.Get(MetadataKeys.Upload(bucket, key, uploadId));
+        return value is null ? null : RecordSerializer.DeserializeUpload(bucket, key, uploadId, value);
+    }
+
+    public PartRecord? GetPart(string uploadId, int partNumber, bool includeData = true)
+    {
+        var value = _db.Get(MetadataKeys.Part(uploadId, partNumber));
+        return value is null ? null : RecordSerializer.DeserializePart(partNumber, value, includeData);
+    }
+
+    /// <summary>
+    /// Parts of <paramref name="uploadId"/> with numbers above <paramref name="afterPartNumber"/>, in order, at most
+    /// <paramref name="maxParts"/> (int.MaxValue = all). One Seek plus <c>maxParts + 1</c> steps.
+    /// </summary>
+    public (List<PartRecord> Parts, bool Truncated) ListParts(string uploadId, int afterPartNumber, int maxParts, bool includeData)
+    {
+        var prefix = MetadataKeys.PartsOf(uploadId);
+        var parts = new List<PartRecord>(Math.Clamp(maxParts, 0, 1000));
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(MetadataKeys.Part(uploadId, Math.Max(0, afterPartNumber) + 1)); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(prefix) || key.Length != prefix.Length + 4)
+            {
+                break;
+            }
+
+            if (parts.Count >= maxParts)
+            {
+                return (parts, true);
+            }
+
+            parts.Add(RecordSerializer.DeserializePart(MetadataKeys.ParsePartNumber(key), iterator.GetValueSpan(), includeData));
+        }
+
+        return (parts, false);
+    }
+
+    /// <summary>
+    /// Uploads of <paramref name="bucket"/> whose key starts with <paramref name="prefix"/>, after the S3 markers: with
+    /// <paramref name="keyMarker"/> alone, keys strictly after it; with both markers, also the uploads of
+    /// <paramref name="keyMarker"/> whose id sorts after <paramref name="uploadIdMarker"/>. One Seek plus
+    /// <c>maxUploads + 1</c> steps.
+    /// </summary>
+    public UploadListing ListUploads(string bucket, string? prefix, string? keyMarker, string? uploadIdMarker, int maxUploads)
+    {
+        var rangePrefix = MetadataKeys.UploadsOf(bucket, prefix);
+        var seek = rangePrefix;
+        if (keyMarker is not null)
+        {
+            byte[] after;
+            if (uploadIdMarker is not null)
+            {
+                // The first key after (keyMarker, uploadIdMarker): that key plus a NUL byte.
+                var marker = MetadataKeys.Upload(bucket, keyMarker, uploadIdMarker);
+                after = new byte[marker.Length + 1];
+                marker.CopyTo(after, 0);
+            }
+            else
+            {
+                // Skip every upload of keyMarker itself ("keyMarker\0id"): continue at "keyMarker\x01".
+                after = MetadataKeys.UploadsOfKey(bucket, keyMarker);
+                after[^1] = 1;
+            }
+
+            if (after.AsSpan().SequenceCompareTo(seek) > 0)
+            {
+                seek = after;
+            }
+        }
+
+        var uploads = new List<MultipartUpload>(Math.Clamp(maxUploads, 0, 1000));
+        var truncated = false;
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+        {
+            Interlocked.Increment(ref _listSteps);
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(rangePrefix))
+            {
+                break;
+            }
+
+            if (uploads.Count >= maxUploads)
+            {
+                truncated = true;
+                break;
+            }
+
+            var (_, objectKey, uploadId) = MetadataKeys.ParseUpload(key);
+            uploads.Add(RecordSerializer.DeserializeUpload(bucket, objectKey, uploadId, iterator.GetValueSpan()));
+        }
+
+        return new UploadListing { Uploads = uploads, IsTruncated = truncated };
+    }
+
+    /// <summary>Every upload of <paramref name="bucket"/> (bucket deletion).</summary>
+    public List<MultipartUpload> LoadUploads(string bucket) => ListUploads(bucket, null, null, null, int.MaxValue).Uploads.ToList();
+
+    /// <summary>The extents of every part record (start-up: they are in use).</summary>
+    public IEnumerable<Extent[]> ScanPartExtents()
+    {
+        using var snapshot = _db.CreateSnapshot();
+        var readOptions = new ReadOptions().SetSnapshot(snapshot);
+        using var iterator = _db.NewIterator(readOptions: readOptions);
+        for (iterator.Seek(MetadataKeys.PartPrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.PartPrefix))
+            {
+                break;
+            }
+
+            yield return RecordSerializer.DeserializePart(MetadataKeys.ParsePartNumber(key), iterator.GetValueSpan(), includeData: false).Data.Extents;
+        }
     }
 
     public bool HasKey(byte[] key) => _db.Get(key) is not null;

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Checksums;
+using ComIO.Storage.Objects;
 
 namespace ComIO.Storage.Metadata;
 
@@ -16,6 +17,17 @@ namespace ComIO.Storage.Metadata;
 /// | i32 inline length (-1 none) + bytes | u32 crc32c
 /// str = i32 byte length (-1 = null) + UTF-8; map = i32 count + count × (str name, str value)
 /// </code>
+/// Object record v2 (multipart objects: one segment per part, each with its own chunk grid):
+/// <code>
+/// u8 version(2) | i64 size | i64 last-modified (Unix ms) | str etag | str? content-type
+/// | u8 checksum algorithm | str? checksum | map user | map system
+/// | i32 segment count n, n × (i64 length | i32 chunk size | i32 e, e × (i64 offset, i64 length) extents | i32 c, c × u32 chunk CRCs)
+/// | u32 crc32c
+/// </code>
+/// Multipart upload v1: <c>u8 version(1) | i64 initiated (Unix ms) | str? content-type | u8 checksum algorithm | map user
+/// | map system | u32 crc32c</c>.
+/// Part record v1: <c>u8 version(1) | i64 size | i64 last-modified (Unix ms) | str etag | u8 checksum algorithm | str? checksum
+/// | i32 chunk size | i32 e, e × (i64 offset, i64 length) extents | i32 c, c × u32 chunk CRCs | u32 crc32c</c>.
 /// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
 /// Outbox entry v1: <c>u8 version(1) | u8 operation | str bucket | str key | str? etag | i64 created (Unix ms)
 /// | i32 payload length + bytes | u32 crc32c</c>.
@@ -24,12 +36,21 @@ namespace ComIO.Storage.Metadata;
 internal static class RecordSerializer
 {
     private const byte ObjectVersion = 1;
+    private const byte SegmentedObjectVersion = 2;
+    private const byte UploadVersion = 1;
+    private const byte PartVersion = 1;
     private const byte BucketVersion = 1;
     private const byte IdentityVersion = 1;
     private const byte OutboxVersion = 1;
 
+    /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
     {
+        if (record.IsSegmented)
+        {
+            return SerializeSegmentedObject(record);
+        }
+
         var writer = new ArrayBufferWriter<byte>(256 + (record.ChunkCrcs.Length * 4) + (record.InlineData?.Length ?? 0));
         WriteByte(writer, ObjectVersion);
         WriteInt64(writer, record.Size);
@@ -74,6 +95,11 @@ internal static class RecordSerializer
     {
         var reader = new Reader(Verify(value, "object record"));
         var version = reader.ReadByte();
+        if (version == SegmentedObjectVersion)
+        {
+            return DeserializeSegmentedObject(bucket, key, ref reader, includeData);
+        }
+
         if (version != ObjectVersion)
         {
             throw new InvalidDataException($"Unsupported object record version {version} for '{bucket}/{key}'.");
@@ -131,6 +157,214 @@ internal static class RecordSerializer
             ChunkCrcs = crcs,
             InlineData = inline,
         };
+    }
+
+    private static byte[] SerializeSegmentedObject(ObjectRecord record)
+    {
+        var segments = record.Segments;
+        var writer = new ArrayBufferWriter<byte>(256 + (segments.Length * 64));
+        WriteByte(writer, SegmentedObjectVersion);
+        WriteInt64(writer, record.Size);
+        WriteInt64(writer, record.LastModified.ToUnixTimeMilliseconds());
+        WriteString(writer, record.ETag);
+        WriteString(writer, record.ContentType);
+        WriteAlgorithm(writer, record.ChecksumAlgorithm);
+        WriteString(writer, record.Checksum);
+        WriteMap(writer, record.UserMetadata);
+        WriteMap(writer, record.SystemMetadata);
+        WriteInt32(writer, segments.Length);
+        foreach (var segment in segments)
+        {
+            WriteInt64(writer, segment.Length);
+            WriteSegmentLayout(writer, segment);
+        }
+
+        return Seal(writer);
+    }
+
+    private static ObjectRecord DeserializeSegmentedObject(string bucket, string key, ref Reader reader, bool includeData)
+    {
+        var size = reader.ReadInt64();
+        var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var etag = reader.ReadString() ?? string.Empty;
+        var contentType = reader.ReadString();
+        var algorithm = ReadAlgorithm(ref reader);
+        var checksum = reader.ReadString();
+        var user = reader.ReadMap();
+        var system = reader.ReadMap();
+        var segmentCount = reader.ReadCount(24);
+        var segments = new DataSegment[segmentCount];
+        var extents = new List<Extent>(segmentCount);
+        long total = 0;
+        for (var i = 0; i < segmentCount; i++)
+        {
+            var length = reader.ReadInt64();
+            segments[i] = ReadSegmentLayout(ref reader, length, includeData);
+            extents.AddRange(segments[i].Extents);
+            total += length;
+        }
+
+        if (total != size)
+        {
+            throw new InvalidDataException($"Object record of '{bucket}/{key}' has segments totalling {total} bytes but size {size}.");
+        }
+
+        return new ObjectRecord
+        {
+            Bucket = bucket,
+            Key = key,
+            Size = size,
+            ETag = etag,
+            LastModified = lastModified,
+            ContentType = contentType,
+            ChecksumAlgorithm = algorithm,
+            Checksum = checksum,
+            UserMetadata = user,
+            SystemMetadata = system,
+            PartCount = segmentCount,
+            Extents = [.. extents],
+            Segments = segments,
+        };
+    }
+
+    public static byte[] SerializeUpload(MultipartUpload upload)
+    {
+        var writer = new ArrayBufferWriter<byte>(128);
+        WriteByte(writer, UploadVersion);
+        WriteInt64(writer, upload.Initiated.ToUnixTimeMilliseconds());
+        WriteString(writer, upload.ContentType);
+        WriteAlgorithm(writer, upload.ChecksumAlgorithm);
+        WriteMap(writer, upload.UserMetadata);
+        WriteMap(writer, upload.SystemMetadata);
+        return Seal(writer);
+    }
+
+    public static MultipartUpload DeserializeUpload(string bucket, string key, string uploadId, ReadOnlySpan<byte> value)
+    {
+        var reader = new Reader(Verify(value, "multipart upload record"));
+        var version = reader.ReadByte();
+        if (version != UploadVersion)
+        {
+            throw new InvalidDataException($"Unsupported multipart upload record version {version} for '{bucket}/{key}' upload {uploadId}.");
+        }
+
+        var initiated = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var contentType = reader.ReadString();
+        var algorithm = ReadAlgorithm(ref reader);
+        var user = reader.ReadMap();
+        var system = reader.ReadMap();
+        return new MultipartUpload
+        {
+            Bucket = bucket,
+            Key = key,
+            UploadId = uploadId,
+            Initiated = initiated,
+            ContentType = contentType,
+            ChecksumAlgorithm = algorithm,
+            UserMetadata = user,
+            SystemMetadata = system,
+        };
+    }
+
+    public static byte[] SerializePart(PartRecord part)
+    {
+        var writer = new ArrayBufferWriter<byte>(128 + (part.Data.ChunkCrcs.Length * 4) + (part.Data.Extents.Length * 16));
+        WriteByte(writer, PartVersion);
+        WriteInt64(writer, part.Size);
+        WriteInt64(writer, part.LastModified.ToUnixTimeMilliseconds());
+        WriteString(writer, part.ETag);
+        WriteAlgorithm(writer, part.ChecksumAlgorithm);
+        WriteString(writer, part.Checksum);
+        WriteSegmentLayout(writer, part.Data);
+        return Seal(writer);
+    }
+
+    /// <summary>Decodes a part record. With <paramref name="includeData"/> false, chunk CRCs are skipped (listing).</summary>
+    public static PartRecord DeserializePart(int partNumber, ReadOnlySpan<byte> value, bool includeData = true)
+    {
+        var reader = new Reader(Verify(value, "part record"));
+        var version = reader.ReadByte();
+        if (version != PartVersion)
+        {
+            throw new InvalidDataException($"Unsupported part record version {version} for part {partNumber}.");
+        }
+
+        var size = reader.ReadInt64();
+        var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var etag = reader.ReadString() ?? string.Empty;
+        var algorithm = ReadAlgorithm(ref reader);
+        var checksum = reader.ReadString();
+        return new PartRecord
+        {
+            PartNumber = partNumber,
+            Size = size,
+            ETag = etag,
+            LastModified = lastModified,
+            ChecksumAlgorithm = algorithm,
+            Checksum = checksum,
+            Data = ReadSegmentLayout(ref reader, size, includeData),
+        };
+    }
+
+    private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
+        WriteByte(writer, algorithm is { } value ? (byte)((int)value + 1) : (byte)0);
+
+    private static ChecksumAlgorithm? ReadAlgorithm(ref Reader reader)
+    {
+        var code = reader.ReadByte();
+        return code == 0 ? null : (ChecksumAlgorithm)(code - 1);
+    }
+
+    /// <summary><c>i32 chunk size | i32 e, e × (i64 offset, i64 length) | i32 c, c × u32 CRC</c>.</summary>
+    private static void WriteSegmentLayout(ArrayBufferWriter<byte> writer, DataSegment segment)
+    {
+        WriteInt32(writer, segment.ChunkSize);
+        WriteInt32(writer, segment.Extents.Length);
+        foreach (var extent in segment.Extents)
+        {
+            WriteInt64(writer, extent.Offset);
+            WriteInt64(writer, extent.Length);
+        }
+
+        WriteInt32(writer, segment.ChunkCrcs.Length);
+        var crcSpan = writer.GetSpan(segment.ChunkCrcs.Length * 4);
+        for (var i = 0; i < segment.ChunkCrcs.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(crcSpan[(i * 4)..], segment.ChunkCrcs[i]);
+        }
+
+        writer.Advance(segment.ChunkCrcs.Length * 4);
+    }
+
+    private static DataSegment ReadSegmentLayout(ref Reader reader, long length, bool includeData)
+    {
+        var chunkSize = reader.ReadInt32();
+        var extentCount = reader.ReadCount(16);
+        var extents = new Extent[extentCount];
+        long extentBytes = 0;
+        for (var i = 0; i < extentCount; i++)
+        {
+            extents[i] = new Extent(reader.ReadInt64(), reader.ReadInt64());
+            extentBytes += extents[i].Length;
+        }
+
+        var crcCount = reader.ReadCount(4);
+        if (length < 0 || extentBytes < length || (length > 0 && (chunkSize <= 0 || crcCount != (length + chunkSize - 1) / chunkSize)) || (length == 0 && crcCount != 0))
+        {
+            throw new InvalidDataException($"Inconsistent data segment layout (length {length}, chunk size {chunkSize}, {crcCount} CRCs, {extentBytes} extent bytes).");
+        }
+
+        uint[] crcs = includeData ? new uint[crcCount] : [];
+        for (var i = 0; i < crcCount; i++)
+        {
+            var crc = reader.ReadUInt32();
+            if (includeData)
+            {
+                crcs[i] = crc;
+            }
+        }
+
+        return new DataSegment { Length = length, ChunkSize = chunkSize, Extents = extents, ChunkCrcs = crcs };
     }
 
     public static byte[] SerializeBucket(BucketRecord bucket)

@@ -4,7 +4,9 @@ namespace ComIO.Storage.Objects;
 
 /// <summary>
 /// Read-only, forward-only stream over <c>[start, start + length)</c> of an extent-backed object. Data is read in whole
-/// chunks into pooled aligned buffers and each chunk's CRC32C is verified before any of its bytes are returned. When the
+/// chunks into pooled aligned buffers and each chunk's CRC32C is verified before any of its bytes are returned. A buffer
+/// holds chunks of one data segment only (multipart objects have one segment per part, each with its own chunk grid), so
+/// a range that crosses part boundaries is served segment by segment. When the
 /// range spans more than one buffer, the next buffer is read ahead on the thread pool while the caller consumes the
 /// current one. Holds a read lease on the object's extents until disposed. Not thread-safe.
 /// </summary>
@@ -17,6 +19,9 @@ internal sealed class ObjectReadStream : Stream
     private readonly StorageMetrics _metrics;
     private readonly long _end;
     private readonly long _start;
+    private readonly DataSegment[] _segments;
+    private readonly long[] _segmentStarts;
+    private readonly int[] _chunkBases;
     private AlignedBuffer _active;
     private AlignedBuffer? _spare;
     private Task<long>? _prefetch;
@@ -36,11 +41,28 @@ internal sealed class ObjectReadStream : Stream
         _pool = pool;
         _metrics = metrics;
         _release = release;
-        _active = pool.Rent();
-        var firstChunkStart = start / record.ChunkSize * record.ChunkSize;
-        if (_end - firstChunkStart > _active.Length)
+        _segments = record.Segments;
+        _segmentStarts = new long[_segments.Length];
+        _chunkBases = new int[_segments.Length];
+        long offset = 0;
+        var chunks = 0;
+        for (var i = 0; i < _segments.Length; i++)
         {
-            _spare = pool.Rent();
+            _segmentStarts[i] = offset;
+            _chunkBases[i] = chunks;
+            offset += _segments[i].Length;
+            chunks += _segments[i].ChunkCount;
+        }
+
+        _active = pool.Rent();
+        if (length > 0)
+        {
+            var first = Locate(start);
+            var firstChunkStart = AlignDown(first, start);
+            if (_end - firstChunkStart > _active.Length || _end > _segmentStarts[first] + _segments[first].Length)
+            {
+                _spare = pool.Rent();
+            }
         }
     }
 
@@ -104,10 +126,35 @@ internal sealed class ObjectReadStream : Stream
         return count;
     }
 
+    /// <summary>Index of the non-empty segment holding object offset <paramref name="offset"/> (which is below the size).</summary>
+    private int Locate(long offset)
+    {
+        var index = Array.BinarySearch(_segmentStarts, offset);
+        if (index < 0)
+        {
+            index = ~index - 1;
+        }
+
+        // Empty segments share their start with the next one: move to the segment that actually holds the offset.
+        while (offset - _segmentStarts[index] >= _segments[index].Length)
+        {
+            index++;
+        }
+
+        return index;
+    }
+
+    /// <summary>The start of the chunk of segment <paramref name="segment"/> that holds object offset <paramref name="offset"/>.</summary>
+    private long AlignDown(int segment, long offset)
+    {
+        var chunkSize = _segments[segment].ChunkSize;
+        var segmentStart = _segmentStarts[segment];
+        return segmentStart + ((offset - segmentStart) / chunkSize * chunkSize);
+    }
+
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
-        var chunkSize = _record.ChunkSize;
-        var alignedPosition = _position / chunkSize * chunkSize;
+        var alignedPosition = AlignDown(Locate(_position), _position);
         _bufferedStart = _bufferedEnd = 0;
         if (_prefetch is not null && _prefetchStart == alignedPosition)
         {
@@ -135,23 +182,29 @@ internal sealed class ObjectReadStream : Stream
         }
     }
 
-    /// <summary>Reads and verifies the chunks starting at chunk-aligned <paramref name="objectOffset"/>; returns the end offset.</summary>
+    /// <summary>
+    /// Reads and verifies the chunks of one segment starting at chunk-aligned <paramref name="objectOffset"/>, up to the
+    /// buffer size, the segment end or the range end; returns the object offset where the verified bytes end.
+    /// </summary>
     private async ValueTask<long> ReadVerifiedAsync(AlignedBuffer buffer, long objectOffset, CancellationToken cancellationToken)
     {
-        var chunkSize = _record.ChunkSize;
-        var firstChunk = (int)(objectOffset / chunkSize);
-        var lastChunk = (int)((_end - 1) / chunkSize);
+        var index = Locate(objectOffset);
+        var segment = _segments[index];
+        var segmentStart = _segmentStarts[index];
+        var chunkSize = segment.ChunkSize;
+        var firstChunk = (int)((objectOffset - segmentStart) / chunkSize);
+        var lastChunk = (int)((Math.Min(_end, segmentStart + segment.Length) - segmentStart - 1) / chunkSize);
         var count = Math.Min(buffer.Length / chunkSize, lastChunk - firstChunk + 1);
-        await ChunkReader.ReadAsync(_device, _record, firstChunk, count, buffer.Memory, cancellationToken).ConfigureAwait(false);
-        var bad = ChunkReader.FindMismatch(_record, firstChunk, count, buffer.Span, out var actual);
+        await ChunkReader.ReadAsync(_device, segment, firstChunk, count, buffer.Memory, cancellationToken).ConfigureAwait(false);
+        var bad = ChunkReader.FindMismatch(segment, firstChunk, count, buffer.Span, out var actual);
         if (bad >= 0)
         {
             _metrics.ChecksumFailure();
-            var deviceOffset = _record.MapToDevice((long)bad * chunkSize, out _);
-            throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, bad, _record.ChunkCrcs[bad], actual);
+            var deviceOffset = segment.MapToDevice((long)bad * chunkSize, out _);
+            throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, _chunkBases[index] + bad, segment.ChunkCrcs[bad], actual);
         }
 
-        return Math.Min(_record.Size, (long)(firstChunk + count) * chunkSize);
+        return segmentStart + Math.Min(segment.Length, (long)(firstChunk + count) * chunkSize);
     }
 
     private async ValueTask WaitForPrefetchAsync()

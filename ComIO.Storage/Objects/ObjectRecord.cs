@@ -1,14 +1,17 @@
 using ComIO.Storage.Allocation;
+using ComIO.Storage.Objects;
 
 namespace ComIO.Storage;
 
 /// <summary>
 /// The committed metadata of one object version. Immutable snapshot; safe to share between threads.
-/// Data lives either inline (small objects) or in device extents laid out in order, checksummed per chunk.
+/// Data lives either inline (small objects) or in device extents, as one or more <see cref="DataSegment"/>s (one per part
+/// for a completed multipart upload), each checksummed per chunk on its own chunk grid.
 /// </summary>
 public sealed class ObjectRecord
 {
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+    private DataSegment[]? _segments;
 
     public required string Bucket { get; init; }
 
@@ -19,7 +22,10 @@ public sealed class ObjectRecord
 
     public required long Size { get; init; }
 
-    /// <summary>Lower-case hex MD5 of the content, without quotes.</summary>
+    /// <summary>
+    /// Lower-case hex MD5 of the content, without quotes; for a multipart object S3's multipart ETag: hex MD5 of the
+    /// concatenated binary part MD5s, "-", part count.
+    /// </summary>
     public required string ETag { get; init; }
 
     public required DateTimeOffset LastModified { get; init; }
@@ -37,14 +43,33 @@ public sealed class ObjectRecord
     /// <summary>Base64 checksum for <see cref="ChecksumAlgorithm"/>, if one was requested.</summary>
     public string? Checksum { get; init; }
 
-    /// <summary>Device extents holding the data in order (empty for inline objects).</summary>
+    /// <summary>Number of parts for an object created by a multipart upload; 0 otherwise.</summary>
+    public int PartCount { get; init; }
+
+    /// <summary>
+    /// Every device extent the object owns (all segments, in order; empty for inline objects). For a single-segment
+    /// object this is also its data layout; multi-segment objects must be read through <see cref="Segments"/>.
+    /// </summary>
     internal Extent[] Extents { get; init; } = [];
 
-    /// <summary>Bytes per CRC32C chunk (0 for inline objects).</summary>
+    /// <summary>Bytes per CRC32C chunk of a single-segment object (0 for inline and multi-segment objects).</summary>
     internal int ChunkSize { get; init; }
 
-    /// <summary>CRC32C of each chunk of the content (the last chunk may be short).</summary>
+    /// <summary>CRC32C of each chunk of a single-segment object (the last chunk may be short).</summary>
     internal uint[] ChunkCrcs { get; init; } = [];
+
+    /// <summary>
+    /// The data segments in object order (empty for inline objects). A single-segment record (format v1) derives its one
+    /// segment from <see cref="Extents"/>, <see cref="ChunkSize"/> and <see cref="ChunkCrcs"/>.
+    /// </summary>
+    internal DataSegment[] Segments
+    {
+        get => _segments ??= HasExtents ? [new DataSegment { Length = Size, ChunkSize = ChunkSize, Extents = Extents, ChunkCrcs = ChunkCrcs }] : [];
+        init => _segments = value;
+    }
+
+    /// <summary>True when the record was built from explicit segments (a multipart object: record format v2).</summary>
+    internal bool IsSegmented => PartCount > 0;
 
     /// <summary>The content when stored inline in metadata; null when stored in extents.</summary>
     internal byte[]? InlineData { get; init; }
@@ -53,18 +78,18 @@ public sealed class ObjectRecord
     internal bool HasExtents => Extents.Length > 0;
 
     /// <summary>Maps an object offset to a device offset and the number of contiguous bytes available from there.</summary>
+    /// <remarks>For multi-segment objects the contiguous count never extends past the end of the segment's extents.</remarks>
     internal long MapToDevice(long objectOffset, out long contiguousBytes)
     {
         var remaining = objectOffset;
-        foreach (var extent in Extents)
+        foreach (var segment in Segments)
         {
-            if (remaining < extent.Length)
+            if (remaining < segment.Length)
             {
-                contiguousBytes = extent.Length - remaining;
-                return extent.Offset + remaining;
+                return segment.MapToDevice(remaining, out contiguousBytes);
             }
 
-            remaining -= extent.Length;
+            remaining -= segment.Length;
         }
 
         throw new ArgumentOutOfRangeException(nameof(objectOffset), objectOffset, $"Offset is beyond the extents of '{Bucket}/{Key}'.");

@@ -1,0 +1,23 @@
+namespace ComIO.Storage;
+
+/// <summary>Parameters of <see cref="StorageEngine.CreateMultipartUploadAsync"/>. Immutable.</summary>
+public sealed class CreateUploadRequest
+{
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+
+    public required string Bucket { get; init; }
+
+    public required string Key { get; init; }
+
+    /// <summary>Content type of the object the upload will create.</summary>
+    public string? ContentType { get; init; }
+
+    /// <summary>x-amz-meta-* names without the prefix, lower-case; copied to the completed object.</summary>
+    public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = Empty;
+
+    /// <summary>content-encoding, content-disposition, cache-control, content-language, expires: stored verbatim.</summary>
+    public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = Empty;
+
+    /// <summary>Checksum computed for every part that does not name its own algorithm.</summary>
+    public ChecksumAlgorithm? ChecksumAlgorithm { get; init; }
+}
