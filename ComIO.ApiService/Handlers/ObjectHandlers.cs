@@ -17,9 +17,9 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
     {
         ObjectHeaders.ValidateKey(request.Key);
         RejectUnsupportedWriteHeaders(request);
-        var metadata = ObjectHeaders.FromRequest(request);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        await CheckWritePreconditionsAsync(request, owner);
+        var metadata = ObjectHeaders.FromRequest(request);
+        metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
 
         var (body, length) = RequestBody.Open(request);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
@@ -165,6 +165,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }
 
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
         var copied = result.OrThrow()!;
         if (info.VersionId != "null")
@@ -217,13 +218,19 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         return (value[..slash], value[(slash + 1)..]);
     }
 
-    private async Task CheckWritePreconditionsAsync(S3Request request, Placement.StorageNodeInfo owner)
+    /// <summary>
+    /// Conditional writes (PutObject, CopyObject destination): <c>If-None-Match: *</c> and <c>If-Match</c> (an ETag list).
+    /// Fails early (412, or 404 NoSuchKey for If-Match on a missing key) before any body is streamed, and returns
+    /// <paramref name="metadata"/> carrying the condition to the node, which re-checks it atomically with the commit so
+    /// that of concurrent conditional writers at most one succeeds per version.
+    /// </summary>
+    private async Task<PutObjectMetadata> CheckWritePreconditionsAsync(S3Request request, Placement.StorageNodeInfo owner, PutObjectMetadata metadata)
     {
         var ifNoneMatch = request.Header("If-None-Match");
         var ifMatch = request.Header("If-Match");
         if (ifNoneMatch is null && ifMatch is null)
         {
-            return;
+            return metadata;
         }
 
         if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
@@ -254,6 +261,8 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
                 throw new S3Exception(S3ErrorCode.PreconditionFailed);
             }
         }
+
+        return metadata with { IfNoneMatch = ifNoneMatch is not null, IfMatch = ifMatch is not null ? current.Value!.ETag : null };
     }
 
     internal static void RejectUnsupportedWriteHeaders(S3Request request)

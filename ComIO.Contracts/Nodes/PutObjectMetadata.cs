@@ -15,4 +15,10 @@ public sealed record PutObjectMetadata
 
     /// <summary>Base64 checksum the client claims; verified when set.</summary>
     public string? ExpectedChecksum { get; init; }
+
+    /// <summary>Conditional write: commit only if the current version still has this ETag (checked atomically with the commit; 412 otherwise).</summary>
+    public string? IfMatch { get; init; }
+
+    /// <summary>Conditional write: commit only if the key does not exist (checked atomically with the commit; 412 otherwise).</summary>
+    public bool IfNoneMatch { get; init; }
 }

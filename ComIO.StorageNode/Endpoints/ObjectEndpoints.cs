@@ -62,6 +62,8 @@ public static class ObjectEndpoints
                     ExpectedMd5 = md5,
                     ChecksumAlgorithm = algorithm,
                     ExpectedChecksum = metadata.ExpectedChecksum,
+                    IfMatch = metadata.IfMatch,
+                    IfNoneMatch = metadata.IfNoneMatch,
                 },
                 context.Request.Body,
                 context.RequestAborted);

@@ -196,6 +196,34 @@ public sealed class CopyObjectTests(ComIOCluster cluster) : IClassFixture<ComIOC
     }
 
     [Fact]
+    public async Task CopyObject_ReturnsPreconditionFailedAndKeepsDestination_WhenIfNoneMatchStarAndDestinationExists()
+    {
+        var (bucket, _, _) = await SourceAsync("src");
+        await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dst", ContentBody = "existing" }, Ct);
+
+        using var copy = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src")), ("If-None-Match", "*")]);
+        using var fresh = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "fresh"), headers: [("x-amz-copy-source", CopySource(bucket, "src")), ("If-None-Match", "*")]);
+
+        await S3Assert.ErrorAsync(copy, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        using var get = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "dst"));
+        Assert.Equal("existing", await get.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+    }
+
+    [Fact]
+    public async Task CopyObject_ChecksDestinationEtag_WhenIfMatchGiven()
+    {
+        var (bucket, _, _) = await SourceAsync("src");
+        var existing = await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "dst", ContentBody = "existing" }, Ct);
+
+        using var mismatch = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src")), ("If-Match", Zeros)]);
+        using var match = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src")), ("If-Match", existing.ETag)]);
+
+        await S3Assert.ErrorAsync(mismatch, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        Assert.Equal(HttpStatusCode.OK, match.StatusCode);
+    }
+
+    [Fact]
     public async Task CopyObject_ReturnsPreconditionFailedToSdk_WhenETagToMatchDiffers()
     {
         var (bucket, _, _) = await SourceAsync("src");

@@ -298,6 +298,24 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
     }
 
     [Fact]
+    public async Task PutObject_LetsExactlyOneConcurrentCreatorWin_WhenAllSendIfNoneMatchStar()
+    {
+        var bucket = await cluster.CreateBucketAsync("cprace");
+        for (var round = 0; round < 6; round++)
+        {
+            var key = $"race-{round}";
+            var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+            {
+                using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, key), body: RandomNumberGenerator.GetBytes(20_000 + i), headers: [("If-None-Match", "*")]);
+                return put.StatusCode;
+            }));
+
+            Assert.Equal(1, attempts.Count(s => s == HttpStatusCode.OK));
+            Assert.All(attempts, s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
+        }
+    }
+
+    [Fact]
     public async Task PutObject_ReturnsNoSuchKey_WhenIfMatchAndKeyIsMissing()
     {
         var bucket = await cluster.CreateBucketAsync("cpmissing");
