@@ -82,16 +82,44 @@ public static class ObjectHeaders
         };
     }
 
-    /// <summary>The checksum algorithm a request asks for and the value it claims, from headers (the value may instead come in a trailer).</summary>
+    /// <summary>
+    /// The checksum algorithm a request asks for and the value it claims, from headers (the value may instead come in a
+    /// trailer). As S3: more than one <c>x-amz-checksum-*</c> value header, a value that is not the base64 of a digest of
+    /// the algorithm's size, or an <c>x-amz-sdk-checksum-algorithm</c> naming another algorithm is <c>InvalidRequest</c>.
+    /// </summary>
     public static (string? Algorithm, string? Expected) RequestedChecksum(S3Request request)
     {
+        string? found = null;
+        string? claimed = null;
         foreach (var algorithm in ChecksumAlgorithms)
         {
             var value = request.Header("x-amz-checksum-" + algorithm.ToLowerInvariant());
             if (value is not null)
             {
-                return (algorithm, value);
+                if (found is not null)
+                {
+                    throw new S3Exception(S3ErrorCode.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+                }
+
+                found = algorithm;
+                claimed = value;
             }
+        }
+
+        if (found is not null)
+        {
+            if (!IsValidChecksumValue(found, claimed!))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, $"Value for x-amz-checksum-{found.ToLowerInvariant()} header is invalid.");
+            }
+
+            var declared = request.Header("x-amz-sdk-checksum-algorithm");
+            if (declared is not null && !string.Equals(declared.Trim(), found, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.");
+            }
+
+            return (found, claimed);
         }
 
         var trailer = request.Header("x-amz-trailer");
@@ -181,6 +209,20 @@ public static class ObjectHeaders
         var parts = contentEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Where(p => !p.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase));
         return string.Join(",", parts);
+    }
+
+    /// <summary>True when <paramref name="base64"/> decodes to exactly the digest size of <paramref name="algorithm"/>.</summary>
+    private static bool IsValidChecksumValue(string algorithm, string base64)
+    {
+        var size = algorithm switch
+        {
+            "CRC32" or "CRC32C" => 4,
+            "CRC64NVME" => 8,
+            "SHA1" => 20,
+            _ => 32,
+        };
+        Span<byte> buffer = stackalloc byte[48];
+        return Convert.TryFromBase64String(base64.Trim(), buffer, out var written) && written == size;
     }
 
     private static bool IsValidMd5(string base64)

@@ -152,6 +152,54 @@ public sealed class MalformedRequestTests(ComIOCluster cluster) : IClassFixture<
         await AssertMissingAsync(bucket, "k");
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task PutObject_VerifiesEveryChunkSignature_WhenBodyIsSignedAwsChunked(bool tamperData, bool tamperTrailer)
+    {
+        var bucket = await cluster.CreateBucketAsync("sigchunk");
+        var data = RandomNumberGenerator.GetBytes(150_000);
+        var path = $"/{bucket}/k";
+        List<(string Name, string Value)> headers =
+        [
+            ("Content-Encoding", "aws-chunked"),
+            ("x-amz-decoded-content-length", data.Length.ToString(CultureInfo.InvariantCulture)),
+            ("x-amz-trailer", "x-amz-checksum-crc32"),
+        ];
+        const string Mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+        var signed = cluster.Wire.SignDetailed("PUT", path, [], headers, Mode, ComIOCluster.SecretKey);
+        var context = new ComIO.ApiService.Authentication.StreamingSignatureContext(signed.SigningKey, signed.Timestamp, signed.Scope, signed.Signature, hasTrailer: true);
+        var body = AwsChunkedTestEncoder.Encode(data, 64 * 1024, context, ("x-amz-checksum-crc32", Checksums.Base64("CRC32", data)));
+        if (tamperData)
+        {
+            body[Array.IndexOf(body, (byte)'\n') + 1000] ^= 0x40; // a byte inside the first chunk's data
+        }
+
+        if (tamperTrailer)
+        {
+            var text = Encoding.ASCII.GetString(body);
+            var at = text.IndexOf("x-amz-checksum-crc32:", StringComparison.Ordinal) + "x-amz-checksum-crc32:".Length;
+            body[at] = body[at] == (byte)'A' ? (byte)'B' : (byte)'A';
+        }
+
+        var (status, response) = await cluster.Wire.SendRawAsync("PUT", path,
+            [.. headers, .. signed.Headers, ("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture))], body, Mode, sign: false);
+
+        if (!tamperData && !tamperTrailer)
+        {
+            Assert.True(status == 200, response);
+            using var get = await cluster.Wire.SendAsync(HttpMethod.Get, path);
+            Assert.Equal(data, await get.Content.ReadAsByteArrayAsync(Ct));
+        }
+        else
+        {
+            Assert.Equal(403, status);
+            Assert.Contains("<Code>SignatureDoesNotMatch</Code>", response, StringComparison.Ordinal);
+            await AssertMissingAsync(bucket, "k");
+        }
+    }
+
     private Task<HttpResponseMessage> PutChunkedAsync(string bucket, byte[] data, string? trailer, long? decodedLength = null)
     {
         var body = trailer is null

@@ -172,6 +172,47 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
     }
 
     [Fact]
+    public async Task PutObject_ReturnsInvalidRequestAndStoresNothing_WhenTwoChecksumHeadersAreSent()
+    {
+        var bucket = await cluster.CreateBucketAsync("ck2");
+        var data = "two"u8.ToArray();
+
+        using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "k"), body: data,
+            headers: [("x-amz-checksum-crc32", Checksums.Base64("CRC32", data)), ("x-amz-checksum-sha256", Checksums.Base64("SHA256", data))]);
+
+        await S3Assert.ErrorAsync(put, HttpStatusCode.BadRequest, "InvalidRequest");
+        await AssertMissingAsync(bucket, "k");
+    }
+
+    [Theory]
+    [InlineData("CRC32", "not base64!")]
+    [InlineData("CRC32", "AAAAAAAA")]
+    [InlineData("CRC64NVME", "AAAAAA==")]
+    [InlineData("SHA256", "AAAAAA==")]
+    public async Task PutObject_ReturnsInvalidRequest_WhenChecksumValueIsNotADigestOfItsAlgorithm(string algorithm, string value)
+    {
+        var bucket = await cluster.CreateBucketAsync("ckinv");
+
+        using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "k"), body: [1], headers: [("x-amz-checksum-" + algorithm.ToLowerInvariant(), value)]);
+
+        var error = await S3Assert.ErrorAsync(put, HttpStatusCode.BadRequest, "InvalidRequest");
+        Assert.Equal($"Value for x-amz-checksum-{algorithm.ToLowerInvariant()} header is invalid.", error!.Element("Message")?.Value);
+        await AssertMissingAsync(bucket, "k");
+    }
+
+    [Fact]
+    public async Task PutObject_ReturnsInvalidRequest_WhenSdkChecksumAlgorithmNamesAnotherAlgorithm()
+    {
+        var bucket = await cluster.CreateBucketAsync("cksdkalg");
+        var data = "x"u8.ToArray();
+
+        using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "k"), body: data,
+            headers: [("x-amz-sdk-checksum-algorithm", "CRC32"), ("x-amz-checksum-crc32c", Checksums.Base64("CRC32C", data))]);
+
+        await S3Assert.ErrorAsync(put, HttpStatusCode.BadRequest, "InvalidRequest");
+    }
+
+    [Fact]
     public async Task PutObject_ReturnsChecksumToSdk_WhenSdkSendsTrailingChecksum()
     {
         var bucket = await cluster.CreateBucketAsync("cksdk");

@@ -122,7 +122,15 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
 
     /// <summary>The Authorization, x-amz-date and x-amz-content-sha256 headers for a request (signs host and every x-amz-* and content-md5 header given).</summary>
     public IEnumerable<(string Name, string Value)> Sign(string method, string path, IReadOnlyList<(string Name, string Value)> query,
-        IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret)
+        IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret) =>
+        SignDetailed(method, path, query, headers, payloadHash, secret).Headers;
+
+    /// <summary>
+    /// Signs like <see cref="Sign"/> and also returns what an aws-chunked signed body needs: the signing key, the
+    /// timestamp, the credential scope and the seed (request) signature.
+    /// </summary>
+    public (List<(string Name, string Value)> Headers, byte[] SigningKey, string Timestamp, string Scope, string Signature) SignDetailed(
+        string method, string path, IReadOnlyList<(string Name, string Value)> query, IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret)
     {
         var now = DateTimeOffset.UtcNow;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -158,12 +166,13 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         key = Hmac(key, "s3");
         key = Hmac(key, "aws4_request");
         var signature = Convert.ToHexStringLower(Hmac(key, stringToSign));
-        return
+        List<(string, string)> result =
         [
             ("x-amz-date", amzDate),
             ("x-amz-content-sha256", payloadHash),
             ("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope},SignedHeaders={signedHeaders},Signature={signature}"),
         ];
+        return (result, key, amzDate, scope, signature);
     }
 
     /// <summary>Percent-encodes an object key for a path as the AWS SDKs do: every byte except unreserved characters and <c>/</c>.</summary>
