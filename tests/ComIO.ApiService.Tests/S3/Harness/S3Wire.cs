@@ -37,10 +37,16 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         IEnumerable<(string Name, string Value)>? headers = null,
         string? payloadHash = null,
         bool anonymous = false,
-        string? signingSecret = null)
+        string? signingSecret = null,
+        string? host = null)
     {
         var queryList = query?.ToList() ?? [];
         var request = new HttpRequestMessage(method, new Uri(Endpoint, path + QueryString(queryList)));
+        if (host is not null)
+        {
+            request.Headers.Host = host; // virtual-host style: the bucket is in the Host header, the socket still goes to the endpoint
+        }
+
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
@@ -49,7 +55,7 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         var extra = headers?.ToList() ?? [];
         if (!anonymous)
         {
-            foreach (var header in Sign(method.Method, path, queryList, extra, payloadHash ?? Sha256Hex(body ?? []), signingSecret ?? secretKey))
+            foreach (var header in SignDetailed(method.Method, path, queryList, extra, payloadHash ?? Sha256Hex(body ?? []), signingSecret ?? secretKey, host).Headers)
             {
                 extra.Add(header);
             }
@@ -130,14 +136,15 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
     /// timestamp, the credential scope and the seed (request) signature.
     /// </summary>
     public (List<(string Name, string Value)> Headers, byte[] SigningKey, string Timestamp, string Scope, string Signature) SignDetailed(
-        string method, string path, IReadOnlyList<(string Name, string Value)> query, IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret)
+        string method, string path, IReadOnlyList<(string Name, string Value)> query, IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret,
+        string? host = null)
     {
         var now = DateTimeOffset.UtcNow;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var date = amzDate[..8];
         var signed = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["host"] = Endpoint.Authority,
+            ["host"] = host ?? Endpoint.Authority,
             ["x-amz-content-sha256"] = payloadHash,
             ["x-amz-date"] = amzDate,
         };
