@@ -134,6 +134,74 @@ public sealed class DeleteObjectsTests(ComIOCluster cluster) : IClassFixture<Com
         await S3Assert.ErrorAsync(response, HttpStatusCode.NotFound, "NoSuchBucket");
     }
 
+    [Fact]
+    public async Task DeleteObjects_ReturnsMalformedXmlAndDeletesNothing_ForEveryTruncationOfAValidBody()
+    {
+        var bucket = await CreateWithKeysAsync(1);
+        var body = Encoding.UTF8.GetBytes("<Delete><Quiet>false</Quiet><Object><Key>k00</Key></Object></Delete>");
+
+        for (var length = 0; length < body.Length; length++)
+        {
+            var prefix = body[..length];
+            using var response = await PostDeleteAsync(bucket, prefix);
+            await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "MalformedXML");
+        }
+
+        var left = await cluster.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Ct);
+        Assert.Single(left.S3Objects);
+        using var whole = await PostDeleteAsync(bucket, body);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+    }
+
+    [Fact]
+    public void Parse_ThrowsOnlyMalformedXml_WhenBodyIsRandomBytes()
+    {
+        var random = new Random(20261126);
+        for (var i = 0; i < 2_000; i++)
+        {
+            var body = new byte[random.Next(0, 200)];
+            random.NextBytes(body);
+            if (i % 2 == 0)
+            {
+                // Half of the inputs start like a real document so the parser gets past the first element.
+                var start = "<Delete><Object><Key>"u8.ToArray();
+                body = [.. start, .. body];
+            }
+
+            var error = Assert.Throws<ComIO.ApiService.Protocol.Errors.S3Exception>(() => ComIO.ApiService.Handlers.DeleteObjectsHandler.Parse(body));
+            Assert.Contains(error.Error.Code, new[] { "MalformedXML", "KeyTooLongError" });
+        }
+    }
+
+    [Fact]
+    public async Task DeleteObjects_DeletesNothing_WhenBodyIsShorterThanContentLength()
+    {
+        var bucket = await CreateWithKeysAsync(1);
+        var body = Xml("<Object><Key>k00</Key></Object>");
+
+        var (status, _) = await cluster.Wire.SendRawAsync("POST", $"/{bucket}?delete",
+            [("Content-Length", (body.Length + 50).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Content-MD5", S3Wire.Md5Base64(body))],
+            body, S3Wire.UnsignedPayload, halfClose: true);
+
+        Assert.True(status is 0 or 400, $"status {status}");
+        var left = await cluster.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Ct);
+        Assert.Single(left.S3Objects);
+    }
+
+    [Fact]
+    public async Task DeleteObjects_ReturnsXAmzContentSha256MismatchAndDeletesNothing_WhenPayloadHashIsWrong()
+    {
+        var bucket = await CreateWithKeysAsync(1);
+        var body = Xml("<Object><Key>k00</Key></Object>");
+
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Post, "/" + bucket, [("delete", "")], body, [("Content-MD5", S3Wire.Md5Base64(body))],
+            payloadHash: S3Wire.Sha256Hex([.. body, 0]));
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "XAmzContentSHA256Mismatch");
+        var left = await cluster.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Ct);
+        Assert.Single(left.S3Objects);
+    }
+
     private static byte[] Xml(string inner) =>
         Encoding.UTF8.GetBytes($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">{inner}</Delete>");
 

@@ -87,7 +87,12 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         var list = headers.ToList();
         if (sign)
         {
-            list.AddRange(Sign(method, path, [], list, payloadHash, secretKey));
+            // A query in a raw target is given already encoded; the canonical request needs its decoded pairs.
+            var queryStart = path.IndexOf('?');
+            var query = queryStart < 0
+                ? []
+                : path[(queryStart + 1)..].Split('&').Select(p => p.Split('=', 2)).Select(p => (Uri.UnescapeDataString(p[0]), p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "")).ToList();
+            list.AddRange(Sign(method, queryStart < 0 ? path : path[..queryStart], query, list, payloadHash, secretKey));
         }
 
         var head = new StringBuilder($"{method} {path} HTTP/1.1\r\nHost: {Endpoint.Authority}\r\nConnection: close\r\n");
