@@ -16,6 +16,9 @@ public sealed class TopologyFixture : IAsyncLifetime
 {
     public const string AccessKey = "comioadmin";
     public const string SecretKey = "integration-secret-key";
+
+    /// <summary>Cluster secret of the test topology, so tests can call the nodes' internal API (scrub) as the API service does.</summary>
+    public const string ClusterSecret = "integration-cluster-secret";
     public const string Site = "east";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -49,6 +52,7 @@ public sealed class TopologyFixture : IAsyncLifetime
             "--ComIO:Sites:0:DeviceSizeMiB=1024",
             $"--Parameters:admin-access-key={AccessKey}",
             $"--Parameters:admin-secret-key={SecretKey}",
+            $"--Parameters:cluster-secret={ClusterSecret}",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ComIO_AppHost>(args, (options, _) => options.DisableDashboard = true);
         builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
