@@ -37,6 +37,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
     public async Task GetObjectAsync(S3Request request)
     {
+        ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var range = request.Header("Range");
         var partNumber = request.Query["partNumber"].ToString();
@@ -79,6 +80,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
     public async Task HeadObjectAsync(S3Request request)
     {
+        ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var info = (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         ThrowIfPreconditionFails(request, info);
@@ -106,6 +108,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
     public async Task DeleteObjectAsync(S3Request request)
     {
+        ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false);
         if (!result.IsSuccess && result.Error!.Status != NodeStatus.NoSuchKey)
@@ -121,6 +124,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         ObjectHeaders.ValidateKey(request.Key);
         RejectUnsupportedWriteHeaders(request);
         var (sourceBucket, sourceKey) = ParseCopySource(request.Header("x-amz-copy-source")!);
+        ObjectHeaders.ValidateKey(sourceKey);
         var directive = request.Header("x-amz-metadata-directive")?.ToUpperInvariant() ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
         {
@@ -199,7 +203,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
             value = value[..query];
             if (parameters.StartsWith("versionId=", StringComparison.Ordinal) && parameters != "versionId=null")
             {
-                throw new S3Exception(S3ErrorCode.NoSuchKey, "The specified version does not exist.");
+                throw new S3Exception(S3ErrorCodes.NoSuchVersion);
             }
         }
 

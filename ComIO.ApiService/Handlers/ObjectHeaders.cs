@@ -20,6 +20,10 @@ public static class ObjectHeaders
     /// <summary>Checksum algorithms S3 accepts, by the suffix of their <c>x-amz-checksum-*</c> header.</summary>
     public static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
 
+    /// <summary>
+    /// Throws <c>KeyTooLongError</c> for a key over 1,024 UTF-8 bytes. Every object operation checks its keys here
+    /// before asking a node, which would otherwise refuse the key as an internal error.
+    /// </summary>
     public static void ValidateKey(string key)
     {
         if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)

@@ -127,6 +127,20 @@ public sealed class CopyObjectTests(ComIOCluster cluster) : IClassFixture<ComIOC
     }
 
     [Fact]
+    public async Task CopyObject_ReturnsNoSuchVersion_WhenSourceNamesAVersionOtherThanNull()
+    {
+        var (bucket, data, _) = await SourceAsync("src");
+
+        using var other = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")]);
+        using var nullVersion = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=null")]);
+
+        await S3Assert.ErrorAsync(other, HttpStatusCode.NotFound, "NoSuchVersion");
+        Assert.Equal(HttpStatusCode.OK, nullVersion.StatusCode);
+        using var get = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "dst"));
+        Assert.Equal(data, await get.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task CopyObject_ReturnsNoSuchBucket_WhenDestinationBucketIsMissing()
     {
         var (bucket, _, _) = await SourceAsync("src");

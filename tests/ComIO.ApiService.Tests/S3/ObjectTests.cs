@@ -267,6 +267,29 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
         await S3Assert.ErrorAsync(put, HttpStatusCode.BadRequest, "KeyTooLongError");
     }
 
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("DELETE")]
+    public async Task AnyObjectOperation_ReturnsKeyTooLongError_WhenKeyExceeds1024Bytes(string method)
+    {
+        var bucket = await cluster.CreateBucketAsync("longkey");
+
+        using var response = await cluster.Wire.SendAsync(new HttpMethod(method), PathOf(bucket, new string('k', 1025)));
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "KeyTooLongError");
+    }
+
+    [Fact]
+    public async Task CopyObject_ReturnsKeyTooLongError_WhenSourceKeyExceeds1024Bytes()
+    {
+        var bucket = await cluster.CreateBucketAsync("longsrc");
+
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", $"/{bucket}/{new string('k', 1025)}")]);
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "KeyTooLongError");
+    }
+
     [Fact]
     public async Task PutObject_StoresKey_WhenKeyIsExactly1024Bytes()
     {
