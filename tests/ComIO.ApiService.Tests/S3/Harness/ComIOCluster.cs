@@ -112,12 +112,17 @@ public sealed class ComIOCluster : IAsyncLifetime
             await node.DisposeAsync();
         }
 
-        try
+        // RocksDB may still be finishing its last file operations as the engines close: retry briefly.
+        for (var attempt = 0; attempt < 10 && Directory.Exists(_root); attempt++)
         {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(_root, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 }
