@@ -192,7 +192,7 @@ internal static class RecordSerializer
         var checksum = reader.ReadString();
         var user = reader.ReadMap();
         var system = reader.ReadMap();
-        var segmentCount = reader.ReadCount(24);
+        var segmentCount = reader.ReadCount(20);
         var segments = new DataSegment[segmentCount];
         var extents = new List<Extent>(segmentCount);
         long total = 0;

@@ -140,6 +140,107 @@ public sealed class CrashConsistencyTests
         await AssertExactlyAsync(engine, new Dictionary<string, byte[]> { ["kept"] = kept });
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CompleteMultipartUploadAsync_LeavesUploadOrCompleteObject_WhenCrashingAroundCommit(bool afterCommit)
+    {
+        const int MiB = 1024 * 1024;
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting, capacity: 48L * MiB);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var old = TestData.Random(MiB, 1);
+        await engine.PutAsync("b", "target", old);
+        var id = await engine.CreateUploadAsync("b", "target");
+        byte[][] parts = [TestData.Random((5 * MiB) + 7, 2), TestData.Random(1000, 3), TestData.Random(300_000, 4)];
+        var etags = new List<string>();
+        for (var n = 1; n <= 3; n++)
+        {
+            etags.Add((await engine.PutPartAsync("b", "target", id, n, parts[n - 1])).Part!.ETag);
+        }
+
+        CompletedPart[] listed = [new(1, etags[0]), new(2, etags[1])];
+        var stitched = parts[0].Concat(parts[1]).ToArray();
+        if (afterCommit)
+        {
+            Assert.Equal(EngineStatus.Ok, (await engine.CompleteMultipartUploadAsync("b", "target", id, listed, Ct)).Status);
+        }
+
+        await harness.CrashAsync();
+        engine = await harness.OpenAsync();
+        var capacity = engine.GetStats().Capacity;
+        if (!afterCommit)
+        {
+            // The upload and all its parts survived; the object is still the old version.
+            Assert.Equal(old, await engine.ReadAllAsync("b", "target"));
+            Assert.Equal([1, 2, 3], engine.ListParts("b", "target", id, 0, 10).Parts.Select(p => p.PartNumber));
+            Assert.Equal(capacity - MultipartData.Blocks(old.Length) - parts.Sum(p => MultipartData.Blocks(p.Length)), engine.GetStats().FreeBytes);
+            Assert.Equal(EngineStatus.Ok, (await engine.CompleteMultipartUploadAsync("b", "target", id, listed, Ct)).Status);
+        }
+
+        Assert.Equal(stitched, await engine.ReadAllAsync("b", "target"));
+        Assert.Equal(MultipartData.MultipartETag(parts[0], parts[1]), engine.GetObject("b", "target")!.ETag);
+        Assert.Equal(EngineStatus.NoSuchUpload, engine.ListParts("b", "target", id, 0, 10).Status);
+        Assert.Empty(engine.ListMultipartUploads("b", null, null, null, 10).Uploads);
+        Assert.Equal(capacity - MultipartData.Blocks(parts[0].Length) - MultipartData.Blocks(parts[1].Length), engine.GetStats().FreeBytes);
+        Assert.Empty((await engine.ScrubAsync(Ct)).Findings);
+    }
+
+    [Theory]
+    [InlineData(CrashPoint.MidDataWrite)]
+    [InlineData(CrashPoint.AfterDataBeforeFlush)]
+    [InlineData(CrashPoint.AfterFlushBeforeCommit)]
+    [InlineData(CrashPoint.AfterCommit)]
+    public async Task PutPartAsync_LeavesOldOrNewPartAndNoLeak_WhenCrashing(CrashPoint point)
+    {
+        const int MiB = 1024 * 1024;
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting, capacity: 48L * MiB);
+        var engine = harness.Engine;
+        var faults = harness.Faults!;
+        await engine.CreateBucketAsync("b", Ct);
+        var id = await engine.CreateUploadAsync("b", "k");
+        var first = TestData.Random(5 * MiB, 1);
+        var oldSecond = TestData.Random(MiB, 2);
+        var newSecond = TestData.Random((3 * MiB) + 100, 3);
+        await engine.PutPartAsync("b", "k", id, 1, first);
+        await engine.PutPartAsync("b", "k", id, 2, oldSecond);
+        switch (point)
+        {
+            case CrashPoint.MidDataWrite:
+                faults.TearWriteAfter(1, blocksWritten: 3);
+                break;
+            case CrashPoint.AfterDataBeforeFlush:
+                faults.FailFlushAfter(0, persistBeforeFailing: false);
+                break;
+            case CrashPoint.AfterFlushBeforeCommit:
+                faults.FailFlushAfter(0, persistBeforeFailing: true);
+                break;
+        }
+
+        var expectedSecond = oldSecond;
+        if (point == CrashPoint.AfterCommit)
+        {
+            Assert.Equal(EngineStatus.Ok, (await engine.PutPartAsync("b", "k", id, 2, newSecond)).Status);
+            expectedSecond = newSecond;
+        }
+        else
+        {
+            await Assert.ThrowsAsync<IOException>(() => engine.PutPartAsync("b", "k", id, 2, newSecond));
+        }
+
+        await harness.CrashAsync();
+        engine = await harness.OpenAsync();
+        var stored = engine.ListParts("b", "k", id, 0, 10).Parts;
+        Assert.Equal([TestData.Md5Hex(first), TestData.Md5Hex(expectedSecond)], stored.Select(p => p.ETag));
+        var stats = engine.GetStats();
+        Assert.Equal(stats.Capacity - MultipartData.Blocks(first.Length) - MultipartData.Blocks(expectedSecond.Length), stats.FreeBytes);
+        var completed = await engine.CompleteMultipartUploadAsync("b", "k", id, [new(1, stored[0].ETag), new(2, stored[1].ETag)], Ct);
+        Assert.Equal(EngineStatus.Ok, completed.Status);
+        var expected = first.Concat(expectedSecond).ToArray();
+        Assert.Equal(expected, await engine.ReadAllAsync("b", "k"));
+        Assert.Empty((await engine.ScrubAsync(Ct)).Findings);
+    }
+
     private static async Task AssertExactlyAsync(StorageEngine engine, Dictionary<string, byte[]> live)
     {
         var listed = engine.ListObjects("b", null, null, 1000).Objects;

@@ -432,4 +432,50 @@ public sealed class MultipartTests
         Assert.Contains(raced.Status, new[] { EngineStatus.Ok, EngineStatus.NoSuchUpload });
         Assert.Equal(free - Blocks(parts[2].Size), engine.GetStats().FreeBytes);
     }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task CompleteMultipartUploadAsync_HandlesEmptyParts_ChecksumsAndOutbox(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+
+        // A single empty part makes an empty object.
+        var emptyId = await engine.CreateUploadAsync("b", "empty");
+        var emptyPart = await engine.PutPartAsync("b", "empty", emptyId, 1, []);
+        Assert.Equal(TestData.Md5Hex([]), emptyPart.Part!.ETag);
+        var empty = await engine.CompleteMultipartUploadAsync("b", "empty", emptyId, [new(1, emptyPart.Part.ETag)], Ct);
+        Assert.Equal(EngineStatus.Ok, empty.Status);
+        Assert.Equal(MultipartETag(new[] { Array.Empty<byte>() }), empty.Object!.ETag);
+        Assert.Empty(await engine.ReadAllAsync("b", "empty"));
+
+        // A part checksum follows the upload's algorithm; a wrong expected checksum is BadDigest.
+        var created = await engine.CreateMultipartUploadAsync(new CreateUploadRequest { Bucket = "b", Key = "k", ChecksumAlgorithm = ChecksumAlgorithm.Sha256 }, Ct);
+        var id = created.Upload!.UploadId;
+        var data = TestData.Random(5 * MiB, 1);
+        var first = await engine.PutPartAsync("b", "k", id, 1, data);
+        Assert.Equal(ChecksumAlgorithm.Sha256, first.Part!.ChecksumAlgorithm);
+        Assert.Equal(Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(data)), first.Part.Checksum);
+        using (var body = new MemoryStream([1, 2, 3]))
+        {
+            var request = new PutPartRequest { Bucket = "b", Key = "k", UploadId = id, PartNumber = 2, ContentLength = 3, ExpectedChecksum = Convert.ToBase64String(new byte[32]) };
+            Assert.Equal(EngineStatus.BadDigest, (await engine.PutPartAsync(request, body, Ct)).Status);
+        }
+
+        // An empty last part after a full one, with an outbox entry committed in the same batch.
+        var last = await engine.PutPartAsync("b", "k", id, 2, []);
+        var result = await engine.CompleteMultipartUploadAsync("b", "k", id, [new(1, first.Part.ETag), new(2, last.Part!.ETag)], [42], Ct);
+        Assert.Equal(EngineStatus.Ok, result.Status);
+        Assert.Equal(MultipartETag(data, []), result.Object!.ETag);
+        var entry = Assert.Single(engine.ReadOutbox(0, 10));
+        Assert.Equal((OutboxOperation.Put, "k", result.Object.ETag, result.OutboxSequence), (entry.Operation, entry.Key, entry.ETag, (long?)entry.Sequence));
+        Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
+        engine = await harness.ReopenAsync();
+        Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
+        Assert.Empty(await engine.ReadAllAsync("b", "empty"));
+        Assert.Equal(engine.GetStats().Capacity - Blocks(data.Length), engine.GetStats().FreeBytes);
+    }
 }
