@@ -8,8 +8,8 @@ public static class ConfigurationFileExtensions
     public const string ConfigFileVariable = "COMIO_CONFIG";
 
     /// <summary>
-    /// Adds the YAML file named by <c>--config</c> or <c>COMIO_CONFIG</c>, if any, below environment variables and the
-    /// command line so both still override it. A named file that does not exist fails start-up.
+    /// Adds the YAML file named by <c>--config</c> or <c>COMIO_CONFIG</c>, if any, above appsettings.json and below
+    /// environment variables and the command line, so both still override it. A named file that does not exist fails start-up.
     /// </summary>
     public static TBuilder AddComIOConfigurationFile<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -24,9 +24,16 @@ public static class ConfigurationFileExtensions
             throw new FileNotFoundException($"Configuration file '{path}' (from --config or {ConfigFileVariable}) does not exist.", path);
         }
 
+        // The YAML format uses snake_case keys (storage.block_size); .NET binding is case-insensitive but does not
+        // ignore underscores, so keys are normalised (block_size -> blocksize binds to BlockSize).
+        var yaml = new ConfigurationBuilder().AddYamlFile(Path.GetFullPath(path), optional: false).Build();
+        var values = yaml.AsEnumerable()
+            .Where(pair => pair.Value is not null)
+            .Select(pair => new KeyValuePair<string, string?>(pair.Key.Replace("_", "", StringComparison.Ordinal), pair.Value));
         var sources = builder.Configuration.Sources;
-        var yaml = new ConfigurationBuilder().AddYamlFile(Path.GetFullPath(path), optional: false).Sources[0];
-        sources.Insert(Math.Min(1, sources.Count), yaml);
+        var position = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource
+            or Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource);
+        sources.Insert(position < 0 ? sources.Count : position, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values.ToList() });
         return builder;
     }
 }
