@@ -18,6 +18,8 @@ namespace ComIO.Storage;
 /// writers), then free replaced extents and acknowledge. A crash at any point leaves the old or the new object; extents
 /// not referenced by committed metadata are free at start-up (the allocator is rebuilt from metadata).
 /// Read protocol: every chunk's CRC32C is verified before any of its bytes are returned.
+/// Multipart uploads (StorageEngine.Multipart.cs) store parts like objects and stitch them into one object on completion
+/// without copying data: the object record lists each part's extents and chunk CRCs as a segment.
 /// </summary>
 public sealed partial class StorageEngine : IAsyncDisposable
 {
@@ -73,7 +75,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     public long CommitOperationCount => _committer.OperationCount;
 
-    /// <summary>Metadata iterator steps taken by <see cref="ListObjects"/> (diagnostics).</summary>
+    /// <summary>Metadata iterator steps taken by <see cref="ListObjects"/>, <see cref="ListMultipartUploads"/> and <see cref="ListParts"/> (diagnostics).</summary>
     internal long ListSteps => _store.ListSteps;
 
     /// <summary>

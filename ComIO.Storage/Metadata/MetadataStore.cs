@@ -21,7 +21,7 @@ internal sealed class MetadataStore : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Iterator positions visited by <see cref="List"/> so far (lets tests prove listing is O(maxKeys)).</summary>
+    /// <summary>Iterator positions visited by listings (objects, uploads, parts) so far (lets tests prove listing is O(page)).</summary>
     public long ListSteps => Interlocked.Read(ref _listSteps);
 
     public static MetadataStore Open(string path)
@@ -229,6 +229,7 @@ internal sealed class MetadataStore : IDisposable
         using var iterator = _db.NewIterator();
         for (iterator.Seek(MetadataKeys.Part(uploadId, Math.Max(0, afterPartNumber) + 1)); iterator.Valid(); iterator.Next())
         {
+            Interlocked.Increment(ref _listSteps);
             var key = iterator.GetKeySpan();
             if (!key.StartsWith(prefix) || key.Length != prefix.Length + 4)
             {

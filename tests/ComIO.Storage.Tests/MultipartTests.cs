@@ -478,4 +478,64 @@ public sealed class MultipartTests
         Assert.Empty(await engine.ReadAllAsync("b", "empty"));
         Assert.Equal(engine.GetStats().Capacity - Blocks(data.Length), engine.GetStats().FreeBytes);
     }
+
+    [Fact]
+    public async Task ListMultipartUploadsAndListParts_VisitAtMostPagePlusOne_WithManyEntries()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory, capacity: 64L * MiB);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("a", Ct);
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.CreateBucketAsync("c", Ct);
+        var creates = Enumerable.Range(0, 300).Select(i => engine.CreateMultipartUploadAsync(new CreateUploadRequest { Bucket = (i % 3) switch { 0 => "a", 1 => "b", _ => "c" }, Key = $"k{i:D4}" }, Ct));
+        var uploads = (await Task.WhenAll(creates)).Select(r => r.Upload!).Where(u => u.Bucket == "b").OrderBy(u => u.Key, StringComparer.Ordinal).ToList();
+        var id = uploads[50].UploadId;
+        await Task.WhenAll(Enumerable.Range(1, 200).Select(n => engine.PutPartAsync("b", uploads[50].Key, id, n, [(byte)n])));
+
+        var before = engine.ListSteps;
+        var page = engine.ListMultipartUploads("b", null, uploads[40].Key, uploads[40].UploadId, 5);
+        Assert.Equal(uploads.Skip(41).Take(5).Select(u => u.UploadId), page.Uploads.Select(u => u.UploadId));
+        Assert.True(page.IsTruncated);
+        Assert.True(engine.ListSteps - before <= 6);
+
+        before = engine.ListSteps;
+        var parts = engine.ListParts("b", uploads[50].Key, id, 100, 5);
+        Assert.Equal([101, 102, 103, 104, 105], parts.Parts.Select(p => p.PartNumber));
+        Assert.True(parts.IsTruncated);
+        Assert.True(engine.ListSteps - before <= 6);
+    }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    [InlineData(DeviceType.FaultInjecting)]
+    public async Task OpenObjectAsync_KeepsStreamingMultipartObject_WhileItIsReplaced(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var free = engine.GetStats().FreeBytes;
+        var id = await engine.CreateUploadAsync("b", "k");
+        byte[][] data = [TestData.Random(5 * MiB, 1), TestData.Random(3 * MiB, 2)];
+        var e1 = (await engine.PutPartAsync("b", "k", id, 1, data[0])).Part!.ETag;
+        var e2 = (await engine.PutPartAsync("b", "k", id, 2, data[1])).Part!.ETag;
+        await engine.CompleteMultipartUploadAsync("b", "k", id, [new(1, e1), new(2, e2)], Ct);
+
+        var open = await engine.OpenObjectAsync("b", "k", 0, -1, Ct);
+        await using (open)
+        {
+            var head = new byte[1000];
+            await open.Content!.ReadExactlyAsync(head, Ct);
+            Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", "k", Ct));
+            await engine.PutAsync("b", "other", TestData.Random(10 * MiB, 3));
+
+            // The deleted object's extents stay allocated while the stream is open, so nothing overwrote them.
+            var rest = new MemoryStream();
+            await open.Content.CopyToAsync(rest, Ct);
+            var expected = data[0].Concat(data[1]).ToArray();
+            Assert.Equal(expected, head.Concat(rest.ToArray()).ToArray());
+        }
+
+        Assert.Equal(free - (10 * MiB), engine.GetStats().FreeBytes);
+    }
 }
