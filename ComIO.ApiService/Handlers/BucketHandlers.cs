@@ -84,6 +84,7 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
             throw new S3Exception(S3ErrorCode.InvalidBucketName);
         }
 
+        RejectUnsupportedCreateHeaders(request);
         await ValidateCreateBucketBodyAsync(request);
         var results = await Task.WhenAll(cluster.All.Select(n => nodes.CreateBucketAsync(n, request.Bucket, request.Aborted))).ConfigureAwait(false);
         var failed = results.FirstOrDefault(r => !r.IsSuccess && r.Error!.Status != NodeStatus.BucketAlreadyExists);
@@ -175,6 +176,32 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         xml.Element("ID", owner.Id);
         xml.Element("DisplayName", owner.DisplayName);
         xml.WriteEndElement();
+    }
+
+    /// <summary>
+    /// CreateBucket headers that ask for features ComIO does not implement yet (ACLs other than private, grants, object
+    /// lock): 501 NotImplemented rather than a bucket created without them.
+    /// </summary>
+    private static void RejectUnsupportedCreateHeaders(S3Request request)
+    {
+        var acl = request.Header("x-amz-acl");
+        if (acl is not null && acl != "private")
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "ACLs other than private are not implemented yet.");
+        }
+
+        foreach (var header in new[] { "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp" })
+        {
+            if (request.Header(header) is not null)
+            {
+                throw new S3Exception(S3ErrorCode.NotImplemented, $"{header} is not implemented yet.");
+            }
+        }
+
+        if (string.Equals(request.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "Object lock is not implemented yet.");
+        }
     }
 
     private static int ParseMaxBuckets(string text, bool paged)

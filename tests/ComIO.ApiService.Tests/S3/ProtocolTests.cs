@@ -120,6 +120,8 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [InlineData("x-amz-tagging", "a=b")]
     [InlineData("x-amz-server-side-encryption", "AES256")]
     [InlineData("x-amz-object-lock-mode", "GOVERNANCE")]
+    [InlineData("x-amz-grant-read", "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"")]
+    [InlineData("x-amz-server-side-encryption-customer-algorithm", "AES256")]
     public async Task PutObject_ReturnsNotImplementedAndStoresNothing_WhenHeaderNeedsUnsupportedFeature(string header, string value)
     {
         var bucket = await cluster.CreateBucketAsync("nih");
@@ -129,6 +131,29 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
         await S3Assert.ErrorAsync(response, HttpStatusCode.NotImplemented, "NotImplemented");
         using var head = await cluster.Wire.SendAsync(HttpMethod.Head, $"/{bucket}/k");
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("x-amz-acl", "public-read")]
+    [InlineData("x-amz-grant-full-control", "id=\"0123\"")]
+    [InlineData("x-amz-bucket-object-lock-enabled", "true")]
+    public async Task CreateBucket_ReturnsNotImplementedAndCreatesNothing_WhenHeaderNeedsUnsupportedFeature(string header, string value)
+    {
+        var bucket = cluster.NewBucketName("nib");
+
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Put, "/" + bucket, headers: [(header, value)]);
+
+        await S3Assert.ErrorAsync(response, HttpStatusCode.NotImplemented, "NotImplemented");
+        using var head = await cluster.Wire.SendAsync(HttpMethod.Head, "/" + bucket);
+        Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateBucket_Succeeds_WhenAclIsPrivate()
+    {
+        using var response = await cluster.Wire.SendAsync(HttpMethod.Put, "/" + cluster.NewBucketName("priv"), headers: [("x-amz-acl", "private")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
