@@ -77,6 +77,34 @@ public sealed class ObjectRecord
     /// <summary>True when the data lives in device extents.</summary>
     internal bool HasExtents => Extents.Length > 0;
 
+    /// <summary>
+    /// The byte range of part <paramref name="partNumber"/> (S3 <c>GetObject?partNumber=N</c>): for a multipart object the
+    /// part's range, for any other object part 1 is the whole object. False when the part does not exist.
+    /// </summary>
+    public bool TryGetPartRange(int partNumber, out long offset, out long length)
+    {
+        offset = 0;
+        length = 0;
+        if (!IsSegmented)
+        {
+            length = Size;
+            return partNumber == 1;
+        }
+
+        if (partNumber < 1 || partNumber > Segments.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < partNumber - 1; i++)
+        {
+            offset += Segments[i].Length;
+        }
+
+        length = Segments[partNumber - 1].Length;
+        return true;
+    }
+
     /// <summary>Maps an object offset to a device offset and the number of contiguous bytes available from there.</summary>
     /// <remarks>For multi-segment objects the contiguous count never extends past the end of the segment's extents.</remarks>
     internal long MapToDevice(long objectOffset, out long contiguousBytes)

@@ -115,6 +115,13 @@ public sealed class MultipartTests
         Assert.Equal("me", record.UserMetadata["owner"]);
         Assert.Equal("no-cache", record.SystemMetadata["cache-control"]);
 
+        Assert.True(record.TryGetPartRange(2, out var partOffset, out var partLength));
+        Assert.Equal((5L * MiB, (5L * MiB) + 123), (partOffset, partLength));
+        Assert.True(engine.GetObject("b", "big")!.TryGetPartRange(3, out partOffset, out partLength));
+        Assert.Equal(((10L * MiB) + 123, 77L), (partOffset, partLength));
+        Assert.False(record.TryGetPartRange(4, out _, out _));
+        Assert.False(record.TryGetPartRange(0, out _, out _));
+
         // No data copied: space used is exactly the three parts.
         Assert.Equal(free - data.Sum(d => Blocks(d.Length)), engine.GetStats().FreeBytes);
         Assert.Equal(EngineStatus.NoSuchUpload, engine.ListParts("b", "big", id, 0, 10).Status);
