@@ -129,6 +129,17 @@ public sealed class ListObjectsTests(ListingFixture listing) : IClassFixture<Lis
     }
 
     [Fact]
+    public async Task ListObjectsV2_IsNotTruncated_WhenPageEndsExactlyAtTheLastKey()
+    {
+        var (entries, pages) = await ListAllV2Async([("prefix", "top-"), ("max-keys", "25")]);
+        using var v1 = await Cluster.Wire.SendAsync(HttpMethod.Get, "/" + listing.Bucket, [("prefix", "top-"), ("max-keys", "25")]);
+
+        Assert.Equal(25, entries.Count);
+        Assert.Equal(1, pages);
+        Assert.Equal("false", (await S3Wire.XmlAsync(v1)).Root!.Element(Ns + "IsTruncated")?.Value);
+    }
+
+    [Fact]
     public async Task ListObjectsV2_ReturnsNoEntries_WhenMaxKeysIsZero()
     {
         using var response = await Cluster.Wire.SendAsync(HttpMethod.Get, "/" + listing.Bucket, [("list-type", "2"), ("max-keys", "0")]);

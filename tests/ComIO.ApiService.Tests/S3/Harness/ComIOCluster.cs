@@ -87,6 +87,9 @@ public sealed class ComIOCluster : IAsyncLifetime
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, secretKey), config);
     }
 
+    /// <summary>Stops storage node <paramref name="index"/> (0-based) for good: its port refuses connections from then on.</summary>
+    public async Task StopNodeAsync(int index) => await _nodes[index].DisposeAsync();
+
     /// <summary>A bucket name unique within this cluster, valid under AWS rules.</summary>
     public string NewBucketName(string hint = "b") => $"{hint}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid():N}"[..Math.Min(63, hint.Length + 20)].TrimEnd('-');
 
