@@ -266,7 +266,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
         if (ifNoneMatch is not null && current.IsSuccess)
         {
-            throw new S3Exception(S3ErrorCode.PreconditionFailed);
+            throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-None-Match")] };
         }
 
         if (ifMatch is not null)
@@ -278,7 +278,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
             if (!Preconditions.EtagListMatches(ifMatch, current.Value!.ETag))
             {
-                throw new S3Exception(S3ErrorCode.PreconditionFailed);
+                throw new S3Exception(S3ErrorCode.PreconditionFailed) { ExtraElements = [new("Condition", "If-Match")] };
             }
         }
 

@@ -81,6 +81,18 @@ public sealed class DeleteObjectsTests(ComIOCluster cluster) : IClassFixture<Com
     }
 
     [Fact]
+    public async Task DeleteObjects_ReportsEveryKey_WhenExactly1000KeysAreSent()
+    {
+        var bucket = await cluster.CreateBucketAsync("del1000");
+        var body = Xml(string.Concat(Enumerable.Range(0, 1000).Select(i => $"<Object><Key>k{i}</Key></Object>")));
+
+        using var response = await PostDeleteAsync(bucket, body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, (await S3Wire.XmlAsync(response)).Root!.Elements(S3Wire.Ns + "Deleted").Count());
+    }
+
+    [Fact]
     public async Task DeleteObjects_ReturnsMalformedXml_WhenMoreThan1000Keys()
     {
         var bucket = await cluster.CreateBucketAsync("del1001");

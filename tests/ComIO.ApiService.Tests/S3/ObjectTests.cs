@@ -333,7 +333,8 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
 
         using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "k"), body: "v2"u8.ToArray(), headers: [("If-None-Match", "*")]);
 
-        await S3Assert.ErrorAsync(put, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        var error = await S3Assert.ErrorAsync(put, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        Assert.Equal("If-None-Match", error!.Element("Condition")?.Value);
         Assert.Equal("v1", await ReadAsync(bucket, "k"));
     }
 
@@ -357,7 +358,8 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
 
         using var put = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "k"), body: "v2"u8.ToArray(), headers: [("If-Match", "\"0123456789abcdef0123456789abcdef\"")]);
 
-        await S3Assert.ErrorAsync(put, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        var error = await S3Assert.ErrorAsync(put, HttpStatusCode.PreconditionFailed, "PreconditionFailed");
+        Assert.Equal("If-Match", error!.Element("Condition")?.Value);
         Assert.Equal("v1", await ReadAsync(bucket, "k"));
     }
 
