@@ -56,6 +56,8 @@ builder.Services.AddSingleton<ObjectHandlers>();
 builder.Services.AddSingleton<BucketLister>();
 builder.Services.AddSingleton<ListObjectsHandler>();
 builder.Services.AddSingleton<DeleteObjectsHandler>();
+builder.Services.AddSingleton<MultipartHandlers>();
+builder.Services.AddSingleton<MultipartListingHandlers>();
 builder.Services.AddSingleton<S3Router>();
 builder.Services.AddSingleton<S3Endpoint>();
 

@@ -37,5 +37,6 @@ app.MapGroup(InternalApi.Prefix)
     .AddEndpointFilter(new ClusterSecretFilter(Encoding.UTF8.GetBytes(clusterSecret)))
     .MapBucketEndpoints()
     .MapObjectEndpoints()
+    .MapMultipartEndpoints()
     .MapMaintenanceEndpoints();
 app.Run();

@@ -7,20 +7,26 @@ namespace ComIO.ApiService.Pipeline;
 /// Chooses the S3 operation from method, target and sub-resource query parameters, and runs its handler.
 /// Operations ComIO does not implement yet answer <c>501 NotImplemented</c>, never a wrong success.
 /// </summary>
-public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, ListObjectsHandler lists, DeleteObjectsHandler deletes)
+public sealed class S3Router(
+    BucketHandlers buckets,
+    ObjectHandlers objects,
+    ListObjectsHandler lists,
+    DeleteObjectsHandler deletes,
+    MultipartHandlers multipart,
+    MultipartListingHandlers multipartListing)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
         "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "encryption", "replication", "website", "logging",
         "notification", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment",
-        "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "uploads", "session",
+        "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "session",
     ];
 
     /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "acl", "tagging", "retention", "legal-hold", "restore", "select", "attributes", "torrent", "uploads", "uploadId",
+        "acl", "tagging", "retention", "legal-hold", "restore", "select", "attributes", "torrent",
     ];
 
     public Task RouteAsync(S3Request request)
@@ -52,6 +58,11 @@ public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, Lis
             }
 
             ThrowIfUnimplemented(request, UnimplementedBucketSubresources);
+            if (query.ContainsKey("uploads"))
+            {
+                return multipartListing.ListUploadsAsync(request);
+            }
+
             return query["list-type"] == "2" ? lists.ListV2Async(request) : lists.ListV1Async(request);
         }
 
@@ -60,7 +71,7 @@ public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, Lis
             return deletes.HandleAsync(request);
         }
 
-        ThrowIfUnimplemented(request, [.. UnimplementedBucketSubresources, "versioning"]);
+        ThrowIfUnimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]);
         if (HttpMethods.IsPut(method))
         {
             return buckets.CreateBucketAsync(request);
@@ -82,6 +93,11 @@ public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, Lis
     private Task RouteObject(S3Request request, string method)
     {
         ThrowIfUnimplemented(request, UnimplementedObjectSubresources);
+        if (RouteMultipart(request, method) is { } multipartTask)
+        {
+            return multipartTask;
+        }
+
         var versionId = request.Query["versionId"];
         if (versionId.Count > 0 && versionId.ToString() != "null")
         {
@@ -116,6 +132,38 @@ public sealed class S3Router(BucketHandlers buckets, ObjectHandlers objects, Lis
         }
 
         throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+    }
+
+    /// <summary>The multipart operations on an object (<c>?uploads</c>, <c>?uploadId</c>), or null for plain object operations.</summary>
+    private Task? RouteMultipart(S3Request request, string method)
+    {
+        var query = request.Query;
+        if (query.ContainsKey("uploads"))
+        {
+            return HttpMethods.IsPost(method) ? multipart.CreateAsync(request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (!query.ContainsKey("uploadId"))
+        {
+            return null;
+        }
+
+        if (HttpMethods.IsPut(method))
+        {
+            return request.Header("x-amz-copy-source") is not null ? multipart.UploadPartCopyAsync(request) : multipart.UploadPartAsync(request);
+        }
+
+        if (HttpMethods.IsPost(method))
+        {
+            return multipart.CompleteAsync(request);
+        }
+
+        if (HttpMethods.IsDelete(method))
+        {
+            return multipart.AbortAsync(request);
+        }
+
+        return HttpMethods.IsGet(method) ? multipartListing.ListPartsAsync(request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
     }
 
     private static void ThrowIfUnimplemented(S3Request request, string[] subresources)

@@ -4,14 +4,17 @@ using System.Security.Cryptography;
 namespace ComIO.Storage.Metadata;
 
 /// <summary>
-/// Multipart upload ids: 6 bytes of big-endian Unix milliseconds followed by 18 random bytes, written 6 bits per
-/// character with the ASCII-ordered URL-safe alphabet <c>-0-9A-Z_a-z</c> (32 characters). Because the alphabet is in
-/// ASCII order, ordinal order of ids is (initiation time, random) order, and the initiation time can be read back.
+/// Multipart upload ids: the letter <c>u</c>, then 6 bytes of big-endian Unix milliseconds followed by 18 random bytes,
+/// written 6 bits per character with the ASCII-ordered URL-safe alphabet <c>-0-9A-Z_a-z</c> (33 characters). Because
+/// the alphabet is in ASCII order, ordinal order of ids is (initiation time, random) order, and the initiation time can
+/// be read back. The leading letter keeps ids from starting with <c>-</c>, which command-line tools read as an option.
 /// </summary>
 internal static class UploadIds
 {
     /// <summary>Length of every upload id in characters (and UTF-8 bytes).</summary>
-    public const int Length = 32;
+    public const int Length = 33;
+
+    private const char Prefix = 'u';
 
     private const string Alphabet = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
 
@@ -23,8 +26,10 @@ internal static class UploadIds
         BinaryPrimitives.WriteInt64BigEndian(time, millis);
         time[2..].CopyTo(raw);
         RandomNumberGenerator.Fill(raw[6..]);
-        return string.Create(Length, raw.ToArray(), static (chars, bytes) =>
+        return string.Create(Length, raw.ToArray(), static (all, bytes) =>
         {
+            all[0] = Prefix;
+            var chars = all[1..];
             for (var i = 0; i < 8; i++)
             {
                 var group = (bytes[i * 3] << 16) | (bytes[(i * 3) + 1] << 8) | bytes[(i * 3) + 2];
@@ -39,12 +44,12 @@ internal static class UploadIds
     /// <summary>True if <paramref name="uploadId"/> has the shape of an id this engine issues.</summary>
     public static bool IsWellFormed(string? uploadId)
     {
-        if (uploadId is null || uploadId.Length != Length)
+        if (uploadId is null || uploadId.Length != Length || uploadId[0] != Prefix)
         {
             return false;
         }
 
-        foreach (var c in uploadId)
+        foreach (var c in uploadId.AsSpan(1))
         {
             if (Alphabet.IndexOf(c, StringComparison.Ordinal) < 0)
             {
@@ -61,7 +66,7 @@ internal static class UploadIds
         long millis = 0;
         for (var i = 0; i < 8; i++)
         {
-            millis = (millis << 6) | (long)Alphabet.IndexOf(uploadId[i], StringComparison.Ordinal);
+            millis = (millis << 6) | (long)Alphabet.IndexOf(uploadId[i + 1], StringComparison.Ordinal);
         }
 
         return DateTimeOffset.FromUnixTimeMilliseconds(millis);

@@ -21,12 +21,18 @@ public static class ObjectInfoMapper
         Checksum = record.Checksum,
     };
 
+    public static MultipartUploadInfo ToInfo(this MultipartUpload upload) => new(upload.Bucket, upload.Key, upload.UploadId, upload.Initiated);
+
+    public static PartInfo ToInfo(this PartRecord part) =>
+        new(part.PartNumber, part.Size, part.ETag, part.LastModified, part.ChecksumAlgorithm?.ToString().ToUpperInvariant(), part.Checksum);
+
     /// <summary>The HTTP status and error body for an engine status other than <see cref="EngineStatus.Ok"/>.</summary>
     public static IResult ToError(EngineStatus status, string? message = null)
     {
         var code = status switch
         {
-            EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey => StatusCodes.Status404NotFound,
+            EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload => StatusCodes.Status404NotFound,
+            EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall => StatusCodes.Status400BadRequest,
             EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,
             EngineStatus.InsufficientStorage => StatusCodes.Status507InsufficientStorage,

@@ -200,9 +200,11 @@ public sealed class RecordSerializerTests
     {
         var ids = Enumerable.Range(0, 200).Select(i => UploadIds.Create(DateTimeOffset.FromUnixTimeMilliseconds(1_000_000_000_000 + (i * 977L)))).ToList();
         Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
-        Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]{32}$", id));
+        Assert.All(ids, id => Assert.Matches("^u[A-Za-z0-9_-]{32}$", id)); // never starts with '-' (read as an option by CLIs)
         Assert.Equal(200, ids.Distinct().Count());
         Assert.False(UploadIds.IsWellFormed("abc"));
-        Assert.False(UploadIds.IsWellFormed(new string('+', 32)));
+        Assert.False(UploadIds.IsWellFormed(new string('+', 33)));
+        Assert.False(UploadIds.IsWellFormed("-" + ids[0][1..]));
+        Assert.All(ids, id => Assert.True(UploadIds.IsWellFormed(id)));
     }
 }

@@ -1,0 +1,164 @@
+using System.Globalization;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Xml;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>
+/// CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload and AbortMultipartUpload. Every call
+/// of one upload goes to the node that owns the final key; completion stitches the parts there without copying.
+/// </summary>
+public sealed class MultipartHandlers(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+{
+    public const int MaxPartNumber = 10_000;
+    public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
+    private const int MaxCompleteBodyBytes = 4 * 1024 * 1024;
+
+    public async Task CreateAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        ObjectHandlers.RejectUnsupportedWriteHeaders(request);
+        await buckets.EnsureExistsAsync(request);
+        var metadata = ObjectHeaders.FromRequest(request) with { ContentMd5 = null, ExpectedChecksum = null };
+        var upload = (await nodes.CreateUploadAsync(Owner(request), request.Bucket, request.Key, metadata, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        if (metadata.ChecksumAlgorithm is { } algorithm)
+        {
+            request.Response.Headers["x-amz-checksum-algorithm"] = algorithm;
+            request.Response.Headers["x-amz-checksum-type"] = "COMPOSITE";
+        }
+
+        await S3Responses.XmlAsync(request, S3Xml.Document("InitiateMultipartUploadResult", xml =>
+        {
+            xml.Element("Bucket", request.Bucket);
+            xml.Element("Key", request.Key);
+            xml.Element("UploadId", upload.UploadId);
+        }));
+    }
+
+    public async Task UploadPartAsync(S3Request request)
+    {
+        var (uploadId, partNumber) = PartAddress(request);
+        var (body, length) = RequestBody.Open(request);
+        if (length > MaxPartBytes)
+        {
+            throw new S3Exception(S3ErrorCode.EntityTooLarge);
+        }
+
+        var (algorithm, expected) = ObjectHeaders.RequestedChecksum(request);
+        var md5 = request.Header("Content-MD5");
+        var digests = new PutObjectMetadata { ContentMd5 = md5, ChecksumAlgorithm = algorithm, ExpectedChecksum = expected };
+        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, digests, body, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        request.Response.Headers.ETag = ObjectHeaders.Quote(part.ETag);
+        if (part.ChecksumAlgorithm is { } name && part.Checksum is { } checksum)
+        {
+            request.Response.Headers["x-amz-checksum-" + name.ToLowerInvariant()] = checksum;
+        }
+
+        request.Response.StatusCode = StatusCodes.Status200OK;
+        request.Response.ContentLength = 0;
+    }
+
+    public async Task UploadPartCopyAsync(S3Request request)
+    {
+        var (uploadId, partNumber) = PartAddress(request);
+        var (sourceBucket, sourceKey) = ObjectHandlers.ParseCopySource(request.Header("x-amz-copy-source")!);
+        var rangeHeader = request.Header("x-amz-copy-source-range");
+        ByteRange? range = null;
+        if (rangeHeader is not null)
+        {
+            if (!ByteRange.TryParse(rangeHeader, out var parsed) || parsed.First is null || parsed.Last is null)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+            }
+
+            range = parsed;
+        }
+
+        await using var source = await nodes.GetObjectAsync(cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, request.Aborted).ConfigureAwait(false);
+        if (source.Error is { } error)
+        {
+            if (source.HttpStatus == StatusCodes.Status416RangeNotSatisfiable)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidRange);
+            }
+
+            throw NodeErrorMapper.ToS3(error);
+        }
+
+        var info = source.Info!;
+        if (range is { } r && r.Last >= info.Size)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRange, "The requested range is not satisfiable");
+        }
+
+        if (Preconditions.Evaluate(request, info.ETag, info.LastModified, "x-amz-copy-source-") != PreconditionOutcome.Proceed)
+        {
+            throw new S3Exception(S3ErrorCode.PreconditionFailed);
+        }
+
+        var length = range is { } copyRange ? copyRange.Last!.Value - copyRange.First!.Value + 1 : info.Size;
+        if (length > MaxPartBytes)
+        {
+            throw new S3Exception(S3ErrorCode.EntityTooLarge);
+        }
+
+        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, new PutObjectMetadata(), source.Content!, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        await S3Responses.XmlAsync(request, S3Xml.Document("CopyPartResult", xml =>
+        {
+            xml.Element("ETag", ObjectHeaders.Quote(part.ETag));
+            xml.Element("LastModified", S3Xml.Timestamp(part.LastModified));
+        }));
+    }
+
+    public async Task CompleteAsync(S3Request request)
+    {
+        var uploadId = UploadId(request);
+        var parts = CompleteMultipartUploadXml.Parse(await S3Requests.ReadSmallBodyAsync(request, MaxCompleteBodyBytes));
+        for (var i = 1; i < parts.Count; i++)
+        {
+            if (parts[i].PartNumber <= parts[i - 1].PartNumber)
+            {
+                throw new S3Exception(S3ErrorCodes.InvalidPartOrder);
+            }
+        }
+
+        var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts), request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
+        await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>
+        {
+            xml.Element("Location", location);
+            xml.Element("Bucket", request.Bucket);
+            xml.Element("Key", request.Key);
+            xml.Element("ETag", ObjectHeaders.Quote(info.ETag));
+        }));
+    }
+
+    public async Task AbortAsync(S3Request request)
+    {
+        var uploadId = UploadId(request);
+        (await nodes.AbortUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, request.Aborted).ConfigureAwait(false)).OrThrow();
+        request.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private Placement.StorageNodeInfo Owner(S3Request request) => cluster.OwnerOf(request.Bucket, request.Key);
+
+    private static string UploadId(S3Request request)
+    {
+        var uploadId = request.Query["uploadId"].ToString();
+        return uploadId.Length == 0 ? throw new S3Exception(S3ErrorCode.NoSuchUpload) : uploadId;
+    }
+
+    private static (string UploadId, int PartNumber) PartAddress(S3Request request)
+    {
+        var uploadId = UploadId(request);
+        if (!int.TryParse(request.Query["partNumber"], NumberStyles.None, CultureInfo.InvariantCulture, out var partNumber) || partNumber is < 1 or > MaxPartNumber)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
+        }
+
+        return (uploadId, partNumber);
+    }
+}
