@@ -27,7 +27,10 @@ public sealed class CopyObjectTests(ComIOCluster cluster) : IClassFixture<ComIOC
 
         var copy = await cluster.S3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src key+1.bin", DestinationBucket = target, DestinationKey = "dst/ünï.bin",
+            SourceBucket = bucket,
+            SourceKey = "src key+1.bin",
+            DestinationBucket = target,
+            DestinationKey = "dst/ünï.bin",
             ContentType = "ignored/with-copy",
         }, Ct);
         using var head = await cluster.Wire.SendAsync(HttpMethod.Head, PathOf(target, "dst/ünï.bin"));
@@ -244,7 +247,11 @@ public sealed class CopyObjectTests(ComIOCluster cluster) : IClassFixture<ComIOC
 
         await S3Assert.SdkErrorAsync(() => cluster.S3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "src", DestinationBucket = bucket, DestinationKey = "dst", ETagToMatch = Zeros,
+            SourceBucket = bucket,
+            SourceKey = "src",
+            DestinationBucket = bucket,
+            DestinationKey = "dst",
+            ETagToMatch = Zeros,
         }, Ct), HttpStatusCode.PreconditionFailed, "PreconditionFailed");
     }
 
