@@ -155,6 +155,34 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         await S3Responses.XmlAsync(request, S3Xml.Document("VersioningConfiguration", _ => { }));
     }
 
+    /// <summary>
+    /// GetBucketAcl. Every bucket has the canned <c>private</c> ACL (the only one ComIO accepts): its owner holds
+    /// FULL_CONTROL. Answering it lets clients that probe a bucket through its ACL (e.g. the .NET SDK's
+    /// <c>AmazonS3Util.DoesS3BucketExistV2Async</c>) work. Not routed yet: the router still answers <c>?acl</c> with 501.
+    /// </summary>
+    public async Task GetBucketAclAsync(S3Request request)
+    {
+        await EnsureExistsAsync(request);
+        await S3Responses.XmlAsync(request, PrivateAcl(OwnerOf(request)));
+    }
+
+    /// <summary>The <c>AccessControlPolicy</c> document of the canned <c>private</c> ACL: the owner holds FULL_CONTROL.</summary>
+    public static byte[] PrivateAcl((string Id, string DisplayName) owner) => S3Xml.Document("AccessControlPolicy", xml =>
+    {
+        WriteOwner(xml, owner);
+        xml.WriteStartElement("AccessControlList");
+        xml.WriteStartElement("Grant");
+        xml.WriteStartElement("Grantee");
+        xml.WriteAttributeString("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance");
+        xml.WriteAttributeString("xsi", "type", "http://www.w3.org/2001/XMLSchema-instance", "CanonicalUser");
+        xml.Element("ID", owner.Id);
+        xml.Element("DisplayName", owner.DisplayName);
+        xml.WriteEndElement();
+        xml.Element("Permission", "FULL_CONTROL");
+        xml.WriteEndElement();
+        xml.WriteEndElement();
+    });
+
     /// <summary>Throws NoSuchBucket unless the bucket exists.</summary>
     public async Task EnsureExistsAsync(S3Request request)
     {

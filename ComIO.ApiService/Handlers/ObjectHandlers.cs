@@ -122,6 +122,18 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         request.Response.ContentLength = length;
     }
 
+    /// <summary>
+    /// GetObjectAcl: objects carry the canned <c>private</c> ACL (the only one ComIO accepts). NoSuchKey when the
+    /// object does not exist. Not routed yet: the router still answers <c>?acl</c> with 501.
+    /// </summary>
+    public async Task GetObjectAclAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        var owner = cluster.OwnerOf(request.Bucket, request.Key);
+        (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow();
+        await S3Responses.XmlAsync(request, BucketHandlers.PrivateAcl(BucketHandlers.OwnerOf(request)));
+    }
+
     public async Task DeleteObjectAsync(S3Request request)
     {
         ObjectHeaders.ValidateKey(request.Key);
