@@ -70,6 +70,43 @@ public sealed class AwsCliTests(TopologyFixture topology)
         }
     }
 
+    [Fact]
+    public async Task AwsCli_CopiesLargeFilesWithMultipart_AndSyncsTrees()
+    {
+        Assert.SkipUnless(AwsCli.IsInstalled, "/usr/bin/aws is not installed (run `make setup`).");
+        var bucket = "cli-mp-" + Guid.NewGuid().ToString("N")[..8];
+        var root = Path.Combine(Path.GetTempPath(), "comio-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "tree", "sub"));
+        var big = RandomNumberGenerator.GetBytes(25 * 1024 * 1024); // above the CLI's 8 MiB multipart threshold
+        await File.WriteAllBytesAsync(Path.Combine(root, "big.bin"), big, Ct);
+        for (var i = 0; i < 5; i++)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(root, "tree", i % 2 == 0 ? "sub" : "", $"f{i}.dat"), RandomNumberGenerator.GetBytes(1000 * (i + 1)), Ct);
+        }
+
+        try
+        {
+            await Expect(0, "s3", "mb", $"s3://{bucket}");
+            await Expect(0, "s3", "cp", Path.Combine(root, "big.bin"), $"s3://{bucket}/big.bin");
+            var head = await Expect(0, "s3api", "head-object", "--bucket", bucket, "--key", "big.bin");
+            Assert.Contains("-4\\\"", head, StringComparison.Ordinal); // multipart ETag: 4 parts of 8 MiB
+            await Expect(0, "s3", "cp", $"s3://{bucket}/big.bin", Path.Combine(root, "big.back"));
+            Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(root, "big.back"), Ct));
+
+            await Expect(0, "s3", "sync", Path.Combine(root, "tree"), $"s3://{bucket}/tree");
+            var listing = await Expect(0, "s3", "ls", $"s3://{bucket}/tree/", "--recursive");
+            Assert.Equal(5, listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Equal("", (await Expect(0, "s3", "sync", Path.Combine(root, "tree"), $"s3://{bucket}/tree")).Trim()); // nothing to do
+
+            await Expect(0, "s3", "rm", $"s3://{bucket}", "--recursive");
+            await Expect(0, "s3", "rb", $"s3://{bucket}");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private async Task<string> Expect(int exitCode, params string[] args)
     {
         var (code, stdout, stderr) = await AwsCli.RunAsync(topology, Ct, args);
