@@ -57,7 +57,16 @@ public sealed class S3Router(
                 return buckets.GetBucketVersioningAsync(request);
             }
 
-            ThrowIfUnimplemented(request, UnimplementedBucketSubresources);
+            if (query.ContainsKey("acl"))
+            {
+                return buckets.GetBucketAclAsync(request);
+            }
+
+            if (Unimplemented(request, UnimplementedBucketSubresources) is { } rejected)
+            {
+                return rejected;
+            }
+
             if (query.ContainsKey("uploads"))
             {
                 return multipartListing.ListUploadsAsync(request);
@@ -71,7 +80,11 @@ public sealed class S3Router(
             return deletes.HandleAsync(request);
         }
 
-        ThrowIfUnimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]);
+        if (Unimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]) is { } unsupported)
+        {
+            return unsupported;
+        }
+
         if (HttpMethods.IsPut(method))
         {
             return buckets.CreateBucketAsync(request);
@@ -92,7 +105,16 @@ public sealed class S3Router(
 
     private Task RouteObject(S3Request request, string method)
     {
-        ThrowIfUnimplemented(request, UnimplementedObjectSubresources);
+        if (HttpMethods.IsGet(method) && request.Query.ContainsKey("acl"))
+        {
+            return objects.GetObjectAclAsync(request);
+        }
+
+        if (Unimplemented(request, UnimplementedObjectSubresources) is { } rejected)
+        {
+            return rejected;
+        }
+
         if (RouteMultipart(request, method) is { } multipartTask)
         {
             return multipartTask;
@@ -166,14 +188,26 @@ public sealed class S3Router(
         return HttpMethods.IsGet(method) ? multipartListing.ListPartsAsync(request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
     }
 
-    private static void ThrowIfUnimplemented(S3Request request, string[] subresources)
+    /// <summary>
+    /// A task that answers 501 NotImplemented when the request names an unimplemented sub-resource (after checking
+    /// the bucket exists, so a missing bucket is NoSuchBucket as on AWS); null when none is named.
+    /// </summary>
+    private Task? Unimplemented(S3Request request, string[] subresources)
     {
         foreach (var name in subresources)
         {
             if (request.Query.ContainsKey(name))
             {
-                throw new S3Exception(S3ErrorCode.NotImplemented, $"The '{name}' operation is not implemented by ComIO yet.");
+                return RejectAsync(request, name);
             }
         }
+
+        return null;
+    }
+
+    private async Task RejectAsync(S3Request request, string subresource)
+    {
+        await buckets.EnsureExistsAsync(request);
+        throw new S3Exception(S3ErrorCode.NotImplemented, $"The '{subresource}' operation is not implemented by ComIO yet.");
     }
 }
