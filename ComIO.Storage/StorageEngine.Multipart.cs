@@ -40,6 +40,7 @@ public sealed partial class StorageEngine
             UserMetadata = new Dictionary<string, string>(request.UserMetadata, StringComparer.Ordinal),
             SystemMetadata = new Dictionary<string, string>(request.SystemMetadata, StringComparer.Ordinal),
             ChecksumAlgorithm = request.ChecksumAlgorithm,
+            Tags = ObjectTags.ValidatedCopy(request.Tags, nameof(request)),
         };
         var status = await _committer.SubmitAsync(new UploadCreateCommit(upload)).ConfigureAwait(false);
         return new CreateUploadResult { Status = status, Upload = status == EngineStatus.Ok ? upload : null };

@@ -316,6 +316,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             throw new ArgumentException("ExpectedChecksum requires ChecksumAlgorithm.", nameof(request));
         }
 
+        ObjectTags.ValidatedCopy(request.Tags, nameof(request));
         ThrowIfDisposed();
         if (!_buckets.ContainsKey(request.Bucket))
         {
@@ -575,6 +576,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ChunkSize = extents.Length > 0 ? _options.ChunkSize : 0,
         ChunkCrcs = chunkCrcs,
         InlineData = inline,
+        Tags = [.. request.Tags],
     };
 
     /// <summary>The committed record (metadata only), or null if the bucket or key does not exist.</summary>
@@ -671,6 +673,27 @@ public sealed partial class StorageEngine : IAsyncDisposable
             var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
             return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
         }
+    }
+
+    /// <summary>
+    /// Replaces the tag set of the current version of an object atomically, without touching its data, ETag,
+    /// Last-Modified or other metadata (S3 PutObjectTagging; an empty list is DeleteObjectTagging). Committed through the
+    /// group committer in a synced batch: durable when it completes with Ok. Status: Ok, NoSuchBucket or NoSuchKey.
+    /// A tag set breaking <see cref="ObjectTags"/>'s limits throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public Task<EngineStatus> SetObjectTagsAsync(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> tags, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ValidateKey(key);
+        var copy = ObjectTags.ValidatedCopy(tags, nameof(tags));
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_buckets.ContainsKey(bucket))
+        {
+            return Task.FromResult(EngineStatus.NoSuchBucket);
+        }
+
+        return _committer.SubmitAsync(new TagsCommit(bucket, key, copy));
     }
 
     public Task<EngineStatus> DeleteObjectAsync(string bucket, string key, CancellationToken ct = default) =>

@@ -43,6 +43,19 @@ internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayl
     public string Key { get; } = key;
 }
 
+/// <summary>
+/// Replaces the tag set of an existing object: the current record (committed, or staged earlier in the same group) is
+/// rewritten with the new tags; data, extents and other metadata are unchanged. NoSuchBucket / NoSuchKey otherwise.
+/// </summary>
+internal sealed class TagsCommit(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> tags) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; } = tags;
+}
+
 /// <summary>Create (record set) or delete (record null) a bucket. Always committed in a group of its own.</summary>
 internal sealed class BucketCommit(string bucket, BucketRecord? create) : CommitOperation
 {

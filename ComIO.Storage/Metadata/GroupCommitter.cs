@@ -344,6 +344,26 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     statuses[i] = EngineStatus.Ok;
                     break;
 
+                case TagsCommit tags:
+                    if (!_buckets.ContainsKey(tags.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    var tagged = LookupFull(tags.Bucket, tags.Key, overlay);
+                    if (tagged is null)
+                    {
+                        statuses[i] = EngineStatus.NoSuchKey;
+                        continue;
+                    }
+
+                    var retagged = tagged.WithTags(tags.Tags);
+                    batch.Put(MetadataKeys.Object(tags.Bucket, tags.Key), RecordSerializer.SerializeObject(retagged));
+                    overlay[OverlayKey(tags.Bucket, tags.Key)] = retagged;
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
                 case OutboxRemoveCommit remove:
                     foreach (var sequence in remove.Sequences)
                     {
@@ -608,6 +628,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             ContentType = upload.ContentType,
             UserMetadata = upload.UserMetadata,
             SystemMetadata = upload.SystemMetadata,
+            Tags = upload.Tags,
             PartCount = listed.Count,
             Extents = [.. extents],
             Segments = segments,
@@ -655,6 +676,21 @@ internal sealed class GroupCommitter : IAsyncDisposable
     }
 
     private static long InlineSize(ObjectRecord? record) => record is { HasExtents: false } ? record.Size : 0;
+
+    /// <summary>
+    /// As <see cref="Lookup"/>, but a committed record is read with its full layout (chunk CRCs, inline data) so that it
+    /// can be rewritten. Records in the overlay are always complete (staged by this group).
+    /// </summary>
+    private ObjectRecord? LookupFull(string bucket, string key, Dictionary<string, ObjectRecord?> overlay)
+    {
+        if (overlay.TryGetValue(OverlayKey(bucket, key), out var pending))
+        {
+            return pending;
+        }
+
+        var raw = _store.GetRaw(MetadataKeys.Object(bucket, key));
+        return raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData: true);
+    }
 
     private ObjectRecord? Lookup(string bucket, string key, Dictionary<string, ObjectRecord?> overlay)
     {

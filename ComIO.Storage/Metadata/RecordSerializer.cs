@@ -24,8 +24,16 @@ namespace ComIO.Storage.Metadata;
 /// | i32 segment count n, n × (i64 length | i32 chunk size | i32 e, e × (i64 offset, i64 length) extents | i32 c, c × u32 chunk CRCs)
 /// | u32 crc32c
 /// </code>
+/// Optional trailing sections (object records v1 and v2, multipart upload v1), written just before the CRC only when
+/// non-empty, so a record without them is byte-identical to the original format:
+/// <code>
+/// u8 section id | section body ...
+/// section 'T' (0x54), tag set: i32 n (1..10), n × (str key, str value), in the order given
+/// </code>
+/// A reader that finds bytes after the fixed fields reads sections until the end; an unknown section id is
+/// <see cref="InvalidDataException"/> (never silently dropped).
 /// Multipart upload v1: <c>u8 version(1) | i64 initiated (Unix ms) | str? content-type | u8 checksum algorithm | map user
-/// | map system | u32 crc32c</c>.
+/// | map system | [sections] | u32 crc32c</c>.
 /// Part record v1: <c>u8 version(1) | i64 size | i64 last-modified (Unix ms) | str etag | u8 checksum algorithm | str? checksum
 /// | i32 chunk size | i32 e, e × (i64 offset, i64 length) extents | i32 c, c × u32 chunk CRCs | u32 crc32c</c>.
 /// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
@@ -42,6 +50,7 @@ internal static class RecordSerializer
     private const byte BucketVersion = 1;
     private const byte IdentityVersion = 1;
     private const byte OutboxVersion = 1;
+    private const byte TagsSection = (byte)'T';
 
     /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
@@ -87,6 +96,7 @@ internal static class RecordSerializer
             writer.Write(record.InlineData);
         }
 
+        WriteTagsSection(writer, record.Tags);
         return Seal(writer);
     }
 
@@ -140,6 +150,7 @@ internal static class RecordSerializer
             inline = includeData ? bytes.ToArray() : [];
         }
 
+        var tags = ReadSections(ref reader);
         return new ObjectRecord
         {
             Bucket = bucket,
@@ -156,6 +167,7 @@ internal static class RecordSerializer
             Extents = extents,
             ChunkCrcs = crcs,
             InlineData = inline,
+            Tags = tags,
         };
     }
 
@@ -179,6 +191,7 @@ internal static class RecordSerializer
             WriteSegmentLayout(writer, segment);
         }
 
+        WriteTagsSection(writer, record.Tags);
         return Seal(writer);
     }
 
@@ -209,6 +222,7 @@ internal static class RecordSerializer
             throw new InvalidDataException($"Object record of '{bucket}/{key}' has segments totalling {total} bytes but size {size}.");
         }
 
+        var tags = ReadSections(ref reader);
         return new ObjectRecord
         {
             Bucket = bucket,
@@ -224,6 +238,7 @@ internal static class RecordSerializer
             PartCount = segmentCount,
             Extents = [.. extents],
             Segments = segments,
+            Tags = tags,
         };
     }
 
@@ -236,6 +251,7 @@ internal static class RecordSerializer
         WriteAlgorithm(writer, upload.ChecksumAlgorithm);
         WriteMap(writer, upload.UserMetadata);
         WriteMap(writer, upload.SystemMetadata);
+        WriteTagsSection(writer, upload.Tags);
         return Seal(writer);
     }
 
@@ -253,6 +269,7 @@ internal static class RecordSerializer
         var algorithm = ReadAlgorithm(ref reader);
         var user = reader.ReadMap();
         var system = reader.ReadMap();
+        var tags = ReadSections(ref reader);
         return new MultipartUpload
         {
             Bucket = bucket,
@@ -263,6 +280,7 @@ internal static class RecordSerializer
             ChecksumAlgorithm = algorithm,
             UserMetadata = user,
             SystemMetadata = system,
+            Tags = tags,
         };
     }
 
@@ -304,6 +322,53 @@ internal static class RecordSerializer
             Checksum = checksum,
             Data = ReadSegmentLayout(ref reader, size, includeData),
         };
+    }
+
+    /// <summary>Writes the tag-set section when <paramref name="tags"/> is non-empty (nothing otherwise: the original format).</summary>
+    private static void WriteTagsSection(ArrayBufferWriter<byte> writer, IReadOnlyList<KeyValuePair<string, string>> tags)
+    {
+        if (tags.Count == 0)
+        {
+            return;
+        }
+
+        WriteByte(writer, TagsSection);
+        WriteInt32(writer, tags.Count);
+        foreach (var (key, value) in tags)
+        {
+            WriteString(writer, key);
+            WriteString(writer, value);
+        }
+    }
+
+    /// <summary>Reads the optional trailing sections up to the end of the record; returns the tag set (empty if absent).</summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> ReadSections(ref Reader reader)
+    {
+        IReadOnlyList<KeyValuePair<string, string>> tags = ObjectTags.None;
+        while (reader.Remaining > 0)
+        {
+            var section = reader.ReadByte();
+            if (section != TagsSection || tags.Count > 0)
+            {
+                throw new InvalidDataException($"Unknown or repeated metadata record section 0x{section:X2}.");
+            }
+
+            var count = reader.ReadCount(8);
+            if (count is 0 or > ObjectTags.MaxTags)
+            {
+                throw new InvalidDataException($"Invalid tag count {count} in metadata record.");
+            }
+
+            var list = new KeyValuePair<string, string>[count];
+            for (var i = 0; i < count; i++)
+            {
+                list[i] = new(reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty);
+            }
+
+            tags = list;
+        }
+
+        return tags;
     }
 
     private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
@@ -528,6 +593,8 @@ internal static class RecordSerializer
         public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
 
         public ReadOnlySpan<byte> ReadBytes(int count) => Take(count);
+
+        public readonly int Remaining => _data.Length - _position;
 
         public int ReadCount(int elementSize)
         {

@@ -18,6 +18,13 @@ public sealed class CreateUploadRequest
     /// <summary>content-encoding, content-disposition, cache-control, content-language, expires: stored verbatim.</summary>
     public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = Empty;
 
+    /// <summary>
+    /// Tag set of the object the upload will create (copied to it on completion) (S3 object tagging), stored in this order. Must satisfy <see cref="ObjectTags"/>'s
+    /// limits (at most 10 tags, unique keys, key 1–128 and value 0–256 characters); otherwise the engine throws
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = ObjectTags.None;
+
     /// <summary>Checksum computed for every part that does not name its own algorithm.</summary>
     public ChecksumAlgorithm? ChecksumAlgorithm { get; init; }
 }

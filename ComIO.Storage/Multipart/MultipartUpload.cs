@@ -24,4 +24,7 @@ public sealed class MultipartUpload
     public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = Empty;
 
     public ChecksumAlgorithm? ChecksumAlgorithm { get; init; }
+
+    /// <summary>Tag set of the object the upload will create (copied to it on completion); empty when untagged.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = ObjectTags.None;
 }

@@ -43,6 +43,12 @@ public sealed class ObjectRecord
     /// <summary>Base64 checksum for <see cref="ChecksumAlgorithm"/>, if one was requested.</summary>
     public string? Checksum { get; init; }
 
+    /// <summary>
+    /// The object's tag set (S3 object tagging), in the order it was given; empty when untagged. At most
+    /// <see cref="ObjectTags.MaxTags"/> entries with unique keys (see <see cref="ObjectTags"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = ObjectTags.None;
+
     /// <summary>Number of parts for an object created by a multipart upload; 0 otherwise.</summary>
     public int PartCount { get; init; }
 
@@ -104,6 +110,29 @@ public sealed class ObjectRecord
         length = Segments[partNumber - 1].Length;
         return true;
     }
+
+    /// <summary>A copy of this record (same data, layout and metadata) with <paramref name="tags"/> as its tag set.</summary>
+    internal ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags) => new()
+    {
+        Bucket = Bucket,
+        Key = Key,
+        VersionId = VersionId,
+        Size = Size,
+        ETag = ETag,
+        LastModified = LastModified,
+        ContentType = ContentType,
+        UserMetadata = UserMetadata,
+        SystemMetadata = SystemMetadata,
+        ChecksumAlgorithm = ChecksumAlgorithm,
+        Checksum = Checksum,
+        PartCount = PartCount,
+        Extents = Extents,
+        ChunkSize = ChunkSize,
+        ChunkCrcs = ChunkCrcs,
+        Segments = Segments,
+        InlineData = InlineData,
+        Tags = tags,
+    };
 
     /// <summary>Maps an object offset to a device offset and the number of contiguous bytes available from there.</summary>
     /// <remarks>For multi-segment objects the contiguous count never extends past the end of the segment's extents.</remarks>

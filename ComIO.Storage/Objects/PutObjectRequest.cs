@@ -20,6 +20,13 @@ public sealed class PutObjectRequest
     /// <summary>content-encoding, content-disposition, cache-control, content-language, expires: stored verbatim.</summary>
     public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = Empty;
 
+    /// <summary>
+    /// Tag set of the new object (S3 object tagging), stored in this order. Must satisfy <see cref="ObjectTags"/>'s
+    /// limits (at most 10 tags, unique keys, key 1–128 and value 0–256 characters); otherwise the engine throws
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = ObjectTags.None;
+
     /// <summary>Decoded Content-MD5; a mismatch yields <see cref="EngineStatus.BadDigest"/> and stores nothing.</summary>
     public byte[]? ExpectedMd5 { get; init; }
 
