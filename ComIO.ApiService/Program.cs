@@ -7,6 +7,7 @@ using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Routing;
 using Microsoft.Extensions.Options;
 
+ConfigurationErrors.ExitCleanlyOnInvalidConfiguration();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddComIOConfigurationFile();
@@ -26,7 +27,7 @@ builder.Services.AddSingleton<ICredentialStore>(sp =>
     var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
     if (string.IsNullOrEmpty(auth.AdminAccessKey) || string.IsNullOrEmpty(auth.AdminSecretKey))
     {
-        throw new InvalidOperationException("auth.admin_access_key and auth.admin_secret_key (Auth:AdminAccessKey, Auth:AdminSecretKey) are required.");
+        throw new InvalidConfigurationException("auth.admin_access_key and auth.admin_secret_key (Auth:AdminAccessKey, Auth:AdminSecretKey) are required.");
     }
 
     return new InMemoryCredentialStore([new(auth.AdminAccessKey, auth.AdminSecretKey)]);
@@ -37,7 +38,7 @@ builder.Services.AddSingleton(sp => new S3TargetParser(sp.GetRequiredService<IOp
 var clusterSecret = builder.Configuration["Cluster:Secret"];
 if (string.IsNullOrEmpty(clusterSecret))
 {
-    throw new InvalidOperationException("Cluster:Secret (cluster.secret) is required to call the storage nodes.");
+    throw new InvalidConfigurationException("Cluster:Secret (cluster.secret) is required to call the storage nodes.");
 }
 
 builder.Services.AddSingleton<ClusterNodes>();

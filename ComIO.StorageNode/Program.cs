@@ -7,6 +7,7 @@ using ComIO.StorageNode.Health;
 using ComIO.StorageNode.Scrubbing;
 using ComIO.StorageNode.Telemetry;
 
+ConfigurationErrors.ExitCleanlyOnInvalidConfiguration();
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddComIOConfigurationFile();
@@ -27,7 +28,7 @@ builder.Services.AddSingleton<NodeMetrics>();
 var clusterSecret = builder.Configuration["Cluster:Secret"];
 if (string.IsNullOrEmpty(clusterSecret))
 {
-    throw new InvalidOperationException("Cluster:Secret (cluster.secret) is required: the internal API is never open without it.");
+    throw new InvalidConfigurationException("Cluster:Secret (cluster.secret) is required: the internal API is never open without it.");
 }
 
 var app = builder.Build();
@@ -37,6 +38,7 @@ app.MapGroup(InternalApi.Prefix)
     .AddEndpointFilter(new ClusterSecretFilter(Encoding.UTF8.GetBytes(clusterSecret)))
     .MapBucketEndpoints()
     .MapObjectEndpoints()
+    .MapTaggingEndpoints()
     .MapMultipartEndpoints()
     .MapMaintenanceEndpoints();
 app.Run();

@@ -14,7 +14,7 @@ public sealed class ClusterNodes
             .ToList();
         if (nodes.Count == 0)
         {
-            throw new InvalidOperationException("Cluster:Nodes lists no storage nodes.");
+            throw new InvalidConfigurationException("cluster.nodes (Cluster:Nodes): no storage nodes are configured.");
         }
 
         Placement = new RendezvousPlacement(nodes);

@@ -1,0 +1,4 @@
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>A required configuration key is missing or invalid; the message names the key.</summary>
+public sealed class InvalidConfigurationException(string message) : Exception(message);
