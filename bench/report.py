@@ -41,6 +41,10 @@ ROWS = [
     ("4 KiB PUT", "group-commit speedup device path (32 / 1)", ("put-4k-device-w32", "puts_s"), ("engine", "put-4k-device-w1", "puts_s"), "ops/s", None, "ceiling column = 1-writer rate"),
     ("CPU cost (contention-proof)", "PUT 1 MiB objects: process CPU per MiB", ("seq-1m-qd1", "write_cpu_ms_per_mib"), ("engine", "hash", "md5_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = MD5 alone; ratio > 1 = CPU spent beyond MD5 (CRC32C, copies, syscalls, RocksDB, GC)"),
     ("CPU cost (contention-proof)", "PUT 64 MiB objects: process CPU per MiB", ("seq-64m-qd1", "write_cpu_ms_per_mib"), ("engine", "hash", "md5_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = MD5 alone"),
+    ("CPU cost (contention-proof)", "PUT 64 MiB objects vs per-byte floor", ("seq-64m-qd1", "write_cpu_ms_per_mib"), ("engine", "hash", "pipeline_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = copy into an aligned buffer + MD5 + CRC32C per 64 KiB, no engine (hash command); add the device-layer pwrite cost below for the full floor"),
+    ("CPU cost (contention-proof)", "device layer write: process CPU per MiB", ("device-qd1", "write_cpu_ms_per_mib"), ("engine", "hash", "md5_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = MD5 alone: what the bare O_DIRECT pwrite costs next to the hash"),
+    ("CPU cost (contention-proof)", "PUT 4 KiB inline, 32 writers: CPU per PUT", ("put-4k-inline-w32", "cpu_us_per_put"), ("engine", "put-4k-inline-w1", "cpu_us_per_put"), "µs", None, "ceiling column = 1 writer; 2 vCPUs / this cost bounds the small-PUT rate"),
+    ("CPU cost (contention-proof)", "PUT 4 KiB device path, 32 writers: CPU per PUT", ("put-4k-device-w32", "cpu_us_per_put"), ("engine", "put-4k-device-w1", "cpu_us_per_put"), "µs", None, "ceiling column = 1 writer"),
     ("CPU cost (contention-proof)", "GET 64 MiB objects: process CPU per MiB", ("seq-64m-qd1", "read_cpu_ms_per_mib"), ("engine", "hash", "crc32c_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = CRC32C alone; the rest is pread (kernel), copy-out, read-ahead tasks"),
 ]
 
@@ -155,6 +159,8 @@ def machine(loadavg_end):
         "cpus": os.cpu_count(), "memory_gib": round(mem_gib, 1), "kernel": platform.release(),
         "fio": run(["fio", "--version"]), "dotnet": run(["dotnet", "--version"]),
         "loadavg_end": loadavg_end,
+        "commit": run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"]),
+        "storage_dirty": bool(run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "status", "--porcelain", "--", "../ComIO.Storage"])),
     }
 
 
@@ -186,7 +192,8 @@ def main():
     lines = [
         f"# ComIO.Storage vs fio — {now:%Y-%m-%d %H:%M} UTC ({a.mode} run)",
         "",
-        f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}. "
+        f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}; engine at commit {info['commit']}"
+        f"{' plus uncommitted ComIO.Storage changes' if info['storage_dirty'] else ''}. "
         f"Device: one {a.device_size} file image on ext4 (virtio disk), laid out with real data first; fio uses its first {a.region}, "
         f"the engine formats the same file. {a.rounds} rounds, each ceiling measured next to its engine run; values are medians over rounds, "
         f"ratio = median of per-round ratios. Engine runs move {a.seq_total} per sequential measurement. MB/s = 10^6 bytes/s.",

@@ -27,12 +27,16 @@ internal static class DeviceBenchmark
         result.Add("queue_depth", depth);
 
         var pattern = PatternStream.CreatePattern(block);
+        var cpu = CpuTime.Now();
         (var writeMbs, var writeLatency) = await RunAsync(depth, seconds, blocks, async (offsetIndex, buffer) =>
             await device.WriteAsync(start + (offsetIndex * block), buffer.Memory), pool, pattern);
+        result.Add("write_cpu_ms_per_mib", (CpuTime.Now() - cpu).TotalMilliseconds / writeLatency.Count / (block / 1048576.0));
         result.Add("write_mb_s", writeMbs);
         writeLatency.Report(result, "write");
+        cpu = CpuTime.Now();
         (var readMbs, var readLatency) = await RunAsync(depth, seconds, blocks, async (offsetIndex, buffer) =>
             await device.ReadAsync(start + (offsetIndex * block), buffer.Memory), pool, pattern);
+        result.Add("read_cpu_ms_per_mib", (CpuTime.Now() - cpu).TotalMilliseconds / readLatency.Count / (block / 1048576.0));
         result.Add("read_mb_s", readMbs);
         readLatency.Report(result, "read");
         return result;

@@ -33,6 +33,7 @@ internal static class SmallPutBenchmark
         var latency = new LatencyRecorder();
         var next = -1;
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var cpu = CpuTime.Now();
         var started = Stopwatch.GetTimestamp();
         await SequentialBenchmark.RunWorkersAsync(workers, async () =>
         {
@@ -48,10 +49,13 @@ internal static class SmallPutBenchmark
             latency.AddRange(ticks);
         });
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuUsed = CpuTime.Now() - cpu;
         var groups = engine.CommitGroupCount - groupsBefore;
         var operations = engine.CommitOperationCount - operationsBefore;
         result.Add("puts", latency.Count);
         result.Add("puts_s", latency.Count / elapsed);
+        result.Add("cpu_us_per_put", cpuUsed.TotalMicroseconds / Math.Max(1, latency.Count));
+        result.Add("cpu_cores_used", cpuUsed.TotalSeconds / elapsed);
         result.Add("commit_groups", groups);
         result.Add("mean_group_size", groups == 0 ? 0 : (double)operations / groups);
         latency.Report(result, "put");
