@@ -59,6 +59,7 @@ builder.Services.AddSingleton<ListObjectsHandler>();
 builder.Services.AddSingleton<DeleteObjectsHandler>();
 builder.Services.AddSingleton<MultipartHandlers>();
 builder.Services.AddSingleton<MultipartListingHandlers>();
+builder.Services.AddSingleton<TaggingHandlers>();
 builder.Services.AddSingleton<S3Router>();
 builder.Services.AddSingleton<S3Endpoint>();
 

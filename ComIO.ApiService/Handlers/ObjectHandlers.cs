@@ -14,13 +14,13 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
     private const int CopyBufferSize = 128 * 1024;
 
     /// <summary>
-    /// Write headers that ask for a feature ComIO does not implement yet (encryption, tagging, object lock, website
+    /// Write headers that ask for a feature ComIO does not implement yet (encryption, object lock, website
     /// redirects, ACL grants): such a write answers 501 NotImplemented rather than succeeding without the feature.
     /// </summary>
     private static readonly string[] UnsupportedWriteHeaders =
     [
         "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-aws-kms-key-id",
-        "x-amz-tagging", "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
+        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
         "x-amz-website-redirect-location", "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
     ];
 
@@ -196,6 +196,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
             };
         }
 
+        metadata = metadata with { Tags = TaggingHandlers.CopyTags(request, info) };
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);

@@ -83,6 +83,7 @@ public static class ObjectHeaders
             ContentMd5 = md5,
             ChecksumAlgorithm = algorithm,
             ExpectedChecksum = expected,
+            Tags = TagSetParser.ParseHeader(request.Header(TagSetParser.TaggingHeader)),
         };
     }
 
@@ -176,6 +177,7 @@ public static class ObjectHeaders
             headers["x-amz-checksum-type"] = "FULL_OBJECT";
         }
 
+        TaggingHandlers.WriteTaggingCount(request.Response, info);
         ApplyResponseOverrides(request);
     }
 

@@ -30,6 +30,16 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<ObjectInfo>> GetObjectInfoAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.ObjectInfo(bucket, key), ContractsJsonContext.Default.ObjectInfo, ct);
 
+    /// <summary>Replaces the object's tag set on its owning node (empty removes all tags); succeeds once durable there.</summary>
+    public Task<NodeResult<bool>> PutObjectTagsAsync(StorageNodeInfo node, string bucket, string key, List<ObjectTag> tags, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.ObjectTags(bucket, key)))
+        {
+            Content = JsonContent.Create(new PutObjectTagsRequest(tags), ContractsJsonContext.Default.PutObjectTagsRequest),
+        };
+        return SendAsync<bool>(request, null, ct);
+    }
+
     public Task<NodeResult<bool>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
         SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Object(bucket, key), null, ct);
 

@@ -13,7 +13,8 @@ public sealed class S3Router(
     ListObjectsHandler lists,
     DeleteObjectsHandler deletes,
     MultipartHandlers multipart,
-    MultipartListingHandlers multipartListing)
+    MultipartListingHandlers multipartListing,
+    TaggingHandlers tagging)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
@@ -26,7 +27,7 @@ public sealed class S3Router(
     /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "acl", "tagging", "retention", "legal-hold", "restore", "select", "attributes", "torrent",
+        "acl", "retention", "legal-hold", "restore", "select", "attributes", "torrent",
     ];
 
     public Task RouteAsync(S3Request request)
@@ -113,6 +114,11 @@ public sealed class S3Router(
         if (Unimplemented(request, UnimplementedObjectSubresources) is { } rejected)
         {
             return rejected;
+        }
+
+        if (request.Query.ContainsKey("tagging"))
+        {
+            return tagging.RouteAsync(request);
         }
 
         if (RouteMultipart(request, method) is { } multipartTask)

@@ -18,4 +18,5 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(CompleteMultipartRequest))]
 [JsonSerializable(typeof(PartListPage))]
 [JsonSerializable(typeof(UploadListPage))]
+[JsonSerializable(typeof(PutObjectTagsRequest))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -24,6 +24,9 @@ public static class InternalApi
 
     public static string ObjectInfo(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/info?key={Uri.EscapeDataString(key)}";
 
+    /// <summary>PUT replaces the object's tag set (body = <see cref="PutObjectTagsRequest"/>); 204 on success.</summary>
+    public static string ObjectTags(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/tags?key={Uri.EscapeDataString(key)}";
+
     public static string ObjectRange(string bucket, string key, long offset, long length) =>
         $"{Object(bucket, key)}&offset={offset}&length={length}";
 

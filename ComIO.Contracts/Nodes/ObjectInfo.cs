@@ -14,4 +14,7 @@ public sealed record ObjectInfo
     public Dictionary<string, string> SystemMetadata { get; init; } = [];
     public string? ChecksumAlgorithm { get; init; }
     public string? Checksum { get; init; }
+
+    /// <summary>The object's tag set in stored order; empty when the object has no tags.</summary>
+    public List<ObjectTag> Tags { get; init; } = [];
 }

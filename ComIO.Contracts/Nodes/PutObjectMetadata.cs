@@ -21,4 +21,7 @@ public sealed record PutObjectMetadata
 
     /// <summary>Conditional write: commit only if the key does not exist (checked atomically with the commit; 412 otherwise).</summary>
     public bool IfNoneMatch { get; init; }
+
+    /// <summary>Tag set of the new object (PutObject, CopyObject, CreateMultipartUpload), already validated; empty for none.</summary>
+    public List<ObjectTag> Tags { get; init; } = [];
 }

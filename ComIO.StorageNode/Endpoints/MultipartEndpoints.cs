@@ -29,6 +29,7 @@ public static class MultipartEndpoints
                     UserMetadata = metadata.UserMetadata,
                     SystemMetadata = metadata.SystemMetadata,
                     ChecksumAlgorithm = algorithm,
+                    Tags = metadata.Tags.ToEngineTags(),
                 },
                 ct);
             return result.Status == EngineStatus.Ok

@@ -64,6 +64,7 @@ public static class ObjectEndpoints
                     ExpectedChecksum = metadata.ExpectedChecksum,
                     IfMatch = metadata.IfMatch,
                     IfNoneMatch = metadata.IfNoneMatch,
+                    Tags = metadata.Tags.ToEngineTags(),
                 },
                 context.Request.Body,
                 context.RequestAborted);
@@ -99,6 +100,12 @@ public static class ObjectEndpoints
         if (metadata.ContentMd5 is { } md5Text && !TryDecodeBase64(md5Text, out md5))
         {
             error = Results.Json(new NodeError(NodeStatus.BadDigest, "Content-MD5 is not valid base64."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            return false;
+        }
+
+        if (ObjectTags.Problem(metadata.Tags.ToEngineTags()) is { } tagProblem)
+        {
+            error = Results.Json(new NodeError(NodeStatus.InvalidRequest, tagProblem), ContractsJsonContext.Default.NodeError, statusCode: 400);
             return false;
         }
 

@@ -19,7 +19,12 @@ public static class ObjectInfoMapper
         SystemMetadata = new Dictionary<string, string>(record.SystemMetadata),
         ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
         Checksum = record.Checksum,
+        Tags = [.. record.Tags.Select(static t => new ObjectTag(t.Key, t.Value))],
     };
+
+    /// <summary>The engine's form of a wire tag set.</summary>
+    public static KeyValuePair<string, string>[] ToEngineTags(this List<ObjectTag>? tags) =>
+        tags is null ? [] : [.. tags.Select(static t => new KeyValuePair<string, string>(t.Key, t.Value))];
 
     public static MultipartUploadInfo ToInfo(this MultipartUpload upload) => new(upload.Bucket, upload.Key, upload.UploadId, upload.Initiated);
 

@@ -98,8 +98,6 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     }
 
     [Theory]
-    [InlineData("GET", "tagging")]
-    [InlineData("PUT", "tagging")]
     [InlineData("PUT", "acl")]
     [InlineData("GET", "attributes")]
     [InlineData("PUT", "retention")]
@@ -116,7 +114,6 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
 
     [Theory]
     [InlineData("x-amz-acl", "public-read")]
-    [InlineData("x-amz-tagging", "a=b")]
     [InlineData("x-amz-server-side-encryption", "AES256")]
     [InlineData("x-amz-object-lock-mode", "GOVERNANCE")]
     [InlineData("x-amz-grant-read", "uri=\"http://acs.amazonaws.com/groups/global/AllUsers\"")]
