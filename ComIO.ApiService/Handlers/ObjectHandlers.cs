@@ -51,15 +51,15 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var range = request.Header("Range");
-        var partNumber = request.Query["partNumber"].ToString();
-        if (partNumber.Length > 0 && partNumber != "1")
-        {
-            throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 1 for an object uploaded in one part.");
-        }
-
-        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted).ConfigureAwait(false);
+        var partNumber = PartNumberOf(request);
+        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted, partNumber).ConfigureAwait(false);
         if (opened.Error is { } error)
         {
+            if (error.Status == NodeStatus.InvalidPartNumber)
+            {
+                throw new S3Exception(S3ErrorCodes.InvalidPartNumber);
+            }
+
             if (opened.HttpStatus == StatusCodes.Status416RangeNotSatisfiable && opened.Info is { } sized)
             {
                 // Conditions are evaluated before the range, as S3 does: a 304/412 wins over a 416.
@@ -71,13 +71,9 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }
 
         var info = opened.Info ?? throw new S3Exception(S3ErrorCode.InternalError);
-        if (partNumber.Length > 0 && info.ETag.Contains('-', StringComparison.Ordinal))
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "GetObject by partNumber of a multipart object is not implemented yet; use a Range.");
-        }
-
         ThrowIfPreconditionFails(request, info);
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
+        WritePartsCount(request, info, partNumber);
         var response = request.Response;
         if (opened.ContentRange is { } contentRange)
         {
@@ -100,6 +96,12 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var info = (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         ThrowIfPreconditionFails(request, info);
+        if (PartNumberOf(request) is { } partNumber)
+        {
+            await HeadPartAsync(request, owner, info, partNumber);
+            return;
+        }
+
         var range = request.Header("Range");
         long offset = 0, length = info.Size;
         var partial = ByteRange.TryParse(range, out var parsed);
@@ -215,6 +217,49 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
                 xml.Element("Checksum" + algorithm.ToUpperInvariant(), checksum);
             }
         }));
+    }
+
+    /// <summary>The <c>partNumber</c> query parameter (1–10,000), or null when absent.</summary>
+    private static int? PartNumberOf(S3Request request)
+    {
+        var text = request.Query["partNumber"].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MultipartHandlers.MaxPartNumber
+            ? value
+            : throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
+    }
+
+    /// <summary>HEAD ?partNumber: the part's length and range, resolved by the node (its data is not streamed).</summary>
+    private async Task HeadPartAsync(S3Request request, Placement.StorageNodeInfo owner, ObjectInfo info, int partNumber)
+    {
+        await using var part = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, null, request.Aborted, partNumber).ConfigureAwait(false);
+        if (part.Error is { } error)
+        {
+            throw error.Status == NodeStatus.InvalidPartNumber ? new S3Exception(S3ErrorCodes.InvalidPartNumber) : NodeErrorMapper.ToS3(error);
+        }
+
+        ObjectHeaders.WriteObjectHeaders(request, part.Info ?? info, includeChecksum: false);
+        WritePartsCount(request, info, partNumber);
+        request.Response.StatusCode = part.ContentRange is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
+        if (part.ContentRange is { } contentRange)
+        {
+            request.Response.Headers.ContentRange = contentRange;
+        }
+
+        request.Response.ContentLength = RangeLength(part.ContentRange) ?? info.Size;
+    }
+
+    /// <summary>S3 returns <c>x-amz-mp-parts-count</c> when a part of a multipart object was asked for.</summary>
+    private static void WritePartsCount(S3Request request, ObjectInfo info, int? partNumber)
+    {
+        if (partNumber is not null && info.PartCount > 0)
+        {
+            request.Response.Headers["x-amz-mp-parts-count"] = info.PartCount.ToString(CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>

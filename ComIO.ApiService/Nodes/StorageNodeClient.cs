@@ -94,10 +94,15 @@ public sealed class StorageNodeClient(HttpClient http)
         return await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct);
     }
 
-    /// <summary>Opens an object (or the range named by an HTTP Range value) for streaming.</summary>
-    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct)
+    /// <summary>
+    /// Opens an object for streaming: all of it, the range named by an HTTP Range value, or one part of a multipart
+    /// object (<paramref name="partNumber"/>, which takes precedence over the range).
+    /// </summary>
+    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null)
     {
-        var path = InternalApi.Object(bucket, key) + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range));
+        var path = InternalApi.Object(bucket, key)
+            + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range))
+            + (partNumber is { } part ? $"&part-number={part}" : "");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         try

@@ -18,6 +18,7 @@ public static class NodeStatus
     public const string InvalidRequest = "InvalidRequest";
     public const string Unauthorized = "Unauthorized";
     public const string NoSuchUpload = "NoSuchUpload";
+    public const string InvalidPartNumber = "InvalidPartNumber";
     public const string InvalidPart = "InvalidPart";
     public const string InvalidPartOrder = "InvalidPartOrder";
     public const string EntityTooSmall = "EntityTooSmall";

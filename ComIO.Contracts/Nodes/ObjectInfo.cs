@@ -15,6 +15,9 @@ public sealed record ObjectInfo
     public string? ChecksumAlgorithm { get; init; }
     public string? Checksum { get; init; }
 
+    /// <summary>Number of parts of an object completed from a multipart upload; 0 for an object written in one PUT.</summary>
+    public int PartCount { get; init; }
+
     /// <summary>The object's tag set in stored order; empty when the object has no tags.</summary>
     public List<ObjectTag> Tags { get; init; } = [];
 }

@@ -170,8 +170,18 @@ public static class ObjectEndpoints
 
             offset = 0;
             length = record.Size;
-            partial = ByteRange.TryParse(context.Request.Query["range"].ToString(), out var range);
-            if (partial && !range.TryResolve(record.Size, out offset, out length))
+            if (int.TryParse(context.Request.Query["part-number"], out var partNumber))
+            {
+                // A part of a multipart object is a range; an object written in one PUT has exactly part 1, itself.
+                partial = record.PartCount > 0;
+                if (partial ? !record.TryGetPartRange(partNumber, out offset, out length) : partNumber != 1)
+                {
+                    context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+                    await Results.Json(new NodeError(NodeStatus.InvalidPartNumber), ContractsJsonContext.Default.NodeError, statusCode: 416).ExecuteAsync(context);
+                    return;
+                }
+            }
+            else if ((partial = ByteRange.TryParse(context.Request.Query["range"].ToString(), out var range)) && !range.TryResolve(record.Size, out offset, out length))
             {
                 context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
                 await Results.Json(new NodeError("InvalidRange"), ContractsJsonContext.Default.NodeError, statusCode: 416).ExecuteAsync(context);

@@ -19,6 +19,7 @@ public static class ObjectInfoMapper
         SystemMetadata = new Dictionary<string, string>(record.SystemMetadata),
         ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
         Checksum = record.Checksum,
+        PartCount = record.PartCount,
         Tags = [.. record.Tags.Select(static t => new ObjectTag(t.Key, t.Value))],
     };
 

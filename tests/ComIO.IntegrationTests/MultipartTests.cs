@@ -108,6 +108,20 @@ public sealed class MultipartTests(TopologyFixture topology)
             Assert.Equal("text/x-test", get.Headers.ContentType);
         }
 
+        using (var second = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "doc.bin", PartNumber = 2 }, Ct))
+        {
+            using var buffer = new MemoryStream();
+            await second.ResponseStream.CopyToAsync(buffer, Ct);
+            Assert.Equal(part2, buffer.ToArray());
+            Assert.Equal(2, second.PartsCount);
+            Assert.Equal(HttpStatusCode.PartialContent, second.HttpStatusCode);
+        }
+
+        var firstHead = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = "doc.bin", PartNumber = 1 }, Ct);
+        Assert.Equal(part1.Length, firstHead.ContentLength);
+        var noPart = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "doc.bin", PartNumber = 3 }, Ct));
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, noPart.StatusCode);
+
         var small = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "small.bin" }, Ct);
         var s1 = (await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "small.bin", UploadId = small.UploadId, PartNumber = 1, InputStream = new MemoryStream(part2) }, Ct)).ETag;
         var s2 = (await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "small.bin", UploadId = small.UploadId, PartNumber = 2, InputStream = new MemoryStream(part2) }, Ct)).ETag;

@@ -15,6 +15,7 @@ public static class S3ErrorCodes
     public static readonly S3ErrorCode NoSuchBucketPolicy = new("NoSuchBucketPolicy", HttpStatusCode.NotFound, "The bucket policy does not exist");
     public static readonly S3ErrorCode NoSuchTagSet = new("NoSuchTagSet", HttpStatusCode.NotFound, "The TagSet does not exist");
     public static readonly S3ErrorCode InvalidTag = new("InvalidTag", HttpStatusCode.BadRequest, "The tag provided was not a valid tag.");
+    public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", HttpStatusCode.RequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable");
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", HttpStatusCode.NotFound, "The specified version does not exist.");
     public static readonly S3ErrorCode IllegalLocationConstraintException = new("IllegalLocationConstraintException", HttpStatusCode.BadRequest, "The location constraint is incompatible for the region specific endpoint this request was sent to.");
     public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", HttpStatusCode.BadRequest, "Your request header section exceeds the maximum allowed size.");
