@@ -24,4 +24,7 @@ public enum EngineStatus
 
     /// <summary>A part other than the last is smaller than 5 MiB.</summary>
     EntityTooSmall,
+
+    /// <summary>The completed object would exceed the 5 TiB S3 object size limit.</summary>
+    EntityTooLarge,
 }

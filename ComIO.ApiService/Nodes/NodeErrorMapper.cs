@@ -21,6 +21,7 @@ public static class NodeErrorMapper
         NodeStatus.InvalidPart => new S3Exception(S3ErrorCodes.InvalidPart),
         NodeStatus.InvalidPartOrder => new S3Exception(S3ErrorCodes.InvalidPartOrder),
         NodeStatus.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
+        NodeStatus.EntityTooLarge => new S3Exception(S3ErrorCode.EntityTooLarge),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

@@ -22,4 +22,5 @@ public static class NodeStatus
     public const string InvalidPart = "InvalidPart";
     public const string InvalidPartOrder = "InvalidPartOrder";
     public const string EntityTooSmall = "EntityTooSmall";
+    public const string EntityTooLarge = "EntityTooLarge";
 }

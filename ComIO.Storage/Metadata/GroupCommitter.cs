@@ -19,6 +19,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// <summary>S3's minimum size of every part but the last (5 MiB).</summary>
     public const long MinPartSize = 5L * 1024 * 1024;
 
+    /// <summary>S3's largest object: 5 TiB.</summary>
+    public const long MaxObjectSize = 5L * 1024 * 1024 * 1024 * 1024;
+
     private readonly Channel<CommitOperation> _channel = Channel.CreateUnbounded<CommitOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly MetadataStore _store;
     private readonly IBlockDevice _device;
@@ -607,6 +610,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
             segments[i] = part.Data;
             extents.AddRange(part.Data.Extents);
             size += part.Size;
+        }
+
+        if (size > MaxObjectSize)
+        {
+            return EngineStatus.EntityTooLarge;
         }
 
         for (var i = 0; i < listed.Count - 1; i++)

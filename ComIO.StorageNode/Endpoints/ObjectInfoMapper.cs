@@ -38,7 +38,7 @@ public static class ObjectInfoMapper
         var code = status switch
         {
             EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload => StatusCodes.Status404NotFound,
-            EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall => StatusCodes.Status400BadRequest,
+            EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall or EngineStatus.EntityTooLarge => StatusCodes.Status400BadRequest,
             EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,
             EngineStatus.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
