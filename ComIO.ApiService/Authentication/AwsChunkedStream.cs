@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using ComIO.ApiService.Protocol.Bodies;
 using ComIO.ApiService.Protocol.Errors;
 
 namespace ComIO.ApiService.Authentication;
@@ -24,7 +25,7 @@ namespace ComIO.ApiService.Authentication;
 /// failure every read rethrows it.</para>
 /// <para>Does not own (dispose) the inner stream. Not thread-safe (like any stream).</para>
 /// </remarks>
-public sealed class AwsChunkedStream : Stream
+public sealed class AwsChunkedStream : ReadOnlyStream
 {
     /// <summary>Longest accepted chunk-size or trailer line, excluding CRLF.</summary>
     public const int MaxLineLength = 4096;
@@ -86,19 +87,7 @@ public sealed class AwsChunkedStream : Stream
     /// <summary>Object bytes returned so far.</summary>
     public long DecodedBytes => _decoded;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _decoded;
-        set => throw new NotSupportedException();
-    }
+    protected override long BytesRead => _decoded;
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -115,16 +104,6 @@ public sealed class AwsChunkedStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         => ReadCoreAsync(buffer, useAsync: true, cancellationToken);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ComIO.ApiService.Protocol.Bodies;
 using ComIO.ApiService.Protocol.Errors;
 
 namespace ComIO.ApiService.Authentication;
@@ -13,7 +14,7 @@ namespace ComIO.ApiService.Authentication;
 /// Bytes are handed out before the hash is known: callers must read to EOF (a 0-byte read) without error before
 /// committing the data. Does not own (dispose) the inner stream. Not thread-safe (like any stream).
 /// </remarks>
-public sealed class PayloadHashVerifyingStream : Stream
+public sealed class PayloadHashVerifyingStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly byte[] _expected = new byte[32];
@@ -39,19 +40,7 @@ public sealed class PayloadHashVerifyingStream : Stream
     /// <summary>Whether EOF was reached and the hash matched.</summary>
     public bool IsVerified => _verified && _failure is null;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => _bytesRead;
-        set => throw new NotSupportedException();
-    }
+    protected override long BytesRead => _bytesRead;
 
     public override int Read(byte[] buffer, int offset, int count)
     {
@@ -78,16 +67,6 @@ public sealed class PayloadHashVerifyingStream : Stream
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         return OnRead(buffer.Span[..read], buffer.IsEmpty);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

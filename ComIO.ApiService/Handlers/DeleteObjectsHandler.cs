@@ -18,7 +18,7 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
     public async Task HandleAsync(S3Request request)
     {
         var body = await S3Requests.ReadSmallBodyAsync(request, MaxBodyBytes);
-        VerifyIntegrityHeader(request, body);
+        S3Requests.VerifyRequiredIntegrity(request, body);
         var (quiet, keys) = Parse(body);
         await buckets.EnsureExistsAsync(request);
 
@@ -189,31 +189,5 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
 
         ObjectHeaders.ValidateKey(key);
         return (key, versionId);
-    }
-
-    /// <summary>S3 requires Content-MD5 or an x-amz-checksum-* header on DeleteObjects and verifies it.</summary>
-    private static void VerifyIntegrityHeader(S3Request request, byte[] body)
-    {
-        var md5 = request.Header("Content-MD5");
-        if (md5 is not null)
-        {
-            if (md5 != Convert.ToBase64String(MD5.HashData(body)))
-            {
-                throw new S3Exception(S3ErrorCode.BadDigest);
-            }
-
-            return;
-        }
-
-        var (algorithm, expected) = ObjectHeaders.RequestedChecksum(request);
-        if (algorithm is null)
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
-
-        if (expected is not null && !PayloadChecksum.Matches(algorithm, body, expected))
-        {
-            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm} you specified did not match the calculated checksum.");
-        }
     }
 }

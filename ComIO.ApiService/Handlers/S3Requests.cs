@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Xml;
+using ComIO.ApiService.Protocol.Bodies;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
 
@@ -44,5 +46,40 @@ public static class S3Requests
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// For the operations where AWS requires an integrity header (DeleteObjects, PutObjectTagging, …): the body must
+    /// come with Content-MD5 or an <c>x-amz-checksum-*</c> header (else InvalidRequest), and it must match (else BadDigest).
+    /// </summary>
+    public static void VerifyRequiredIntegrity(S3Request request, byte[] body)
+    {
+        var md5 = request.Header("Content-MD5");
+        if (md5 is not null)
+        {
+            Span<byte> decoded = stackalloc byte[24];
+            if (!Convert.TryFromBase64String(md5.Trim(), decoded, out var written) || written != 16)
+            {
+                throw new S3Exception(S3ErrorCode.InvalidDigest);
+            }
+
+            if (!decoded[..16].SequenceEqual(MD5.HashData(body)))
+            {
+                throw new S3Exception(S3ErrorCode.BadDigest);
+            }
+
+            return;
+        }
+
+        var (algorithm, expected) = ObjectHeaders.RequestedChecksum(request);
+        if (algorithm is null)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
+        }
+
+        if (expected is not null && !PayloadChecksum.Matches(algorithm, body, expected))
+        {
+            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm} you specified did not match the calculated checksum.");
+        }
     }
 }

@@ -74,7 +74,7 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
     {
         Prepare(request);
         var body = await S3Requests.ReadSmallBodyAsync(request, MaxBodyBytes);
-        VerifyIntegrity(request, body);
+        S3Requests.VerifyRequiredIntegrity(request, body);
         var tags = TagSetParser.ParseXml(body);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         (await nodes.PutObjectTagsAsync(owner, request.Bucket, request.Key, tags, request.Aborted).ConfigureAwait(false)).OrThrow();
@@ -124,32 +124,6 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
         if (versionId.Count > 0 && versionId.ToString() != "null")
         {
             throw new S3Exception(S3ErrorCodes.NoSuchVersion);
-        }
-    }
-
-    /// <summary>As AWS: PutObjectTagging needs Content-MD5 or a checksum header, and a mismatch is BadDigest.</summary>
-    private static void VerifyIntegrity(S3Request request, byte[] body)
-    {
-        var md5 = request.Header("Content-MD5");
-        if (md5 is not null)
-        {
-            if (md5.Trim() != Convert.ToBase64String(MD5.HashData(body)))
-            {
-                throw new S3Exception(S3ErrorCode.BadDigest);
-            }
-
-            return;
-        }
-
-        var (algorithm, expected) = ObjectHeaders.RequestedChecksum(request);
-        if (algorithm is null)
-        {
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: Content-MD5");
-        }
-
-        if (expected is not null && !PayloadChecksum.Matches(algorithm, body, expected))
-        {
-            throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm} you specified did not match the calculated checksum.");
         }
     }
 }

@@ -9,24 +9,15 @@ namespace ComIO.ApiService.Protocol.Bodies;
 /// every declared byte, so a body that fails verification is never stored. A body longer than declared is refused.
 /// Not thread-safe; read-only; forward-only.
 /// </summary>
-public sealed class EndVerifiedStream(Stream inner, long length) : Stream
+public sealed class EndVerifiedStream(Stream inner, long length) : ReadOnlyStream
 {
     private readonly long _length = length;
     private long _remaining = length;
 
-    public override bool CanRead => true;
+    /// <summary>The declared decoded length.</summary>
+    public long DeclaredLength => _length;
 
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => _length;
-
-    public override long Position
-    {
-        get => _length - _remaining;
-        set => throw new NotSupportedException();
-    }
+    protected override long BytesRead => _length - _remaining;
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -60,14 +51,4 @@ public sealed class EndVerifiedStream(Stream inner, long length) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -10,24 +10,13 @@ namespace ComIO.ApiService.Protocol.Bodies;
 /// trailing header the client sent (e.g. <c>x-amz-checksum-crc32</c>). A mismatch or a missing trailer throws
 /// <c>BadDigest</c>/<c>InvalidRequest</c> from the read that reaches end of stream. Read-only, forward-only, not thread-safe.
 /// </summary>
-public sealed class TrailingChecksumStream(AwsChunkedStream inner, string trailerName) : Stream
+public sealed class TrailingChecksumStream(AwsChunkedStream inner, string trailerName) : ReadOnlyStream
 {
     private readonly PayloadChecksum _checksum = new(trailerName["x-amz-checksum-".Length..]);
     private bool _verified;
+    private long _bytesRead;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
+    protected override long BytesRead => _bytesRead;
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -41,6 +30,7 @@ public sealed class TrailingChecksumStream(AwsChunkedStream inner, string traile
         if (read > 0)
         {
             _checksum.Append(buffer.Span[..read]);
+            _bytesRead += read;
             return read;
         }
 
@@ -66,16 +56,6 @@ public sealed class TrailingChecksumStream(AwsChunkedStream inner, string traile
             throw new S3Exception(S3ErrorCode.BadDigest, $"The {_checksum.Algorithm} you specified did not match the calculated checksum.");
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
