@@ -135,29 +135,44 @@ internal sealed class MetadataStore : IDisposable
             }
         }
 
-        var objects = new List<ObjectRecord>(Math.Clamp(maxKeys, 0, 1000));
-        var truncated = false;
+        var (objects, truncated) = ScanPage(rangePrefix, seek, maxKeys, (key, value) =>
+            RecordSerializer.DeserializeObject(bucket, MetadataKeys.ParseObject(key).Key, value, includeData: false));
+        return new ObjectListing { Objects = objects, IsTruncated = truncated };
+    }
+
+    /// <summary>Decodes one entry of a key range.</summary>
+    private delegate T EntryDecoder<out T>(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value);
+
+    /// <summary>Tells whether a key inside the range belongs to the listing.</summary>
+    private delegate bool KeyFilter(ReadOnlySpan<byte> key);
+
+    /// <summary>
+    /// One bounded page of the keys that start with <paramref name="rangePrefix"/>, from <paramref name="seek"/> on: one
+    /// Seek plus at most <paramref name="max"/> + 1 steps (the extra step only tells whether more follow). Stops at the
+    /// first key outside the range or rejected by <paramref name="belongs"/>.
+    /// </summary>
+    private (List<T> Items, bool Truncated) ScanPage<T>(byte[] rangePrefix, byte[] seek, int max, EntryDecoder<T> decode, KeyFilter? belongs = null)
+    {
+        var items = new List<T>(Math.Clamp(max, 0, 1000));
         using var iterator = _db.NewIterator();
         for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
         {
             Interlocked.Increment(ref _listSteps);
             var key = iterator.GetKeySpan();
-            if (!key.StartsWith(rangePrefix))
+            if (!key.StartsWith(rangePrefix) || (belongs is not null && !belongs(key)))
             {
                 break;
             }
 
-            if (objects.Count >= maxKeys)
+            if (items.Count >= max)
             {
-                truncated = true;
-                break;
+                return (items, true);
             }
 
-            var (_, objectKey) = MetadataKeys.ParseObject(key);
-            objects.Add(RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan(), includeData: false));
+            items.Add(decode(key, iterator.GetValueSpan()));
         }
 
-        return new ObjectListing { Objects = objects, IsTruncated = truncated };
+        return (items, false);
     }
 
     /// <summary>Outbox entries with sequence greater than <paramref name="afterSequence"/>, oldest first.</summary>
@@ -225,26 +240,10 @@ internal sealed class MetadataStore : IDisposable
     public (List<PartRecord> Parts, bool Truncated) ListParts(string uploadId, int afterPartNumber, int maxParts, bool includeData)
     {
         var prefix = MetadataKeys.PartsOf(uploadId);
-        var parts = new List<PartRecord>(Math.Clamp(maxParts, 0, 1000));
-        using var iterator = _db.NewIterator();
-        for (iterator.Seek(MetadataKeys.Part(uploadId, Math.Max(0, afterPartNumber) + 1)); iterator.Valid(); iterator.Next())
-        {
-            Interlocked.Increment(ref _listSteps);
-            var key = iterator.GetKeySpan();
-            if (!key.StartsWith(prefix) || key.Length != prefix.Length + 4)
-            {
-                break;
-            }
-
-            if (parts.Count >= maxParts)
-            {
-                return (parts, true);
-            }
-
-            parts.Add(RecordSerializer.DeserializePart(MetadataKeys.ParsePartNumber(key), iterator.GetValueSpan(), includeData));
-        }
-
-        return (parts, false);
+        // Part keys are the prefix plus a 4-byte part number; anything longer belongs to another upload id.
+        return ScanPage(prefix, MetadataKeys.Part(uploadId, Math.Max(0, afterPartNumber) + 1), maxParts,
+            (key, value) => RecordSerializer.DeserializePart(MetadataKeys.ParsePartNumber(key), value, includeData),
+            key => key.Length == prefix.Length + 4);
     }
 
     /// <summary>
@@ -280,28 +279,11 @@ internal sealed class MetadataStore : IDisposable
             }
         }
 
-        var uploads = new List<MultipartUpload>(Math.Clamp(maxUploads, 0, 1000));
-        var truncated = false;
-        using var iterator = _db.NewIterator();
-        for (iterator.Seek(seek); iterator.Valid(); iterator.Next())
+        var (uploads, truncated) = ScanPage(rangePrefix, seek, maxUploads, (key, value) =>
         {
-            Interlocked.Increment(ref _listSteps);
-            var key = iterator.GetKeySpan();
-            if (!key.StartsWith(rangePrefix))
-            {
-                break;
-            }
-
-            if (uploads.Count >= maxUploads)
-            {
-                truncated = true;
-                break;
-            }
-
             var (_, objectKey, uploadId) = MetadataKeys.ParseUpload(key);
-            uploads.Add(RecordSerializer.DeserializeUpload(bucket, objectKey, uploadId, iterator.GetValueSpan()));
-        }
-
+            return RecordSerializer.DeserializeUpload(bucket, objectKey, uploadId, value);
+        });
         return new UploadListing { Uploads = uploads, IsTruncated = truncated };
     }
 
