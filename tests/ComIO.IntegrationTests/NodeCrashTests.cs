@@ -59,10 +59,7 @@ public sealed class NodeCrashTests(TopologyFixture topology)
         TestContext.Current.TestOutputHelper?.WriteLine($"killed {Victim} (pid {pid}) after {acknowledged.Count} acknowledged PUTs");
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
 
-        var commands = topology.App.Services.GetRequiredService<ResourceCommandService>();
-        var started = await commands.ExecuteCommandAsync(Victim, KnownResourceCommands.StartCommand, Ct);
-        Assert.True(started.Success, started.Message);
-        await topology.App.ResourceNotifications.WaitForResourceHealthyAsync(Victim, Ct);
+        await StartAgainAsync();
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
@@ -89,6 +86,29 @@ public sealed class NodeCrashTests(TopologyFixture topology)
 
         await s3.DeleteBucketAsync(bucket, Ct);
         Assert.Equal(usedBefore, await UsedBytesAsync(Victim));
+    }
+
+    /// <summary>
+    /// Starts the killed node through the AppHost. A start that fails before the process runs (the launcher itself, not
+    /// ComIO) is retried once.
+    /// </summary>
+    private async Task StartAgainAsync()
+    {
+        var commands = topology.App.Services.GetRequiredService<ResourceCommandService>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = await commands.ExecuteCommandAsync(Victim, KnownResourceCommands.StartCommand, Ct);
+            Assert.True(started.Success, started.Message);
+            try
+            {
+                await topology.App.ResourceNotifications.WaitForResourceHealthyAsync(Victim, Ct);
+                return;
+            }
+            catch (DistributedApplicationException) when (attempt == 1)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{Victim} failed to start; retrying once");
+            }
+        }
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ComIO.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Starts the real AppHost topology (one site: API service, two storage nodes on device image files, Redis and the
+/// Starts the real AppHost topology (one site: two API service replicas, two storage nodes on device image files, Redis and the
 /// replication worker) on a private data folder and free loopback ports, so it can run beside `make run`. Restartable
 /// on the same data folder to prove durability. Cleans up its processes and files.
 /// </summary>
@@ -49,6 +49,7 @@ public sealed class TopologyFixture : IAsyncLifetime
             $"--ComIO:Sites:0:S3Port={_s3Port}",
             $"--ComIO:Sites:0:RedisPort={_redisPort}",
             "--ComIO:Sites:0:Nodes=2",
+            "--ComIO:Sites:0:ApiReplicas=2", // every test also proves the API service holds no per-replica state
             "--ComIO:Sites:0:DeviceSizeMiB=1024",
             $"--Parameters:admin-access-key={AccessKey}",
             $"--Parameters:admin-secret-key={SecretKey}",
