@@ -138,85 +138,85 @@ public sealed class AwsChunkedStream : ReadOnlyStream
                         return 0;
 
                     case State.ChunkHeader:
-                    {
-                        var (offset, length) = await ReadLineAsync(useAsync, cancellationToken).ConfigureAwait(false);
-                        OnChunkHeader(_buffer.AsSpan(offset, length));
-                        break;
-                    }
-
-                    case State.ChunkData:
-                    {
-                        if (destination.IsEmpty)
                         {
-                            return 0;
-                        }
-
-                        var wanted = (int)Math.Min(destination.Length, _chunkRemaining);
-                        int read;
-                        if (_end > _start)
-                        {
-                            read = Math.Min(wanted, _end - _start);
-                            _buffer.AsSpan(_start, read).CopyTo(destination.Span);
-                            _start += read;
-                        }
-                        else
-                        {
-                            read = useAsync
-                                ? await _inner.ReadAsync(destination[..wanted], cancellationToken).ConfigureAwait(false)
-                                : _inner.Read(destination.Span[..wanted]);
-                            if (read == 0)
-                            {
-                                throw Incomplete();
-                            }
-                        }
-
-                        _chunkHash?.AppendData(destination.Span[..read]);
-                        _chunkRemaining -= read;
-                        _decoded += read;
-                        if (_chunkRemaining == 0)
-                        {
-                            _state = State.ChunkDataEnd;
-                        }
-
-                        return read;
-                    }
-
-                    case State.ChunkDataEnd:
-                    {
-                        if (!await EnsureBufferedAsync(2, useAsync, cancellationToken).ConfigureAwait(false))
-                        {
-                            throw Incomplete();
-                        }
-
-                        if (_buffer[_start] != (byte)'\r' || _buffer[_start + 1] != (byte)'\n')
-                        {
-                            throw Malformed("Chunk data is not followed by CRLF (chunk longer than its declared size).");
-                        }
-
-                        _start += 2;
-                        VerifyChunkSignature();
-                        _state = State.ChunkHeader;
-                        break;
-                    }
-
-                    case State.Trailers:
-                    {
-                        var (offset, length) = await ReadLineAsync(useAsync, cancellationToken).ConfigureAwait(false);
-                        if (length > 0)
-                        {
-                            OnTrailerLine(_buffer.AsSpan(offset, length));
+                            var (offset, length) = await ReadLineAsync(useAsync, cancellationToken).ConfigureAwait(false);
+                            OnChunkHeader(_buffer.AsSpan(offset, length));
                             break;
                         }
 
-                        if (_end > _start || await EnsureBufferedAsync(1, useAsync, cancellationToken).ConfigureAwait(false))
+                    case State.ChunkData:
                         {
-                            throw Malformed("Unexpected data after the end of the aws-chunked body.");
+                            if (destination.IsEmpty)
+                            {
+                                return 0;
+                            }
+
+                            var wanted = (int)Math.Min(destination.Length, _chunkRemaining);
+                            int read;
+                            if (_end > _start)
+                            {
+                                read = Math.Min(wanted, _end - _start);
+                                _buffer.AsSpan(_start, read).CopyTo(destination.Span);
+                                _start += read;
+                            }
+                            else
+                            {
+                                read = useAsync
+                                    ? await _inner.ReadAsync(destination[..wanted], cancellationToken).ConfigureAwait(false)
+                                    : _inner.Read(destination.Span[..wanted]);
+                                if (read == 0)
+                                {
+                                    throw Incomplete();
+                                }
+                            }
+
+                            _chunkHash?.AppendData(destination.Span[..read]);
+                            _chunkRemaining -= read;
+                            _decoded += read;
+                            if (_chunkRemaining == 0)
+                            {
+                                _state = State.ChunkDataEnd;
+                            }
+
+                            return read;
                         }
 
-                        VerifyTrailers();
-                        Complete();
-                        return 0;
-                    }
+                    case State.ChunkDataEnd:
+                        {
+                            if (!await EnsureBufferedAsync(2, useAsync, cancellationToken).ConfigureAwait(false))
+                            {
+                                throw Incomplete();
+                            }
+
+                            if (_buffer[_start] != (byte)'\r' || _buffer[_start + 1] != (byte)'\n')
+                            {
+                                throw Malformed("Chunk data is not followed by CRLF (chunk longer than its declared size).");
+                            }
+
+                            _start += 2;
+                            VerifyChunkSignature();
+                            _state = State.ChunkHeader;
+                            break;
+                        }
+
+                    case State.Trailers:
+                        {
+                            var (offset, length) = await ReadLineAsync(useAsync, cancellationToken).ConfigureAwait(false);
+                            if (length > 0)
+                            {
+                                OnTrailerLine(_buffer.AsSpan(offset, length));
+                                break;
+                            }
+
+                            if (_end > _start || await EnsureBufferedAsync(1, useAsync, cancellationToken).ConfigureAwait(false))
+                            {
+                                throw Malformed("Unexpected data after the end of the aws-chunked body.");
+                            }
+
+                            VerifyTrailers();
+                            Complete();
+                            return 0;
+                        }
                 }
             }
         }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml;
-using ComIO.ApiService.Protocol.Bodies;
 using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Bodies;
 using ComIO.ApiService.Protocol.Errors;
 
 namespace ComIO.ApiService.Handlers;

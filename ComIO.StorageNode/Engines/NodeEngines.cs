@@ -1,7 +1,7 @@
 using System.IO.Hashing;
 using System.Text;
-using ComIO.StorageNode.Configuration;
 using ComIO.Storage;
+using ComIO.StorageNode.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ComIO.StorageNode.Engines;

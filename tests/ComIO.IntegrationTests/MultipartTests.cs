@@ -87,14 +87,18 @@ public sealed class MultipartTests(TopologyFixture topology)
         // (InvalidPartOrder cannot be provoked through the SDK: it sorts the part list; the service tests send raw XML.)
         var wrongTag = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "doc.bin", UploadId = upload.UploadId,
+            BucketName = bucket,
+            Key = "doc.bin",
+            UploadId = upload.UploadId,
             PartETags = [new PartETag(1, etag2), new PartETag(2, etag2)],
         }, Ct));
         Assert.Equal("InvalidPart", wrongTag.ErrorCode);
 
         var completed = await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "doc.bin", UploadId = upload.UploadId,
+            BucketName = bucket,
+            Key = "doc.bin",
+            UploadId = upload.UploadId,
             PartETags = [new PartETag(1, etag1), new PartETag(2, etag2)],
         }, Ct);
         var md5s = MD5.HashData([.. MD5.HashData(part1), .. MD5.HashData(part2)]);
@@ -127,7 +131,10 @@ public sealed class MultipartTests(TopologyFixture topology)
         var s2 = (await s3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "small.bin", UploadId = small.UploadId, PartNumber = 2, InputStream = new MemoryStream(part2) }, Ct)).ETag;
         var tooSmall = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "small.bin", UploadId = small.UploadId, PartETags = [new PartETag(1, s1), new PartETag(2, s2)],
+            BucketName = bucket,
+            Key = "small.bin",
+            UploadId = small.UploadId,
+            PartETags = [new PartETag(1, s1), new PartETag(2, s2)],
         }, Ct));
         Assert.Equal("EntityTooSmall", tooSmall.ErrorCode);
 

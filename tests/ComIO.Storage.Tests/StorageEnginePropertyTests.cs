@@ -1,7 +1,7 @@
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Tests.Support;
-using TestData = ComIO.Storage.Tests.Support.TestData;
 using FsCheck.Xunit;
+using TestData = ComIO.Storage.Tests.Support.TestData;
 
 namespace ComIO.Storage.Tests;
 
