@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ComIO.ApiService.Handlers;
 using ComIO.ApiService.Protocol.Errors;
 
@@ -36,7 +37,7 @@ public sealed class S3Router(
         if (!request.Target.HasBucket)
         {
             return HttpMethods.IsGet(method)
-                ? buckets.ListBucketsAsync(request)
+                ? Run("ListBuckets", buckets.ListBucketsAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 
@@ -50,17 +51,17 @@ public sealed class S3Router(
         {
             if (query.ContainsKey("location"))
             {
-                return buckets.GetBucketLocationAsync(request);
+                return Run("GetBucketLocation", buckets.GetBucketLocationAsync, request);
             }
 
             if (query.ContainsKey("versioning"))
             {
-                return buckets.GetBucketVersioningAsync(request);
+                return Run("GetBucketVersioning", buckets.GetBucketVersioningAsync, request);
             }
 
             if (query.ContainsKey("acl"))
             {
-                return buckets.GetBucketAclAsync(request);
+                return Run("GetBucketAcl", buckets.GetBucketAclAsync, request);
             }
 
             if (Unimplemented(request, UnimplementedBucketSubresources) is { } rejected)
@@ -70,15 +71,15 @@ public sealed class S3Router(
 
             if (query.ContainsKey("uploads"))
             {
-                return multipartListing.ListUploadsAsync(request);
+                return Run("ListMultipartUploads", multipartListing.ListUploadsAsync, request);
             }
 
-            return query["list-type"] == "2" ? lists.ListV2Async(request) : lists.ListV1Async(request);
+            return query["list-type"] == "2" ? Run("ListObjectsV2", lists.ListV2Async, request) : Run("ListObjects", lists.ListV1Async, request);
         }
 
         if (HttpMethods.IsPost(method) && query.ContainsKey("delete"))
         {
-            return deletes.HandleAsync(request);
+            return Run("DeleteObjects", deletes.HandleAsync, request);
         }
 
         if (Unimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]) is { } unsupported)
@@ -88,17 +89,17 @@ public sealed class S3Router(
 
         if (HttpMethods.IsPut(method))
         {
-            return buckets.CreateBucketAsync(request);
+            return Run("CreateBucket", buckets.CreateBucketAsync, request);
         }
 
         if (HttpMethods.IsDelete(method))
         {
-            return buckets.DeleteBucketAsync(request);
+            return Run("DeleteBucket", buckets.DeleteBucketAsync, request);
         }
 
         if (HttpMethods.IsHead(method))
         {
-            return buckets.HeadBucketAsync(request);
+            return Run("HeadBucket", buckets.HeadBucketAsync, request);
         }
 
         throw new S3Exception(S3ErrorCode.MethodNotAllowed);
@@ -108,7 +109,7 @@ public sealed class S3Router(
     {
         if (HttpMethods.IsGet(method) && request.Query.ContainsKey("acl"))
         {
-            return objects.GetObjectAclAsync(request);
+            return Run("GetObjectAcl", objects.GetObjectAclAsync, request);
         }
 
         if (Unimplemented(request, UnimplementedObjectSubresources) is { } rejected)
@@ -118,7 +119,8 @@ public sealed class S3Router(
 
         if (request.Query.ContainsKey("tagging"))
         {
-            return tagging.RouteAsync(request);
+            var operation = HttpMethods.IsGet(method) ? "GetObjectTagging" : HttpMethods.IsPut(method) ? "PutObjectTagging" : "DeleteObjectTagging";
+            return Run(operation, tagging.RouteAsync, request);
         }
 
         if (RouteMultipart(request, method) is { } multipartTask)
@@ -141,22 +143,22 @@ public sealed class S3Router(
 
         if (HttpMethods.IsGet(method))
         {
-            return objects.GetObjectAsync(request);
+            return Run("GetObject", objects.GetObjectAsync, request);
         }
 
         if (HttpMethods.IsHead(method))
         {
-            return objects.HeadObjectAsync(request);
+            return Run("HeadObject", objects.HeadObjectAsync, request);
         }
 
         if (HttpMethods.IsPut(method))
         {
-            return request.Header("x-amz-copy-source") is not null ? objects.CopyObjectAsync(request) : objects.PutObjectAsync(request);
+            return request.Header("x-amz-copy-source") is not null ? Run("CopyObject", objects.CopyObjectAsync, request) : Run("PutObject", objects.PutObjectAsync, request);
         }
 
         if (HttpMethods.IsDelete(method))
         {
-            return objects.DeleteObjectAsync(request);
+            return Run("DeleteObject", objects.DeleteObjectAsync, request);
         }
 
         throw new S3Exception(S3ErrorCode.MethodNotAllowed);
@@ -168,7 +170,7 @@ public sealed class S3Router(
         var query = request.Query;
         if (query.ContainsKey("uploads"))
         {
-            return HttpMethods.IsPost(method) ? multipart.CreateAsync(request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+            return HttpMethods.IsPost(method) ? Run("CreateMultipartUpload", multipart.CreateAsync, request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 
         if (!query.ContainsKey("uploadId"))
@@ -178,20 +180,27 @@ public sealed class S3Router(
 
         if (HttpMethods.IsPut(method))
         {
-            return request.Header("x-amz-copy-source") is not null ? multipart.UploadPartCopyAsync(request) : multipart.UploadPartAsync(request);
+            return request.Header("x-amz-copy-source") is not null ? Run("UploadPartCopy", multipart.UploadPartCopyAsync, request) : Run("UploadPart", multipart.UploadPartAsync, request);
         }
 
         if (HttpMethods.IsPost(method))
         {
-            return multipart.CompleteAsync(request);
+            return Run("CompleteMultipartUpload", multipart.CompleteAsync, request);
         }
 
         if (HttpMethods.IsDelete(method))
         {
-            return multipart.AbortAsync(request);
+            return Run("AbortMultipartUpload", multipart.AbortAsync, request);
         }
 
-        return HttpMethods.IsGet(method) ? multipartListing.ListPartsAsync(request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        return HttpMethods.IsGet(method) ? Run("ListParts", multipartListing.ListPartsAsync, request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+    }
+
+    /// <summary>Runs an operation's handler, naming the operation on the request's trace span (<c>s3.operation</c>).</summary>
+    private static Task Run(string operation, Func<S3Request, Task> handler, S3Request request)
+    {
+        Activity.Current?.SetTag("s3.operation", operation);
+        return handler(request);
     }
 
     /// <summary>
