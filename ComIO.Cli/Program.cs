@@ -1,3 +1,11 @@
-// The comio CLI is not built yet (tracked as its own issue); fail loudly instead of pretending.
-Console.Error.WriteLine("comio: the CLI is not implemented yet; use the aws CLI or an AWS SDK against the S3 endpoint (see README).");
-return 2;
+using Cocona;
+using ComIO.Cli.Commands;
+using Microsoft.Extensions.Logging;
+
+var builder = CoconaApp.CreateBuilder(args, options => options.EnableShellCompletionSupport = false);
+builder.Logging.ClearProviders();
+var app = builder.Build();
+app.AddSubCommand("bucket", b => b.AddCommands<BucketCommands>()).WithDescription("Create, list, inspect and delete buckets");
+app.AddSubCommand("object", o => o.AddCommands<ObjectCommands>()).WithDescription("Upload, download, list, copy, presign and delete objects");
+app.AddSubCommand("config", c => c.AddCommands<ConfigCommands>()).WithDescription("Profile file (~/.comio/config) and effective settings");
+await app.RunAsync();
