@@ -12,6 +12,7 @@ namespace ComIO.Cli.Commands;
 public sealed class ObjectCommands(ICoconaAppContextAccessor context)
 {
     private const long PartSize = 8L * 1024 * 1024;
+    private const long MultipartThreshold = 16L * 1024 * 1024;
     private const int DeleteBatch = 1000;
 
     private CancellationToken Ct => context.Current?.CancellationToken ?? CancellationToken.None;
@@ -49,7 +50,7 @@ public sealed class ObjectCommands(ICoconaAppContextAccessor context)
 
                 var length = new FileInfo(source).Length;
                 using var s3 = ConnectionResolver.CreateClient(options);
-                using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4 });
+                using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4, MinSizeBeforePartUpload = MultipartThreshold });
                 var request = new TransferUtilityUploadRequest
                 {
                     BucketName = target.Bucket,
