@@ -55,19 +55,7 @@ public sealed class ListObjectsHandler(BucketLister lister)
             }
 
             xml.Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count);
-            xml.Element("MaxKeys", maxKeys);
-            if (delimiter is not null)
-            {
-                xml.Element("Delimiter", Encode(delimiter, encodingType));
-            }
-
-            if (encodingType is not null)
-            {
-                xml.Element("EncodingType", encodingType);
-            }
-
-            xml.Element("IsTruncated", page.IsTruncated);
-            WriteEntries(xml, page, encodingType, fetchOwner ? owner : null);
+            WritePage(xml, page, maxKeys, delimiter, encodingType, fetchOwner ? owner : null);
         });
         await S3Responses.XmlAsync(request, body);
     }
@@ -91,21 +79,27 @@ public sealed class ListObjectsHandler(BucketLister lister)
                 xml.Element("NextMarker", Encode(page.LastReturned, encodingType));
             }
 
-            xml.Element("MaxKeys", maxKeys);
-            if (delimiter is not null)
-            {
-                xml.Element("Delimiter", Encode(delimiter, encodingType));
-            }
-
-            if (encodingType is not null)
-            {
-                xml.Element("EncodingType", encodingType);
-            }
-
-            xml.Element("IsTruncated", page.IsTruncated);
-            WriteEntries(xml, page, encodingType, owner);
+            WritePage(xml, page, maxKeys, delimiter, encodingType, owner);
         });
         await S3Responses.XmlAsync(request, body);
+    }
+
+    /// <summary>The part both listing versions share, in S3's order: MaxKeys, Delimiter, EncodingType, IsTruncated, entries.</summary>
+    private static void WritePage(XmlWriter xml, ListingPage page, int maxKeys, string? delimiter, string? encodingType, (string Id, string DisplayName)? owner)
+    {
+        xml.Element("MaxKeys", maxKeys);
+        if (delimiter is not null)
+        {
+            xml.Element("Delimiter", Encode(delimiter, encodingType));
+        }
+
+        if (encodingType is not null)
+        {
+            xml.Element("EncodingType", encodingType);
+        }
+
+        xml.Element("IsTruncated", page.IsTruncated);
+        WriteEntries(xml, page, encodingType, owner);
     }
 
     private static void WriteEntries(XmlWriter xml, ListingPage page, string? encodingType, (string Id, string DisplayName)? owner)

@@ -70,22 +70,7 @@ internal static class RecordSerializer
         WriteString(writer, record.Checksum);
         WriteMap(writer, record.UserMetadata);
         WriteMap(writer, record.SystemMetadata);
-        WriteInt32(writer, record.ChunkSize);
-        WriteInt32(writer, record.Extents.Length);
-        foreach (var extent in record.Extents)
-        {
-            WriteInt64(writer, extent.Offset);
-            WriteInt64(writer, extent.Length);
-        }
-
-        WriteInt32(writer, record.ChunkCrcs.Length);
-        var crcSpan = writer.GetSpan(record.ChunkCrcs.Length * 4);
-        for (var i = 0; i < record.ChunkCrcs.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(crcSpan[(i * 4)..], record.ChunkCrcs[i]);
-        }
-
-        writer.Advance(record.ChunkCrcs.Length * 4);
+        WriteLayout(writer, record.ChunkSize, record.Extents, record.ChunkCrcs);
         if (record.InlineData is null)
         {
             WriteInt32(writer, -1);
@@ -123,25 +108,7 @@ internal static class RecordSerializer
         var checksum = reader.ReadString();
         var user = reader.ReadMap();
         var system = reader.ReadMap();
-        var chunkSize = reader.ReadInt32();
-        var extentCount = reader.ReadCount(16);
-        var extents = new Extent[extentCount];
-        for (var i = 0; i < extentCount; i++)
-        {
-            extents[i] = new Extent(reader.ReadInt64(), reader.ReadInt64());
-        }
-
-        var crcCount = reader.ReadCount(4);
-        uint[] crcs = includeData ? new uint[crcCount] : [];
-        for (var i = 0; i < crcCount; i++)
-        {
-            var crc = reader.ReadUInt32();
-            if (includeData)
-            {
-                crcs[i] = crc;
-            }
-        }
-
+        var (chunkSize, extents, _, crcs, _) = ReadLayout(ref reader, includeData);
         byte[]? inline = null;
         var inlineLength = reader.ReadInt32();
         if (inlineLength >= 0)
@@ -381,27 +348,35 @@ internal static class RecordSerializer
     }
 
     /// <summary><c>i32 chunk size | i32 e, e × (i64 offset, i64 length) | i32 c, c × u32 CRC</c>.</summary>
-    private static void WriteSegmentLayout(ArrayBufferWriter<byte> writer, DataSegment segment)
+    private static void WriteSegmentLayout(ArrayBufferWriter<byte> writer, DataSegment segment) =>
+        WriteLayout(writer, segment.ChunkSize, segment.Extents, segment.ChunkCrcs);
+
+    /// <summary>The data layout shared by v1 object records and segments: chunk size, extents, chunk CRCs.</summary>
+    private static void WriteLayout(ArrayBufferWriter<byte> writer, int chunkSize, Extent[] extents, uint[] chunkCrcs)
     {
-        WriteInt32(writer, segment.ChunkSize);
-        WriteInt32(writer, segment.Extents.Length);
-        foreach (var extent in segment.Extents)
+        WriteInt32(writer, chunkSize);
+        WriteInt32(writer, extents.Length);
+        foreach (var extent in extents)
         {
             WriteInt64(writer, extent.Offset);
             WriteInt64(writer, extent.Length);
         }
 
-        WriteInt32(writer, segment.ChunkCrcs.Length);
-        var crcSpan = writer.GetSpan(segment.ChunkCrcs.Length * 4);
-        for (var i = 0; i < segment.ChunkCrcs.Length; i++)
+        WriteInt32(writer, chunkCrcs.Length);
+        var crcSpan = writer.GetSpan(chunkCrcs.Length * 4);
+        for (var i = 0; i < chunkCrcs.Length; i++)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(crcSpan[(i * 4)..], segment.ChunkCrcs[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(crcSpan[(i * 4)..], chunkCrcs[i]);
         }
 
-        writer.Advance(segment.ChunkCrcs.Length * 4);
+        writer.Advance(chunkCrcs.Length * 4);
     }
 
-    private static DataSegment ReadSegmentLayout(ref Reader reader, long length, bool includeData)
+    /// <summary>
+    /// Reads what <see cref="WriteLayout"/> wrote, unchecked; CRCs are kept only with <paramref name="includeData"/>
+    /// (the count is still returned).
+    /// </summary>
+    private static (int ChunkSize, Extent[] Extents, long ExtentBytes, uint[] Crcs, int CrcCount) ReadLayout(ref Reader reader, bool includeData)
     {
         var chunkSize = reader.ReadInt32();
         var extentCount = reader.ReadCount(16);
@@ -414,11 +389,6 @@ internal static class RecordSerializer
         }
 
         var crcCount = reader.ReadCount(4);
-        if (length < 0 || extentBytes < length || (length > 0 && (chunkSize <= 0 || crcCount != (length + chunkSize - 1) / chunkSize)) || (length == 0 && crcCount != 0))
-        {
-            throw new InvalidDataException($"Inconsistent data segment layout (length {length}, chunk size {chunkSize}, {crcCount} CRCs, {extentBytes} extent bytes).");
-        }
-
         uint[] crcs = includeData ? new uint[crcCount] : [];
         for (var i = 0; i < crcCount; i++)
         {
@@ -427,6 +397,17 @@ internal static class RecordSerializer
             {
                 crcs[i] = crc;
             }
+        }
+
+        return (chunkSize, extents, extentBytes, crcs, crcCount);
+    }
+
+    private static DataSegment ReadSegmentLayout(ref Reader reader, long length, bool includeData)
+    {
+        var (chunkSize, extents, extentBytes, crcs, crcCount) = ReadLayout(ref reader, includeData);
+        if (length < 0 || extentBytes < length || (length > 0 && (chunkSize <= 0 || crcCount != (length + chunkSize - 1) / chunkSize)) || (length == 0 && crcCount != 0))
+        {
+            throw new InvalidDataException($"Inconsistent data segment layout (length {length}, chunk size {chunkSize}, {crcCount} CRCs, {extentBytes} extent bytes).");
         }
 
         return new DataSegment { Length = length, ChunkSize = chunkSize, Extents = extents, ChunkCrcs = crcs };
