@@ -19,4 +19,10 @@ public static class S3ErrorCodes
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", HttpStatusCode.NotFound, "The specified version does not exist.");
     public static readonly S3ErrorCode IllegalLocationConstraintException = new("IllegalLocationConstraintException", HttpStatusCode.BadRequest, "The location constraint is incompatible for the region specific endpoint this request was sent to.");
     public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", HttpStatusCode.BadRequest, "Your request header section exceeds the maximum allowed size.");
+    public static readonly S3ErrorCode MalformedACLError = new("MalformedACLError", HttpStatusCode.BadRequest, "The XML you provided was not well-formed or did not validate against our published schema");
+    public static readonly S3ErrorCode UnresolvableGrantByEmailAddress = new("UnresolvableGrantByEmailAddress", HttpStatusCode.BadRequest, "The e-mail address you provided does not match any account on record.");
+    public static readonly S3ErrorCode AccessControlListNotSupported = new("AccessControlListNotSupported", HttpStatusCode.BadRequest, "The bucket does not allow ACLs");
+    public static readonly S3ErrorCode InvalidBucketAclWithObjectOwnership = new("InvalidBucketAclWithObjectOwnership", HttpStatusCode.BadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
+    public static readonly S3ErrorCode OwnershipControlsNotFoundError = new("OwnershipControlsNotFoundError", HttpStatusCode.NotFound, "The bucket ownership controls were not found");
+    public static readonly S3ErrorCode NoSuchPublicAccessBlockConfiguration = new("NoSuchPublicAccessBlockConfiguration", HttpStatusCode.NotFound, "The public access block configuration was not found");
 }
