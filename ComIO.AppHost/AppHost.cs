@@ -24,6 +24,14 @@ if (string.IsNullOrEmpty(clusterSecretValue))
 }
 var clusterSecret = builder.AddParameter("cluster-secret", secret: true);
 
+// The key that encrypts users' secret access keys at rest must outlive the run: from configuration
+// (Parameters:secret-encryption-key), else generated once and kept in the data directory (mode 0600).
+if (string.IsNullOrEmpty(builder.Configuration["Parameters:secret-encryption-key"]))
+{
+    builder.Configuration["Parameters:secret-encryption-key"] = SecretEncryptionKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "secret-encryption.key"));
+}
+var secretEncryptionKey = builder.AddParameter("secret-encryption-key", secret: true);
+
 foreach (var site in topology.Sites)
 {
     var siteData = Path.Combine(dataDirectory, site.Name);
@@ -58,6 +66,8 @@ foreach (var site in topology.Sites)
         .WithEnvironment("Cluster__Secret", clusterSecret)
         .WithEnvironment("Auth__AdminAccessKey", adminAccessKey)
         .WithEnvironment("Auth__AdminSecretKey", adminSecretKey)
+        .WithEnvironment("Auth__SecretEncryptionKey", secretEncryptionKey)
+        .WithReference(redis, connectionName: "redis")
         .WithHttpHealthCheck("/health");
     for (var i = 0; i < nodes.Count; i++)
     {

@@ -39,6 +39,7 @@ app.MapGroup(InternalApi.Prefix)
     .MapBucketEndpoints()
     .MapObjectEndpoints()
     .MapTaggingEndpoints()
+    .MapDocumentEndpoints()
     .MapMultipartEndpoints()
     .MapMaintenanceEndpoints();
 app.Run();

@@ -51,9 +51,16 @@ public sealed class SigV4Authenticator
     /// request carries neither an <c>Authorization</c> header nor an <c>X-Amz-Algorithm</c> query parameter.
     /// </summary>
     /// <exception cref="S3Exception">The credentials are malformed, unknown, expired, skewed or do not verify.</exception>
-    public AuthenticationResult Authenticate(HttpContext context)
+    public AuthenticationResult Authenticate(HttpContext context) => Authenticate(context, _credentials);
+
+    /// <summary>
+    /// As <see cref="Authenticate(HttpContext)"/>, looking the signer's secret up in <paramref name="credentials"/> (e.g. the
+    /// one credential resolved for this request from <see cref="PeekAccessKeyId"/>).
+    /// </summary>
+    public AuthenticationResult Authenticate(HttpContext context, ICredentialStore credentials)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(credentials);
         var (rawPath, rawQuery) = GetRawTarget(context);
         var query = SigV4Encoding.ParseQuery(rawQuery);
         var authorization = context.Request.Headers.Authorization;
@@ -73,11 +80,38 @@ public sealed class SigV4Authenticator
         }
 
         return hasHeader
-            ? AuthenticateHeader(context.Request, authorization.ToString(), rawPath, query)
-            : AuthenticatePresigned(context.Request, rawPath, query);
+            ? AuthenticateHeader(context.Request, authorization.ToString(), rawPath, query, credentials)
+            : AuthenticatePresigned(context.Request, rawPath, query, credentials);
     }
 
-    private AuthenticationResult AuthenticateHeader(HttpRequest request, string authorization, string rawPath, List<QueryParameter> query)
+    /// <summary>
+    /// The access key id a request claims to be signed with (Authorization header <c>Credential=</c> or the
+    /// <c>X-Amz-Credential</c> query parameter), before any verification; null for anonymous or unparseable requests
+    /// (<see cref="Authenticate(HttpContext, ICredentialStore)"/> reports those precisely).
+    /// </summary>
+    public static string? PeekAccessKeyId(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var authorization = context.Request.Headers.Authorization.ToString();
+        string? credential = null;
+        if (authorization.Length > 0)
+        {
+            var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+            credential = start < 0 ? null : authorization[(start + "Credential=".Length)..];
+        }
+        else
+        {
+            var (_, rawQuery) = GetRawTarget(context);
+            var query = SigV4Encoding.ParseQuery(rawQuery);
+            var index = FindQuery(query, "X-Amz-Credential");
+            credential = index < 0 ? null : query[index].Value;
+        }
+
+        var slash = credential?.IndexOf('/') ?? -1;
+        return slash > 0 ? credential![..slash] : null;
+    }
+
+    private AuthenticationResult AuthenticateHeader(HttpRequest request, string authorization, string rawPath, List<QueryParameter> query, ICredentialStore credentials)
     {
         var parsed = ParseAuthorizationHeader(authorization);
         var malformed = S3ErrorCode.AuthorizationHeaderMalformed;
@@ -115,7 +149,7 @@ public sealed class SigV4Authenticator
         var hashedPayload = contentSha256.ToString();
         var payload = ClassifyPayload(hashedPayload);
         var signedHeaders = ParseSignedHeaders(parsed.SignedHeaders, malformed);
-        var secret = GetSecret(credential.AccessKeyId);
+        var secret = GetSecret(credentials, credential.AccessKeyId);
         var signingKey = _keys.GetOrDerive(credential.AccessKeyId, secret, credential.Date, credential.Region);
 
         var seed = Verify(request, rawPath, query, excludeQuery: null, signedHeaders, parsed.SignedHeaders, hashedPayload, timestamp, credential, signingKey, parsed.Signature);
@@ -152,7 +186,7 @@ public sealed class SigV4Authenticator
         };
     }
 
-    private AuthenticationResult AuthenticatePresigned(HttpRequest request, string rawPath, List<QueryParameter> query)
+    private AuthenticationResult AuthenticatePresigned(HttpRequest request, string rawPath, List<QueryParameter> query, ICredentialStore credentials)
     {
         var error = S3ErrorCode.AuthorizationQueryParametersError;
         var algorithm = RequireSingleQuery(query, "X-Amz-Algorithm");
@@ -215,7 +249,7 @@ public sealed class SigV4Authenticator
             throw new S3Exception(error, "Streaming payloads cannot be used with presigned URLs");
         }
 
-        var secret = GetSecret(credential.AccessKeyId);
+        var secret = GetSecret(credentials, credential.AccessKeyId);
         var signingKey = _keys.GetOrDerive(credential.AccessKeyId, secret, credential.Date, credential.Region);
         Verify(request, rawPath, query, excludeQuery: "X-Amz-Signature", signedHeaders, signedHeadersText, hashedPayload, timestamp, credential, signingKey, signature);
 
@@ -520,9 +554,9 @@ public sealed class SigV4Authenticator
         return true;
     }
 
-    private string GetSecret(string accessKeyId)
+    private static string GetSecret(ICredentialStore credentials, string accessKeyId)
     {
-        if (!_credentials.TryGetSecret(accessKeyId, out var secret))
+        if (!credentials.TryGetSecret(accessKeyId, out var secret))
         {
             throw new S3Exception(S3ErrorCode.InvalidAccessKeyId)
             {

@@ -1,6 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml;
+using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Authorization.Acls;
+using ComIO.ApiService.Authorization.Ownership;
+using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Configuration;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
@@ -14,9 +16,18 @@ namespace ComIO.ApiService.Handlers;
 
 /// <summary>
 /// CreateBucket, DeleteBucket, HeadBucket, ListBuckets, GetBucketLocation. Every node of the site keeps a record of
-/// every bucket, so bucket calls fan out to all nodes and reads ask any one of them.
+/// every bucket, so bucket calls fan out to all nodes and reads ask any one of them. A bucket belongs to the principal
+/// that created it; ListBuckets shows the caller's own buckets (every bucket to the admin and to callers whose identity
+/// policy allows <c>s3:ListAllMyBuckets</c> ... on <c>*</c>, as an account's buckets are listed to its IAM users).
 /// </summary>
-public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes, IOptions<S3Options> s3Options, ILogger<BucketHandlers> logger)
+public sealed class BucketHandlers(
+    ClusterNodes cluster,
+    StorageNodeClient nodes,
+    BucketSettingsStore settingsStore,
+    AclAssignment aclAssignment,
+    Authorizer authorizer,
+    IOptions<S3Options> s3Options,
+    ILogger<BucketHandlers> logger)
 {
     private const int MaxCreateBucketBody = 64 * 1024;
     private const int MaxBucketsLimit = 10_000;
@@ -39,7 +50,10 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         var after = string.IsNullOrEmpty(token) ? null : ListObjectsHandler.DecodeToken(token);
 
         var buckets = (await nodes.ListBucketsAsync(cluster.All[0], request.Aborted).ConfigureAwait(false)).OrThrow() ?? [];
-        buckets.RemoveAll(b => (prefix is not null && !b.Name.StartsWith(prefix, StringComparison.Ordinal))
+        var owner = OwnerOf(request);
+        var seesAll = request.Principal is { IsRoot: true } || await authorizer.IsAllowedAsync(request, "s3:ListAllMyBuckets", null, null);
+        buckets.RemoveAll(b => (!seesAll && settingsStore.ParseOwner(b.Owner).Id != owner.Id)
+            || (prefix is not null && !b.Name.StartsWith(prefix, StringComparison.Ordinal))
             || (after is not null && string.CompareOrdinal(b.Name, after) <= 0)
             || (!string.IsNullOrEmpty(region) && region != _s3.Region));
         buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -50,7 +64,6 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
             next = ListObjectsHandler.EncodeToken(buckets[^1].Name);
         }
 
-        var owner = OwnerOf(request);
         var body = S3Xml.Document("ListAllMyBucketsResult", xml =>
         {
             WriteOwner(xml, owner);
@@ -86,7 +99,20 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
         RejectUnsupportedCreateHeaders(request);
         await ValidateCreateBucketBodyAsync(request);
-        var results = await Task.WhenAll(cluster.All.Select(n => nodes.CreateBucketAsync(n, request.Bucket, request.Aborted))).ConfigureAwait(false);
+        var owner = AclAssignment.OwnerOf(request.Principal) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+        var ownership = ParseObjectOwnershipHeader(request);
+        var acl = await aclAssignment.ForNewBucketAsync(request, owner, ownership ?? BucketSettings.DefaultOwnership);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [BucketSettingNames.Owner] = BucketSettingsStore.Serialize(owner),
+            [BucketSettingNames.Acl] = AclAssignment.Serialize(acl),
+        };
+        if (ownership is { } explicitOwnership)
+        {
+            settings[BucketSettingNames.Ownership] = explicitOwnership.ToString();
+        }
+
+        var results = await Task.WhenAll(cluster.All.Select(n => nodes.CreateBucketAsync(n, request.Bucket, settings, request.Aborted))).ConfigureAwait(false);
         var failed = results.FirstOrDefault(r => !r.IsSuccess && r.Error!.Status != NodeStatus.BucketAlreadyExists);
         if (failed.Error is not null)
         {
@@ -96,7 +122,8 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
         if (results.All(r => !r.IsSuccess))
         {
-            throw new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou);
+            var existing = await settingsStore.GetAsync(request.Bucket, request.Aborted);
+            throw new S3Exception(existing.Owner.Id == owner.Id ? S3ErrorCode.BucketAlreadyOwnedByYou : S3ErrorCode.BucketAlreadyExists);
         }
 
         request.Response.Headers.Location = "/" + request.Bucket;
@@ -155,34 +182,6 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         await S3Responses.XmlAsync(request, S3Xml.Document("VersioningConfiguration", _ => { }));
     }
 
-    /// <summary>
-    /// GetBucketAcl. Every bucket has the canned <c>private</c> ACL (the only one ComIO accepts): its owner holds
-    /// FULL_CONTROL. Answering it lets clients that probe a bucket through its ACL (e.g. the .NET SDK's
-    /// <c>AmazonS3Util.DoesS3BucketExistV2Async</c>) work. Not routed yet: the router still answers <c>?acl</c> with 501.
-    /// </summary>
-    public async Task GetBucketAclAsync(S3Request request)
-    {
-        await EnsureExistsAsync(request);
-        await S3Responses.XmlAsync(request, PrivateAcl(OwnerOf(request)));
-    }
-
-    /// <summary>The <c>AccessControlPolicy</c> document of the canned <c>private</c> ACL: the owner holds FULL_CONTROL.</summary>
-    public static byte[] PrivateAcl((string Id, string DisplayName) owner) => S3Xml.Document("AccessControlPolicy", xml =>
-    {
-        WriteOwner(xml, owner);
-        xml.WriteStartElement("AccessControlList");
-        xml.WriteStartElement("Grant");
-        xml.WriteStartElement("Grantee");
-        xml.WriteAttributeString("xmlns", "xsi", null, "http://www.w3.org/2001/XMLSchema-instance");
-        xml.WriteAttributeString("xsi", "type", "http://www.w3.org/2001/XMLSchema-instance", "CanonicalUser");
-        xml.Element("ID", owner.Id);
-        xml.Element("DisplayName", owner.DisplayName);
-        xml.WriteEndElement();
-        xml.Element("Permission", "FULL_CONTROL");
-        xml.WriteEndElement();
-        xml.WriteEndElement();
-    });
-
     /// <summary>Throws NoSuchBucket unless the bucket exists.</summary>
     public async Task EnsureExistsAsync(S3Request request)
     {
@@ -190,15 +189,14 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         result.OrThrow();
     }
 
-    /// <summary>The canonical owner of the caller's buckets: a stable id derived from the access key.</summary>
-    public static (string Id, string DisplayName) OwnerOf(S3Request request)
-    {
-        var name = request.Auth.AccessKeyId ?? "anonymous";
-        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("comio-owner:" + name)));
-        return (id, name);
-    }
+    /// <summary>
+    /// The owner shown for the caller's own resources (ListBuckets, multipart initiators): the caller; for an anonymous
+    /// request, the bucket's owner when known (ComIO stores anonymous writes as the bucket owner's).
+    /// </summary>
+    public AclOwner OwnerOf(S3Request request) =>
+        AclAssignment.OwnerOf(request.Principal) ?? request.BucketSettings?.Owner ?? settingsStore.RootOwner;
 
-    public static void WriteOwner(XmlWriter xml, (string Id, string DisplayName) owner)
+    public static void WriteOwner(XmlWriter xml, AclOwner owner)
     {
         xml.WriteStartElement("Owner");
         xml.Element("ID", owner.Id);
@@ -206,26 +204,33 @@ public sealed class BucketHandlers(ClusterNodes cluster, StorageNodeClient nodes
         xml.WriteEndElement();
     }
 
+    /// <summary>The <c>x-amz-object-ownership</c> header of CreateBucket, or null when absent (InvalidArgument when unknown).</summary>
+    private static ObjectOwnership? ParseObjectOwnershipHeader(S3Request request)
+    {
+        var value = request.Header("x-amz-object-ownership");
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            "BucketOwnerEnforced" => ObjectOwnership.BucketOwnerEnforced,
+            "BucketOwnerPreferred" => ObjectOwnership.BucketOwnerPreferred,
+            "ObjectWriter" => ObjectOwnership.ObjectWriter,
+            _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid x-amz-object-ownership header: " + value)
+            {
+                ExtraElements = [new("ArgumentName", "x-amz-object-ownership"), new("ArgumentValue", value)],
+            },
+        };
+    }
+
     /// <summary>
-    /// CreateBucket headers that ask for features ComIO does not implement yet (ACLs other than private, grants, object
-    /// lock): 501 NotImplemented rather than a bucket created without them.
+    /// CreateBucket headers that ask for features ComIO does not implement yet (object lock): 501 NotImplemented rather
+    /// than a bucket created without them.
     /// </summary>
     private static void RejectUnsupportedCreateHeaders(S3Request request)
     {
-        var acl = request.Header("x-amz-acl");
-        if (acl is not null && acl != "private")
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "ACLs other than private are not implemented yet.");
-        }
-
-        foreach (var header in new[] { "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write", "x-amz-grant-write-acp" })
-        {
-            if (request.Header(header) is not null)
-            {
-                throw new S3Exception(S3ErrorCode.NotImplemented, $"{header} is not implemented yet.");
-            }
-        }
-
         if (string.Equals(request.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase))
         {
             throw new S3Exception(S3ErrorCode.NotImplemented, "Object lock is not implemented yet.");

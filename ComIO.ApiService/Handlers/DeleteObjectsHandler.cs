@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Xml;
+using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Bodies;
@@ -10,9 +11,12 @@ using ComIO.Contracts.Nodes;
 namespace ComIO.ApiService.Handlers;
 
 /// <summary>DeleteObjects (POST ?delete): up to 1,000 keys per request, quiet mode, per-key errors.</summary>
-public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets, Authorizer authorizer)
 {
     private const int MaxKeys = 1000;
+
+    /// <summary>Marks a key the caller may not delete (not a node status; never sent to a node).</summary>
+    private const string AccessDeniedStatus = "AccessDenied";
     private const int MaxBodyBytes = 2 * 1024 * 1024;
 
     public async Task HandleAsync(S3Request request)
@@ -33,6 +37,13 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
                 {
                     // Unversioned buckets hold only the "null" version; another id names nothing, which S3 reports as deleted.
                     outcomes[index] = (item.Key, item.VersionId, null);
+                    return;
+                }
+
+                // As S3, each key is authorized on its own (s3:DeleteObject) and refused keys are reported per key.
+                if (!await authorizer.IsAllowedAsync(request, "s3:DeleteObject", request.Bucket, item.Key))
+                {
+                    outcomes[index] = (item.Key, item.VersionId, new NodeError(AccessDeniedStatus, "Access Denied"));
                     return;
                 }
 
@@ -69,7 +80,7 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
                 }
                 else
                 {
-                    var s3 = NodeErrorMapper.ToS3(error);
+                    var s3 = error.Status == AccessDeniedStatus ? new S3Exception(S3ErrorCode.AccessDenied) : NodeErrorMapper.ToS3(error);
                     xml.WriteStartElement("Error");
                     xml.Element("Key", key);
                     if (versionId is not null)

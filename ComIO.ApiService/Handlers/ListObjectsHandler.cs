@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Xml;
+using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
 using ComIO.ApiService.Protocol.Xml;
@@ -10,7 +12,7 @@ using ComIO.Contracts.Nodes;
 namespace ComIO.ApiService.Handlers;
 
 /// <summary>ListObjectsV2 and ListObjects (V1) over the merged, sorted listing of all nodes.</summary>
-public sealed class ListObjectsHandler(BucketLister lister)
+public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore settingsStore)
 {
     private const int MaxKeysLimit = 1000;
 
@@ -34,7 +36,7 @@ public sealed class ListObjectsHandler(BucketLister lister)
         }
 
         var page = await lister.ListAsync(request.Bucket, prefix, delimiter, resume, maxKeys, request.Aborted);
-        var owner = BucketHandlers.OwnerOf(request);
+        var settings = fetchOwner ? await settingsStore.GetAsync(request) : null;
         var body = S3Xml.Document("ListBucketResult", xml =>
         {
             xml.Element("Name", request.Bucket);
@@ -55,7 +57,7 @@ public sealed class ListObjectsHandler(BucketLister lister)
             }
 
             xml.Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count);
-            WritePage(xml, page, maxKeys, delimiter, encodingType, fetchOwner ? owner : null);
+            WritePage(xml, page, maxKeys, delimiter, encodingType, settings);
         });
         await S3Responses.XmlAsync(request, body);
     }
@@ -68,7 +70,7 @@ public sealed class ListObjectsHandler(BucketLister lister)
         var encodingType = EncodingType(request);
         var marker = request.Query["marker"].ToString();
         var page = await lister.ListAsync(request.Bucket, prefix, delimiter, NullIfEmpty(marker), maxKeys, request.Aborted);
-        var owner = BucketHandlers.OwnerOf(request);
+        var settings = await settingsStore.GetAsync(request);
         var body = S3Xml.Document("ListBucketResult", xml =>
         {
             xml.Element("Name", request.Bucket);
@@ -79,13 +81,13 @@ public sealed class ListObjectsHandler(BucketLister lister)
                 xml.Element("NextMarker", Encode(page.LastReturned, encodingType));
             }
 
-            WritePage(xml, page, maxKeys, delimiter, encodingType, owner);
+            WritePage(xml, page, maxKeys, delimiter, encodingType, settings);
         });
         await S3Responses.XmlAsync(request, body);
     }
 
     /// <summary>The part both listing versions share, in S3's order: MaxKeys, Delimiter, EncodingType, IsTruncated, entries.</summary>
-    private static void WritePage(XmlWriter xml, ListingPage page, int maxKeys, string? delimiter, string? encodingType, (string Id, string DisplayName)? owner)
+    private static void WritePage(XmlWriter xml, ListingPage page, int maxKeys, string? delimiter, string? encodingType, BucketSettings? owners)
     {
         xml.Element("MaxKeys", maxKeys);
         if (delimiter is not null)
@@ -99,10 +101,11 @@ public sealed class ListObjectsHandler(BucketLister lister)
         }
 
         xml.Element("IsTruncated", page.IsTruncated);
-        WriteEntries(xml, page, encodingType, owner);
+        WriteEntries(xml, page, encodingType, owners);
     }
 
-    private static void WriteEntries(XmlWriter xml, ListingPage page, string? encodingType, (string Id, string DisplayName)? owner)
+    /// <summary>Writes the page's entries; with <paramref name="owners"/> each entry names its object's owner (from its ACL).</summary>
+    private static void WriteEntries(XmlWriter xml, ListingPage page, string? encodingType, BucketSettings? owners)
     {
         foreach (var entry in page.Objects)
         {
@@ -117,9 +120,9 @@ public sealed class ListObjectsHandler(BucketLister lister)
             }
 
             xml.Element("Size", entry.Size);
-            if (owner is { } o)
+            if (owners is not null)
             {
-                BucketHandlers.WriteOwner(xml, o);
+                BucketHandlers.WriteOwner(xml, Authorizer.ObjectAcl(entry.SystemMetadata, owners).Owner);
             }
 
             xml.Element("StorageClass", "STANDARD");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
@@ -11,7 +13,12 @@ namespace ComIO.ApiService.Handlers;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload and AbortMultipartUpload. Every call
 /// of one upload goes to the node that owns the final key; completion stitches the parts there without copying.
 /// </summary>
-public sealed class MultipartHandlers(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+public sealed class MultipartHandlers(
+    ClusterNodes cluster,
+    StorageNodeClient nodes,
+    BucketSettingsStore settingsStore,
+    AclAssignment aclAssignment,
+    Authorizer authorizer)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
@@ -21,8 +28,8 @@ public sealed class MultipartHandlers(ClusterNodes cluster, StorageNodeClient no
     {
         ObjectHeaders.ValidateKey(request.Key);
         ObjectHandlers.RejectUnsupportedWriteHeaders(request);
-        await buckets.EnsureExistsAsync(request);
         var metadata = ObjectHeaders.FromRequest(request) with { ContentMd5 = null, ExpectedChecksum = null };
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
         var upload = (await nodes.CreateUploadAsync(Owner(request), request.Bucket, request.Key, metadata, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         if (metadata.ChecksumAlgorithm is { } algorithm)
         {
@@ -77,6 +84,7 @@ public sealed class MultipartHandlers(ClusterNodes cluster, StorageNodeClient no
             range = parsed;
         }
 
+        await authorizer.AuthorizeAsync(request, "s3:GetObject", sourceBucket, sourceKey);
         await using var source = await nodes.GetObjectAsync(cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, request.Aborted).ConfigureAwait(false);
         if (source.Error is { } error)
         {

@@ -8,7 +8,7 @@ using ComIO.Contracts.Nodes;
 namespace ComIO.ApiService.Handlers;
 
 /// <summary>ListParts (one upload, on its key's node) and ListMultipartUploads (merged over all nodes).</summary>
-public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeClient nodes)
+public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
 {
     private const int MaxPageSize = 1000;
 
@@ -18,7 +18,7 @@ public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeCl
         var maxParts = ParseLimit(request, "max-parts");
         var marker = ParseLimit(request, "part-number-marker", defaultValue: 0, clamp: false);
         var page = (await nodes.ListPartsAsync(cluster.OwnerOf(request.Bucket, request.Key), request.Bucket, request.Key, uploadId, marker, maxParts, request.Aborted).ConfigureAwait(false)).OrThrow()!;
-        var owner = BucketHandlers.OwnerOf(request);
+        var owner = buckets.OwnerOf(request);
         await S3Responses.XmlAsync(request, S3Xml.Document("ListPartsResult", xml =>
         {
             xml.Element("Bucket", request.Bucket);
@@ -95,7 +95,7 @@ public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeCl
             }
         }
 
-        var owner = BucketHandlers.OwnerOf(request);
+        var owner = buckets.OwnerOf(request);
         await S3Responses.XmlAsync(request, S3Xml.Document("ListMultipartUploadsResult", xml =>
         {
             xml.Element("Bucket", request.Bucket);
@@ -139,7 +139,7 @@ public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeCl
     /// <summary>The element suffix S3 uses for a checksum algorithm: CRC32, CRC32C, CRC64NVME, SHA1, SHA256.</summary>
     public static string ChecksumElementSuffix(string algorithm) => algorithm.ToUpperInvariant();
 
-    private static void WriteInitiator(System.Xml.XmlWriter xml, (string Id, string DisplayName) owner)
+    private static void WriteInitiator(System.Xml.XmlWriter xml, Authorization.Acls.AclOwner owner)
     {
         xml.WriteStartElement("Initiator");
         xml.Element("ID", owner.Id);

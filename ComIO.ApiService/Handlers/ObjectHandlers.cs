@@ -1,4 +1,6 @@
 using System.Globalization;
+using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
@@ -9,7 +11,13 @@ using ComIO.Contracts.Nodes;
 namespace ComIO.ApiService.Handlers;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject. Bodies stream between client and node.</summary>
-public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets)
+public sealed class ObjectHandlers(
+    ClusterNodes cluster,
+    StorageNodeClient nodes,
+    BucketHandlers buckets,
+    BucketSettingsStore settingsStore,
+    AclAssignment aclAssignment,
+    Authorizer authorizer)
 {
     private const int CopyBufferSize = 128 * 1024;
 
@@ -21,7 +29,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
     [
         "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-aws-kms-key-id",
         "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
-        "x-amz-website-redirect-location", "x-amz-grant-full-control", "x-amz-grant-read", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
+        "x-amz-website-redirect-location",
     ];
 
     public async Task PutObjectAsync(S3Request request)
@@ -30,6 +38,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         RejectUnsupportedWriteHeaders(request);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var metadata = ObjectHeaders.FromRequest(request);
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
 
         var (body, length) = RequestBody.Open(request);
@@ -124,18 +133,6 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         request.Response.ContentLength = length;
     }
 
-    /// <summary>
-    /// GetObjectAcl: objects carry the canned <c>private</c> ACL (the only one ComIO accepts). NoSuchKey when the
-    /// object does not exist. Not routed yet: the router still answers <c>?acl</c> with 501.
-    /// </summary>
-    public async Task GetObjectAclAsync(S3Request request)
-    {
-        ObjectHeaders.ValidateKey(request.Key);
-        var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow();
-        await S3Responses.XmlAsync(request, BucketHandlers.PrivateAcl(BucketHandlers.OwnerOf(request)));
-    }
-
     public async Task DeleteObjectAsync(S3Request request)
     {
         ObjectHeaders.ValidateKey(request.Key);
@@ -161,6 +158,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive.");
         }
 
+        await authorizer.AuthorizeAsync(request, "s3:GetObject", sourceBucket, sourceKey);
         var sourceOwner = cluster.OwnerOf(sourceBucket, sourceKey);
         await using var source = await nodes.GetObjectAsync(sourceOwner, sourceBucket, sourceKey, null, request.Aborted).ConfigureAwait(false);
         if (source.Error is { } error)
@@ -199,6 +197,7 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
         }
 
         metadata = metadata with { Tags = TaggingHandlers.CopyTags(request, info) };
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
@@ -345,12 +344,6 @@ public sealed class ObjectHandlers(ClusterNodes cluster, StorageNodeClient nodes
 
     internal static void RejectUnsupportedWriteHeaders(S3Request request)
     {
-        var acl = request.Header("x-amz-acl");
-        if (acl is not null && acl != "private")
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "ACLs other than private are not implemented yet.");
-        }
-
         foreach (var header in UnsupportedWriteHeaders)
         {
             if (request.Header(header) is not null)

@@ -153,6 +153,9 @@ public static class ObjectHeaders
         return (null, null);
     }
 
+    /// <summary>System-metadata entries ComIO keeps for itself (e.g. the object ACL); never sent as response headers.</summary>
+    public const string InternalMetadataPrefix = "x-comio-";
+
     /// <summary>Writes the headers GET and HEAD return for an object.</summary>
     public static void WriteObjectHeaders(S3Request request, ObjectInfo info, bool includeChecksum)
     {
@@ -163,7 +166,10 @@ public static class ObjectHeaders
         headers.ContentType = info.ContentType ?? DefaultContentType;
         foreach (var (name, value) in info.SystemMetadata)
         {
-            headers[name] = value;
+            if (!name.StartsWith(InternalMetadataPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                headers[name] = value;
+            }
         }
 
         foreach (var (name, value) in info.UserMetadata)

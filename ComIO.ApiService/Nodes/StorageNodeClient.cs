@@ -21,8 +21,60 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<BucketInfo>> GetBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.Bucket(bucket), ContractsJsonContext.Default.BucketInfo, ct);
 
-    public Task<NodeResult<bool>> CreateBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
-        SendAsync<bool>(node, HttpMethod.Put, InternalApi.Bucket(bucket), null, ct);
+    /// <summary>Creates the bucket on the node with its initial settings (committed atomically with the bucket record).</summary>
+    public Task<NodeResult<bool>> CreateBucketAsync(StorageNodeInfo node, string bucket, Dictionary<string, string> settings, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Bucket(bucket)))
+        {
+            Content = JsonContent.Create(settings, ContractsJsonContext.Default.DictionaryStringString),
+        };
+        return SendAsync<bool>(request, null, ct);
+    }
+
+    public Task<NodeResult<Dictionary<string, string>>> GetBucketSettingsAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.BucketSettings(bucket), ContractsJsonContext.Default.DictionaryStringString, ct);
+
+    /// <summary>Writes (text) or removes (null) one bucket setting on the node; succeeds once durable there.</summary>
+    public Task<NodeResult<bool>> SetBucketSettingAsync(StorageNodeInfo node, string bucket, string name, string? text, CancellationToken ct) =>
+        SendDocumentAsync(node, InternalApi.BucketSetting(bucket, name), text, ct);
+
+    public Task<NodeResult<Dictionary<string, string>>> ListSystemDocumentsAsync(StorageNodeInfo node, string documentNamespace, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.SystemDocuments(documentNamespace), ContractsJsonContext.Default.DictionaryStringString, ct);
+
+    /// <summary>One system document's text, or a NoSuchKey error.</summary>
+    public async Task<NodeResult<string>> GetSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.SystemDocument(documentNamespace, id)));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return response.IsSuccessStatusCode
+            ? new NodeResult<string>(await response.Content.ReadAsStringAsync(ct), null, (int)response.StatusCode)
+            : new NodeResult<string>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+    }
+
+    /// <summary>Writes (text) or removes (null) one system document on the node; succeeds once durable there.</summary>
+    public Task<NodeResult<bool>> SetSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, string? text, CancellationToken ct) =>
+        SendDocumentAsync(node, InternalApi.SystemDocument(documentNamespace, id), text, ct);
+
+    /// <summary>Changes entries of an object's system metadata on its owning node (null value = remove).</summary>
+    public Task<NodeResult<bool>> SetObjectSystemMetadataAsync(StorageNodeInfo node, string bucket, string key, Dictionary<string, string?> changes, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(node.BaseAddress, InternalApi.ObjectSystemMetadata(bucket, key)))
+        {
+            Content = JsonContent.Create(changes, ContractsJsonContext.Default.DictionaryStringString),
+        };
+        return SendAsync<bool>(request, null, ct);
+    }
+
+    private Task<NodeResult<bool>> SendDocumentAsync(StorageNodeInfo node, string path, string? text, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(text is null ? HttpMethod.Delete : HttpMethod.Put, new Uri(node.BaseAddress, path));
+        if (text is not null)
+        {
+            request.Content = new StringContent(text, System.Text.Encoding.UTF8, "application/octet-stream");
+        }
+
+        return SendAsync<bool>(request, null, ct);
+    }
 
     public Task<NodeResult<bool>> DeleteBucketAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
         SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Bucket(bucket), null, ct);

@@ -11,7 +11,11 @@ namespace ComIO.ApiService.Pipeline;
 /// failures become S3 error responses. Unexpected exceptions are logged and answered with <c>InternalError</c>;
 /// no stack trace ever reaches a client.
 /// </summary>
-public sealed class S3Endpoint(S3TargetParser targets, SigV4Authenticator authenticator, S3Router router, ILogger<S3Endpoint> logger)
+public sealed class S3Endpoint(
+    S3TargetParser targets,
+    RequestAuthenticator authenticator,
+    S3Router router,
+    ILogger<S3Endpoint> logger)
 {
     public static readonly ActivitySource Activities = new("ComIO.ApiService");
 
@@ -29,20 +33,15 @@ public sealed class S3Endpoint(S3TargetParser targets, SigV4Authenticator authen
             var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
             var target = targets.Parse(context.Request.Host.Value ?? "", rawPath);
             resource = target.Resource;
-            var auth = authenticator.Authenticate(context);
-            if (auth.IsAnonymous)
-            {
-                // No bucket policies or ACLs yet: nothing grants anonymous access.
-                throw new S3Exception(S3ErrorCode.AccessDenied);
-            }
-
-            var request = new S3Request(context, requestId, target, auth);
+            var (auth, principal) = await authenticator.AuthenticateAsync(context, requestId);
+            var request = new S3Request(context, requestId, target, auth, principal);
             Activity.Current?.SetTag("s3.bucket", target.Bucket);
             Activity.Current?.SetTag("s3.request_id", requestId);
             await router.RouteAsync(request);
         }
         catch (S3Exception e)
         {
+
             await S3ErrorWriter.WriteAsync(context, e.Error, e.Message, resource, requestId, e.ExtraElements, e.ResponseHeaders);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)

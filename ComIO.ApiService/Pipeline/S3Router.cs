@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Handlers;
 using ComIO.ApiService.Protocol.Errors;
 
@@ -15,20 +16,24 @@ public sealed class S3Router(
     DeleteObjectsHandler deletes,
     MultipartHandlers multipart,
     MultipartListingHandlers multipartListing,
-    TaggingHandlers tagging)
+    TaggingHandlers tagging,
+    AclHandlers acls,
+    BucketPolicyHandlers policies,
+    BucketAccessSettingsHandlers accessSettings,
+    Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "encryption", "replication", "website", "logging",
-        "notification", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment",
+        "cors", "lifecycle", "tagging", "encryption", "replication", "website", "logging",
+        "notification", "object-lock", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "session",
     ];
 
     /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "acl", "retention", "legal-hold", "restore", "select", "attributes", "torrent",
+        "retention", "legal-hold", "restore", "select", "attributes", "torrent",
     ];
 
     public Task RouteAsync(S3Request request)
@@ -59,9 +64,9 @@ public sealed class S3Router(
                 return Run("GetBucketVersioning", buckets.GetBucketVersioningAsync, request);
             }
 
-            if (query.ContainsKey("acl"))
+            if (RouteBucketAccessSettings(request, method) is { } accessTask)
             {
-                return Run("GetBucketAcl", buckets.GetBucketAclAsync, request);
+                return accessTask;
             }
 
             if (Unimplemented(request, UnimplementedBucketSubresources) is { } rejected)
@@ -80,6 +85,11 @@ public sealed class S3Router(
         if (HttpMethods.IsPost(method) && query.ContainsKey("delete"))
         {
             return Run("DeleteObjects", deletes.HandleAsync, request);
+        }
+
+        if (RouteBucketAccessSettings(request, method) is { } access)
+        {
+            return access;
         }
 
         if (Unimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]) is { } unsupported)
@@ -107,9 +117,11 @@ public sealed class S3Router(
 
     private Task RouteObject(S3Request request, string method)
     {
-        if (HttpMethods.IsGet(method) && request.Query.ContainsKey("acl"))
+        if (request.Query.ContainsKey("acl"))
         {
-            return Run("GetObjectAcl", objects.GetObjectAclAsync, request);
+            return HttpMethods.IsGet(method) ? Run("GetObjectAcl", acls.GetObjectAclAsync, request)
+                : HttpMethods.IsPut(method) ? Run("PutObjectAcl", acls.PutObjectAclAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 
         if (Unimplemented(request, UnimplementedObjectSubresources) is { } rejected)
@@ -196,11 +208,64 @@ public sealed class S3Router(
         return HttpMethods.IsGet(method) ? Run("ListParts", multipartListing.ListPartsAsync, request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
     }
 
-    /// <summary>Runs an operation's handler, naming the operation on the request's trace span (<c>s3.operation</c>).</summary>
-    private static Task Run(string operation, Func<S3Request, Task> handler, S3Request request)
+    /// <summary>
+    /// The bucket sub-resources that configure access (<c>?acl</c>, <c>?policy</c>, <c>?policyStatus</c>,
+    /// <c>?ownershipControls</c>, <c>?publicAccessBlock</c>), or null when none is named.
+    /// </summary>
+    private Task? RouteBucketAccessSettings(S3Request request, string method)
+    {
+        var query = request.Query;
+        var get = HttpMethods.IsGet(method);
+        var put = HttpMethods.IsPut(method);
+        var delete = HttpMethods.IsDelete(method);
+        if (query.ContainsKey("acl"))
+        {
+            return get ? Run("GetBucketAcl", acls.GetBucketAclAsync, request)
+                : put ? Run("PutBucketAcl", acls.PutBucketAclAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("policyStatus"))
+        {
+            return get ? Run("GetBucketPolicyStatus", policies.GetStatusAsync, request) : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("policy"))
+        {
+            return get ? Run("GetBucketPolicy", policies.GetAsync, request)
+                : put ? Run("PutBucketPolicy", policies.PutAsync, request)
+                : delete ? Run("DeleteBucketPolicy", policies.DeleteAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("ownershipControls"))
+        {
+            return get ? Run("GetBucketOwnershipControls", accessSettings.GetOwnershipControlsAsync, request)
+                : put ? Run("PutBucketOwnershipControls", accessSettings.PutOwnershipControlsAsync, request)
+                : delete ? Run("DeleteBucketOwnershipControls", accessSettings.DeleteOwnershipControlsAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("publicAccessBlock"))
+        {
+            return get ? Run("GetPublicAccessBlock", accessSettings.GetPublicAccessBlockAsync, request)
+                : put ? Run("PutPublicAccessBlock", accessSettings.PutPublicAccessBlockAsync, request)
+                : delete ? Run("DeletePublicAccessBlock", accessSettings.DeletePublicAccessBlockAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Authorizes an operation (see <see cref="Authorizer"/>) and runs its handler, naming the operation on the request's
+    /// trace span (<c>s3.operation</c>).
+    /// </summary>
+    private async Task Run(string operation, Func<S3Request, Task> handler, S3Request request)
     {
         Activity.Current?.SetTag("s3.operation", operation);
-        return handler(request);
+        await authorizer.AuthorizeAsync(request, operation);
+        await handler(request);
     }
 
     /// <summary>

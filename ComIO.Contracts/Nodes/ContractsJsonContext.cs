@@ -19,4 +19,6 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(PartListPage))]
 [JsonSerializable(typeof(UploadListPage))]
 [JsonSerializable(typeof(PutObjectTagsRequest))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(Dictionary<string, string?>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -20,6 +20,21 @@ public static class InternalApi
 
     public static string Bucket(string bucket) => $"{Prefix}/buckets/{Uri.EscapeDataString(bucket)}";
 
+    /// <summary>GET returns every setting of the bucket (JSON object name → text); 404 NoSuchBucket.</summary>
+    public static string BucketSettings(string bucket) => $"{Bucket(bucket)}/settings";
+
+    /// <summary>PUT (body = the setting's UTF-8 text) or DELETE one bucket setting on every device of the node.</summary>
+    public static string BucketSetting(string bucket, string name) => $"{BucketSettings(bucket)}/{Uri.EscapeDataString(name)}";
+
+    /// <summary>GET lists a namespace's system documents (JSON object id → text).</summary>
+    public static string SystemDocuments(string documentNamespace) => $"{Prefix}/documents/{Uri.EscapeDataString(documentNamespace)}";
+
+    /// <summary>GET, PUT (body = UTF-8 text) or DELETE one system document.</summary>
+    public static string SystemDocument(string documentNamespace, string id) => $"{SystemDocuments(documentNamespace)}/{Uri.EscapeDataString(id)}";
+
+    /// <summary>PATCH changes entries of an object's system metadata (body = JSON object name → value or null).</summary>
+    public static string ObjectSystemMetadata(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/system-metadata?key={Uri.EscapeDataString(key)}";
+
     public static string Object(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}?key={Uri.EscapeDataString(key)}";
 
     public static string ObjectInfo(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/info?key={Uri.EscapeDataString(key)}";

@@ -56,14 +56,45 @@ internal sealed class TagsCommit(string bucket, string key, IReadOnlyList<KeyVal
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; } = tags;
 }
 
-/// <summary>Create (record set) or delete (record null) a bucket. Always committed in a group of its own.</summary>
-internal sealed class BucketCommit(string bucket, BucketRecord? create) : CommitOperation
+/// <summary>
+/// Create (record set, with its initial settings) or delete (record null; its settings go too) a bucket. Always committed
+/// in a group of its own.
+/// </summary>
+internal sealed class BucketCommit(string bucket, BucketRecord? create, IReadOnlyDictionary<string, byte[]>? settings = null) : CommitOperation
 {
     public override bool IsExclusive => true;
 
     public string Bucket { get; } = bucket;
 
     public BucketRecord? Create { get; } = create;
+
+    public IReadOnlyDictionary<string, byte[]> Settings { get; } = settings ?? new Dictionary<string, byte[]>();
+}
+
+/// <summary>
+/// Writes (payload set) or removes (payload null) one document record: a bucket setting (refused with NoSuchBucket when
+/// <see cref="RequiredBucket"/> does not exist at commit time) or a system document (<see cref="RequiredBucket"/> null).
+/// </summary>
+internal sealed class DocumentCommit(byte[] key, byte[]? payload, string? requiredBucket) : CommitOperation
+{
+    public byte[] Key { get; } = key;
+
+    public byte[]? Payload { get; } = payload;
+
+    public string? RequiredBucket { get; } = requiredBucket;
+}
+
+/// <summary>
+/// Changes entries of an object's system metadata (null value = remove) without touching its data, tags or other
+/// metadata. NoSuchBucket / NoSuchKey otherwise.
+/// </summary>
+internal sealed class SystemMetadataCommit(string bucket, string key, IReadOnlyDictionary<string, string?> changes) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public IReadOnlyDictionary<string, string?> Changes { get; } = changes;
 }
 
 /// <summary>Removes outbox entries (delivered or given up).</summary>

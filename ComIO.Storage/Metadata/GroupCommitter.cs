@@ -367,6 +367,46 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     statuses[i] = EngineStatus.Ok;
                     break;
 
+                case DocumentCommit document:
+                    // Bucket deletion runs alone, so the committed bucket set decides whether a setting may be written.
+                    if (document.RequiredBucket is { } required && !_buckets.ContainsKey(required))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (document.Payload is { } documentPayload)
+                    {
+                        batch.Put(document.Key, RecordSerializer.SerializeDocument(documentPayload));
+                    }
+                    else
+                    {
+                        batch.Delete(document.Key);
+                    }
+
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case SystemMetadataCommit metadata:
+                    if (!_buckets.ContainsKey(metadata.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    var metadataTarget = LookupFull(metadata.Bucket, metadata.Key, overlay);
+                    if (metadataTarget is null)
+                    {
+                        statuses[i] = EngineStatus.NoSuchKey;
+                        continue;
+                    }
+
+                    var changed = metadataTarget.WithSystemMetadata(metadata.Changes);
+                    batch.Put(MetadataKeys.Object(metadata.Bucket, metadata.Key), RecordSerializer.SerializeObject(changed));
+                    overlay[OverlayKey(metadata.Bucket, metadata.Key)] = changed;
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
                 case OutboxRemoveCommit remove:
                     foreach (var sequence in remove.Sequences)
                     {
@@ -389,6 +429,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     batch.Put(MetadataKeys.Bucket(bucket.Bucket), RecordSerializer.SerializeBucket(create));
+                    foreach (var (settingName, settingPayload) in bucket.Settings)
+                    {
+                        batch.Put(MetadataKeys.BucketSetting(bucket.Bucket, settingName), RecordSerializer.SerializeDocument(settingPayload));
+                    }
+
                     statuses[i] = EngineStatus.Ok;
                     break;
 
@@ -409,6 +454,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     foreach (var upload in _store.LoadUploads(bucket.Bucket))
                     {
                         RemoveUpload(batch, upload.Bucket, upload.Key, upload.UploadId, replaced);
+                    }
+
+                    foreach (var settingKey in _store.ListKeys(MetadataKeys.BucketSettingsOf(bucket.Bucket)))
+                    {
+                        batch.Delete(settingKey);
                     }
 
                     batch.Delete(MetadataKeys.Bucket(bucket.Bucket));

@@ -6,7 +6,8 @@ namespace ComIO.Storage.Metadata;
 /// RocksDB key layout (bytewise comparator, so order is ordinal UTF-8):
 /// <c>"d"</c> device identity; <c>"b\0" + bucket</c> bucket records; <c>"o\0" + bucket + "\0" + key</c> object records;
 /// <c>"x\0" + u64 big-endian sequence</c> outbox entries (so they sort by sequence); <c>"q"</c> outbox high-water mark;
-/// <c>"u\0" + bucket + "\0" + key + "\0" + uploadId</c> multipart uploads (upload ids have a fixed length and sort by
+/// <c>"c\0" + bucket + "\0" + name</c> bucket settings (policy, ACL, CORS, ...); <c>"s\0" + namespace + "\0" + id</c>
+/// system documents (users, access keys); <c>"u\0" + bucket + "\0" + key + "\0" + uploadId</c> multipart uploads (upload ids have a fixed length and sort by
 /// initiation time, so a bucket's uploads sort by key, then initiation, then id); <c>"p\0" + uploadId + u32 big-endian
 /// part number</c> parts (an upload's parts are one contiguous range in part-number order).
 /// Bucket names never contain NUL, so a bucket's objects (and uploads) form one contiguous key range and listing is a Seek.
@@ -19,6 +20,8 @@ internal static class MetadataKeys
     public static readonly byte[] OutboxPrefix = "x\0"u8.ToArray();
     public static readonly byte[] UploadPrefix = "u\0"u8.ToArray();
     public static readonly byte[] PartPrefix = "p\0"u8.ToArray();
+    public static readonly byte[] BucketSettingPrefix = "c\0"u8.ToArray();
+    public static readonly byte[] SystemDocumentPrefix = "s\0"u8.ToArray();
 
     /// <summary>Highest outbox sequence ever assigned (i64 little-endian), so sequences are never reused after removals.</summary>
     public static readonly byte[] OutboxHighWater = "q"u8.ToArray();
@@ -90,6 +93,19 @@ internal static class MetadataKeys
     }
 
     public static int ParsePartNumber(ReadOnlySpan<byte> key) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(key[^4..]);
+
+    /// <summary>The prefix of every setting of <paramref name="bucket"/> (the bucket name followed by NUL).</summary>
+    public static byte[] BucketSettingsOf(string bucket) => Concat(BucketSettingPrefix, bucket, "\0", string.Empty);
+
+    public static byte[] BucketSetting(string bucket, string name) => Concat(BucketSettingPrefix, bucket, "\0", name);
+
+    /// <summary>The prefix of every system document of <paramref name="documentNamespace"/> (the namespace followed by NUL).</summary>
+    public static byte[] SystemDocumentsOf(string documentNamespace) => Concat(SystemDocumentPrefix, documentNamespace, "\0", string.Empty);
+
+    public static byte[] SystemDocument(string documentNamespace, string id) => Concat(SystemDocumentPrefix, documentNamespace, "\0", id);
+
+    /// <summary>The part of <paramref name="key"/> after <paramref name="rangePrefix"/> (a setting name or document id).</summary>
+    public static string ParseSuffix(ReadOnlySpan<byte> key, int rangePrefixLength) => Encoding.UTF8.GetString(key[rangePrefixLength..]);
 
     public static string ParseBucket(ReadOnlySpan<byte> key) => Encoding.UTF8.GetString(key[BucketPrefix.Length..]);
 

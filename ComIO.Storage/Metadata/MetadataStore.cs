@@ -63,6 +63,51 @@ internal sealed class MetadataStore : IDisposable
         return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value, includeData);
     }
 
+    /// <summary>The payload of one document record (bucket setting or system document), or null when absent.</summary>
+    public byte[]? GetDocument(byte[] key, string what)
+    {
+        var value = _db.Get(key);
+        return value is null ? null : RecordSerializer.DeserializeDocument(value, what);
+    }
+
+    /// <summary>Every document under <paramref name="rangePrefix"/> as (name after the prefix, payload), in name order.</summary>
+    public List<KeyValuePair<string, byte[]>> ListDocuments(byte[] rangePrefix, string what)
+    {
+        var result = new List<KeyValuePair<string, byte[]>>();
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(rangePrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(rangePrefix))
+            {
+                break;
+            }
+
+            result.Add(new(MetadataKeys.ParseSuffix(key, rangePrefix.Length), RecordSerializer.DeserializeDocument(iterator.GetValueSpan(), what)));
+        }
+
+        return result;
+    }
+
+    /// <summary>The keys of every record under <paramref name="rangePrefix"/>.</summary>
+    public List<byte[]> ListKeys(byte[] rangePrefix)
+    {
+        var result = new List<byte[]>();
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(rangePrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(rangePrefix))
+            {
+                break;
+            }
+
+            result.Add(key.ToArray());
+        }
+
+        return result;
+    }
+
     public BucketRecord? GetBucket(string bucket)
     {
         var value = _db.Get(MetadataKeys.Bucket(bucket));

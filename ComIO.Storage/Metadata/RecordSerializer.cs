@@ -48,6 +48,7 @@ internal static class RecordSerializer
     private const byte UploadVersion = 1;
     private const byte PartVersion = 1;
     private const byte BucketVersion = 1;
+    private const byte DocumentVersion = 1;
     private const byte IdentityVersion = 1;
     private const byte OutboxVersion = 1;
     private const byte TagsSection = (byte)'T';
@@ -411,6 +412,26 @@ internal static class RecordSerializer
         }
 
         return new DataSegment { Length = length, ChunkSize = chunkSize, Extents = extents, ChunkCrcs = crcs };
+    }
+
+    /// <summary>Document record v1 (bucket settings, system documents): <c>u8 version(1) | payload | u32 crc32c</c>.</summary>
+    public static byte[] SerializeDocument(ReadOnlySpan<byte> payload)
+    {
+        var writer = new ArrayBufferWriter<byte>(payload.Length + 5);
+        WriteByte(writer, DocumentVersion);
+        writer.Write(payload);
+        return Seal(writer);
+    }
+
+    public static byte[] DeserializeDocument(ReadOnlySpan<byte> value, string what)
+    {
+        var body = Verify(value, what);
+        if (body[0] != DocumentVersion)
+        {
+            throw new InvalidDataException($"Unsupported document record version {body[0]} for {what}.");
+        }
+
+        return body[1..].ToArray();
     }
 
     public static byte[] SerializeBucket(BucketRecord bucket)

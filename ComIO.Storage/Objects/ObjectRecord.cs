@@ -112,7 +112,28 @@ public sealed class ObjectRecord
     }
 
     /// <summary>A copy of this record (same data, layout and metadata) with <paramref name="tags"/> as its tag set.</summary>
-    internal ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags) => new()
+    /// <summary>A copy with <paramref name="changes"/> applied to <see cref="SystemMetadata"/> (null value = remove the entry).</summary>
+    internal ObjectRecord WithSystemMetadata(IReadOnlyDictionary<string, string?> changes)
+    {
+        var metadata = new Dictionary<string, string>(SystemMetadata, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            if (value is null)
+            {
+                metadata.Remove(name);
+            }
+            else
+            {
+                metadata[name] = value;
+            }
+        }
+
+        return WithTags(Tags, metadata);
+    }
+
+    internal ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags) => WithTags(tags, SystemMetadata);
+
+    private ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata) => new()
     {
         Bucket = Bucket,
         Key = Key,
@@ -122,7 +143,7 @@ public sealed class ObjectRecord
         LastModified = LastModified,
         ContentType = ContentType,
         UserMetadata = UserMetadata,
-        SystemMetadata = SystemMetadata,
+        SystemMetadata = systemMetadata,
         ChecksumAlgorithm = ChecksumAlgorithm,
         Checksum = Checksum,
         PartCount = PartCount,

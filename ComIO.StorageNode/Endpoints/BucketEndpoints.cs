@@ -11,7 +11,8 @@ public static class BucketEndpoints
     {
         group.MapGet("/buckets", (NodeEngines engines) =>
         {
-            var buckets = engines.All[0].ListBuckets().Select(b => new BucketInfo(b.Name, b.CreatedAt)).ToList();
+            var engine = engines.All[0];
+            var buckets = engine.ListBuckets().Select(b => new BucketInfo(b.Name, b.CreatedAt, OwnerOf(engine, b.Name))).ToList();
             return Results.Json(buckets, ContractsJsonContext.Default.ListBucketInfo);
         });
 
@@ -20,15 +21,30 @@ public static class BucketEndpoints
             var record = engines.All[0].GetBucket(bucket);
             return record is null
                 ? ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket)
-                : Results.Json(new BucketInfo(record.Name, record.CreatedAt), ContractsJsonContext.Default.BucketInfo);
+                : Results.Json(new BucketInfo(record.Name, record.CreatedAt, OwnerOf(engines.All[0], bucket)), ContractsJsonContext.Default.BucketInfo);
         });
 
-        group.MapPut("/buckets/{bucket}", async (string bucket, NodeEngines engines, CancellationToken ct) =>
+        // Optional body: the bucket's initial settings (JSON object name → text), committed atomically with the bucket.
+        group.MapPut("/buckets/{bucket}", async (string bucket, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
+            Dictionary<string, byte[]> settings = [];
+            if (request.ContentLength is > 0)
+            {
+                try
+                {
+                    var text = await request.ReadFromJsonAsync(ContractsJsonContext.Default.DictionaryStringString, ct) ?? [];
+                    settings = text.ToDictionary(s => s.Key, s => System.Text.Encoding.UTF8.GetBytes(s.Value), StringComparer.Ordinal);
+                }
+                catch (System.Text.Json.JsonException e)
+                {
+                    return Results.Json(new NodeError(NodeStatus.InvalidRequest, e.Message), ContractsJsonContext.Default.NodeError, statusCode: 400);
+                }
+            }
+
             var created = false;
             foreach (var engine in engines.All)
             {
-                created |= await engine.CreateBucketAsync(bucket, ct) == EngineStatus.Ok;
+                created |= await engine.CreateBucketAsync(bucket, settings, ct) == EngineStatus.Ok;
             }
 
             return created ? Results.Ok() : ObjectInfoMapper.ToError(EngineStatus.BucketAlreadyExists);
@@ -63,4 +79,8 @@ public static class BucketEndpoints
 
         return group;
     }
+
+    /// <summary>The bucket's recorded owner setting (text), if any.</summary>
+    private static string? OwnerOf(StorageEngine engine, string bucket) =>
+        engine.GetBucketSettings(bucket) is { } settings && settings.TryGetValue("owner", out var owner) ? System.Text.Encoding.UTF8.GetString(owner) : null;
 }

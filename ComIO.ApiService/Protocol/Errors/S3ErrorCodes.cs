@@ -5,6 +5,10 @@ namespace ComIO.ApiService.Protocol.Errors;
 /// <summary>Error codes used by the front end that the base catalog does not list.</summary>
 public static class S3ErrorCodes
 {
+    public static readonly S3ErrorCode MalformedPolicy = new("MalformedPolicy", HttpStatusCode.BadRequest, "Policies must be valid JSON and the first byte must be '{'");
+    public static readonly S3ErrorCode NoSuchEntity = new("NoSuchEntity", HttpStatusCode.NotFound, "The request was rejected because it referenced an entity that does not exist.");
+    public static readonly S3ErrorCode EntityAlreadyExists = new("EntityAlreadyExists", HttpStatusCode.Conflict, "The request was rejected because it attempted to create a resource that already exists.");
+
     public static readonly S3ErrorCode InvalidURI = new("InvalidURI", HttpStatusCode.BadRequest, "Couldn't parse the specified URI.");
     public static readonly S3ErrorCode InvalidObjectName = new("InvalidObjectName", HttpStatusCode.BadRequest, "Object name contains unsupported characters.");
     public static readonly S3ErrorCode InvalidPart = new("InvalidPart", HttpStatusCode.BadRequest, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.");

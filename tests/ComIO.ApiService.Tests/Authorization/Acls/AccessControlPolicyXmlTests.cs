@@ -52,14 +52,6 @@ public sealed class AccessControlPolicyXmlTests
     }
 
     [Fact]
-    public void Write_MatchesTheExistingPrivateAclHandlerOutput()
-    {
-        var handler = Handlers.BucketHandlers.PrivateAcl((Alice.Id, Alice.DisplayName));
-
-        Assert.Equal(handler, AccessControlPolicyXml.Write(CannedAcl.PrivateFor(Alice)));
-    }
-
-    [Fact]
     public void Write_OmitsDisplayName_WhenGranteeHasNone()
     {
         var xml = Encoding.UTF8.GetString(AccessControlPolicyXml.Write(new AccessControlList(Alice, [Grant(AclGrantee.CanonicalUser(Bob.Id), AclPermission.Read)])));

@@ -20,6 +20,9 @@ public sealed class ComIOCluster : IAsyncLifetime
     public const string Region = "us-east-1";
     public const int NodeCount = 2;
     private const string ClusterSecret = "comio-service-tests-cluster-secret";
+
+    /// <summary>A fixed test key (base64 of 32 bytes) for the users' secrets at rest.</summary>
+    public const string SecretEncryptionKey = "Y29taW8tc2VydmljZS10ZXN0cy1lbmNyeXB0aW9uLWs=";
     private const long DeviceBytes = 256L * 1024 * 1024;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "comio-service-tests", Guid.NewGuid().ToString("N"));
@@ -46,6 +49,7 @@ public sealed class ComIOCluster : IAsyncLifetime
             ["Cluster:Secret"] = ClusterSecret,
             ["Auth:AdminAccessKey"] = AccessKey,
             ["Auth:AdminSecretKey"] = SecretKey,
+            ["Auth:SecretEncryptionKey"] = SecretEncryptionKey,
             ["S3:Region"] = Region,
         };
         for (var i = 0; i < NodeIds.Count; i++)

@@ -1,0 +1,23 @@
+namespace ComIO.ApiService.Buckets;
+
+/// <summary>Names of the settings kept with each bucket on the storage nodes (UTF-8 text documents).</summary>
+public static class BucketSettingNames
+{
+    /// <summary>JSON <see cref="BucketOwner"/>: the creating principal.</summary>
+    public const string Owner = "owner";
+
+    /// <summary>The bucket policy JSON exactly as the client sent it.</summary>
+    public const string Policy = "policy";
+
+    /// <summary>The bucket ACL (JSON, see <c>AclJson</c>).</summary>
+    public const string Acl = "acl";
+
+    /// <summary>The Object Ownership setting: BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter.</summary>
+    public const string Ownership = "ownership";
+
+    /// <summary>The PublicAccessBlockConfiguration XML as stored by PutPublicAccessBlock.</summary>
+    public const string PublicAccessBlock = "public-access-block";
+
+    /// <summary>The CORSConfiguration XML.</summary>
+    public const string Cors = "cors";
+}

@@ -1,0 +1,52 @@
+using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Authorization.Acls;
+using ComIO.ApiService.Buckets;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Pipeline;
+using ComIO.ApiService.Protocol.Errors;
+
+namespace ComIO.ApiService.Handlers;
+
+/// <summary>
+/// GetBucketAcl, PutBucketAcl, GetObjectAcl, PutObjectAcl. Bucket ACLs are bucket settings; an object's ACL (which also
+/// names its owner) lives in the object's system metadata and is replaced in place on its owning node.
+/// </summary>
+public sealed class AclHandlers(BucketSettingsStore settingsStore, AclAssignment assignment, ClusterNodes cluster, StorageNodeClient nodes)
+{
+    public async Task GetBucketAclAsync(S3Request request)
+    {
+        var settings = await settingsStore.GetAsync(request);
+        await S3Responses.XmlAsync(request, AccessControlPolicyXml.Write(settings.Acl));
+    }
+
+    public async Task PutBucketAclAsync(S3Request request)
+    {
+        var settings = await settingsStore.GetAsync(request);
+        var body = await S3Requests.ReadSmallBodyAsync(request, AccessControlPolicyXml.MaxBodyBytes);
+        var acl = await assignment.ForReplacementAsync(request, body, settings.Owner, settings, forBucket: true);
+        await settingsStore.SetAsync(request.Bucket, BucketSettingNames.Acl, AclAssignment.Serialize(acl), request.Aborted);
+        request.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    public async Task GetObjectAclAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        var settings = await settingsStore.GetAsync(request);
+        var info = (await nodes.GetObjectInfoAsync(cluster.OwnerOf(request.Bucket, request.Key), request.Bucket, request.Key, request.Aborted)).OrThrow()!;
+        await S3Responses.XmlAsync(request, AccessControlPolicyXml.Write(Authorizer.ObjectAcl(info.SystemMetadata, settings)));
+    }
+
+    public async Task PutObjectAclAsync(S3Request request)
+    {
+        ObjectHeaders.ValidateKey(request.Key);
+        var settings = await settingsStore.GetAsync(request);
+        var node = cluster.OwnerOf(request.Bucket, request.Key);
+        var info = (await nodes.GetObjectInfoAsync(node, request.Bucket, request.Key, request.Aborted)).OrThrow()!;
+        var current = Authorizer.ObjectAcl(info.SystemMetadata, settings);
+        var body = await S3Requests.ReadSmallBodyAsync(request, AccessControlPolicyXml.MaxBodyBytes);
+        var acl = await assignment.ForReplacementAsync(request, body, current.Owner, settings, forBucket: false);
+        var changes = new Dictionary<string, string?> { [Authorizer.ObjectAclMetadata] = AclAssignment.Serialize(acl) };
+        (await nodes.SetObjectSystemMetadataAsync(node, request.Bucket, request.Key, changes, request.Aborted)).OrThrow();
+        request.Response.StatusCode = StatusCodes.Status200OK;
+    }
+}

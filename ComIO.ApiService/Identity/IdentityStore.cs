@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using ComIO.ApiService.Nodes;
+using ComIO.ApiService.Protocol.Errors;
+using ComIO.Contracts.Nodes;
+
+namespace ComIO.ApiService.Identity;
+
+/// <summary>
+/// Users and access keys, stored as system documents on every storage node of the site (like bucket records): writes go
+/// to every node and succeed only when every node has them durably; reads ask the nodes in turn until one answers.
+/// Nothing is cached, so a disabled key or user stops working with the next request on every API replica.
+/// Thread-safe.
+/// </summary>
+public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes, SecretProtector protector, TimeProvider time)
+{
+    public const string UsersNamespace = "users";
+    public const string AccessKeysNamespace = "access-keys";
+
+    private const string AccessKeyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    /// <summary>IAM user-name rules: 1–64 characters of letters, digits and <c>+=,.@_-</c>.</summary>
+    public static bool IsValidUserName(string name) =>
+        name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || "+=,.@_-".Contains(c, StringComparison.Ordinal));
+
+    public async Task<UserDocument?> GetUserAsync(string name, CancellationToken ct) =>
+        await ReadAsync(UsersNamespace, name, IdentityJsonContext.Default.UserDocument, ct);
+
+    public async Task<IReadOnlyList<UserDocument>> ListUsersAsync(CancellationToken ct) =>
+        await ListAsync(UsersNamespace, IdentityJsonContext.Default.UserDocument, ct);
+
+    /// <summary>Creates a user with a fresh canonical id; null when the name is taken.</summary>
+    public async Task<UserDocument?> CreateUserAsync(string name, bool administrator, CancellationToken ct)
+    {
+        if (await GetUserAsync(name, ct) is not null)
+        {
+            return null;
+        }
+
+        var user = new UserDocument
+        {
+            Name = name,
+            CanonicalId = RandomNumberGenerator.GetHexString(64, lowercase: true),
+            Administrator = administrator,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await SaveUserAsync(user, ct);
+        return user;
+    }
+
+    public Task SaveUserAsync(UserDocument user, CancellationToken ct) =>
+        WriteAsync(UsersNamespace, user.Name, JsonSerializer.Serialize(user, IdentityJsonContext.Default.UserDocument), ct);
+
+    /// <summary>Deletes the user's access keys, then the user.</summary>
+    public async Task DeleteUserAsync(string name, CancellationToken ct)
+    {
+        foreach (var key in await ListAccessKeysAsync(name, ct))
+        {
+            await WriteAsync(AccessKeysNamespace, key.AccessKeyId, null, ct);
+        }
+
+        await WriteAsync(UsersNamespace, name, null, ct);
+    }
+
+    /// <summary>Issues a new access key (CSPRNG id and 40-character secret) for <paramref name="userName"/>; the secret is returned once.</summary>
+    public async Task<(AccessKeyDocument Key, string Secret)> CreateAccessKeyAsync(string userName, CancellationToken ct)
+    {
+        var accessKeyId = "CK" + RandomNumberGenerator.GetString(AccessKeyAlphabet, 18);
+        var secret = RandomNumberGenerator.GetString(SecretAlphabet, 40);
+        var key = new AccessKeyDocument
+        {
+            AccessKeyId = accessKeyId,
+            UserName = userName,
+            EncryptedSecret = protector.Protect(accessKeyId, secret),
+            CreatedAt = time.GetUtcNow(),
+        };
+        await SaveAccessKeyAsync(key, ct);
+        return (key, secret);
+    }
+
+    public async Task<AccessKeyDocument?> GetAccessKeyAsync(string accessKeyId, CancellationToken ct) =>
+        await ReadAsync(AccessKeysNamespace, accessKeyId, IdentityJsonContext.Default.AccessKeyDocument, ct);
+
+    /// <summary>Every access key, or only <paramref name="userName"/>'s.</summary>
+    public async Task<IReadOnlyList<AccessKeyDocument>> ListAccessKeysAsync(string? userName, CancellationToken ct)
+    {
+        var keys = await ListAsync(AccessKeysNamespace, IdentityJsonContext.Default.AccessKeyDocument, ct);
+        return userName is null ? keys : [.. keys.Where(k => k.UserName == userName)];
+    }
+
+    public Task SaveAccessKeyAsync(AccessKeyDocument key, CancellationToken ct) =>
+        WriteAsync(AccessKeysNamespace, key.AccessKeyId, JsonSerializer.Serialize(key, IdentityJsonContext.Default.AccessKeyDocument), ct);
+
+    public Task DeleteAccessKeyAsync(string accessKeyId, CancellationToken ct) => WriteAsync(AccessKeysNamespace, accessKeyId, null, ct);
+
+    /// <summary>The plain secret of a stored key; null when it cannot be decrypted with the configured key.</summary>
+    public string? RevealSecret(AccessKeyDocument key) => protector.Unprotect(key.AccessKeyId, key.EncryptedSecret);
+
+    private async Task<T?> ReadAsync<T>(string documentNamespace, string id, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        var text = await FromAnyNodeAsync(node => nodes.GetSystemDocumentAsync(node, documentNamespace, id, ct), allowNotFound: true);
+        return text is null ? null : JsonSerializer.Deserialize(text, type);
+    }
+
+    private async Task<List<T>> ListAsync<T>(string documentNamespace, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        var documents = await FromAnyNodeAsync(node => nodes.ListSystemDocumentsAsync(node, documentNamespace, ct), allowNotFound: false) ?? [];
+        return [.. documents.Values.Select(text => JsonSerializer.Deserialize(text, type)!)];
+    }
+
+    /// <summary>Asks the nodes in turn; a node that is down is skipped. Not-found answers null when allowed.</summary>
+    private async Task<T?> FromAnyNodeAsync<T>(Func<Placement.StorageNodeInfo, Task<NodeResult<T>>> read, bool allowNotFound)
+    {
+        HttpRequestException? lastFailure = null;
+        foreach (var node in cluster.All)
+        {
+            NodeResult<T> result;
+            try
+            {
+                result = await read(node);
+            }
+            catch (HttpRequestException e)
+            {
+                lastFailure = e;
+                continue;
+            }
+
+            if (result.IsSuccess)
+            {
+                return result.Value;
+            }
+
+            if (allowNotFound && result.Error!.Status == NodeStatus.NoSuchKey)
+            {
+                return default;
+            }
+
+            throw NodeErrorMapper.ToS3(result.Error!);
+        }
+
+        throw new S3Exception(S3ErrorCode.ServiceUnavailable, "No storage node answered the identity lookup.", lastFailure);
+    }
+
+    /// <summary>Writes (or removes) a document on every node; fails unless every node stored it.</summary>
+    private async Task WriteAsync(string documentNamespace, string id, string? text, CancellationToken ct)
+    {
+        var results = await Task.WhenAll(cluster.All.Select(node => nodes.SetSystemDocumentAsync(node, documentNamespace, id, text, ct)));
+        if (results.FirstOrDefault(r => !r.IsSuccess) is { Error: { } error })
+        {
+            throw NodeErrorMapper.ToS3(error);
+        }
+    }
+}
