@@ -29,4 +29,12 @@ public static class S3ErrorCodes
     public static readonly S3ErrorCode InvalidBucketAclWithObjectOwnership = new("InvalidBucketAclWithObjectOwnership", HttpStatusCode.BadRequest, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting");
     public static readonly S3ErrorCode OwnershipControlsNotFoundError = new("OwnershipControlsNotFoundError", HttpStatusCode.NotFound, "The bucket ownership controls were not found");
     public static readonly S3ErrorCode NoSuchPublicAccessBlockConfiguration = new("NoSuchPublicAccessBlockConfiguration", HttpStatusCode.NotFound, "The public access block configuration was not found");
+    public static readonly S3ErrorCode BadRequest = new("BadRequest", HttpStatusCode.BadRequest, "Bad Request");
+    public static readonly S3ErrorCode AccessForbidden = new("AccessForbidden", HttpStatusCode.Forbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
+    public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", HttpStatusCode.NotFound, "The CORS configuration does not exist");
+    public static readonly S3ErrorCode MaxMessageLengthExceeded = new("MaxMessageLengthExceeded", HttpStatusCode.BadRequest, "Your request was too big.");
+    public static readonly S3ErrorCode MalformedPOSTRequest = new("MalformedPOSTRequest", HttpStatusCode.BadRequest, "The body of your POST request is not well-formed multipart/form-data.");
+    /// <summary>As S3 sends it on the wire (code without the documented "Error" suffix, message spelled as S3 spells it).</summary>
+    public static readonly S3ErrorCode MaxPostPreDataLengthExceeded = new("MaxPostPreDataLengthExceeded", HttpStatusCode.BadRequest, "Your POST request fields preceeding the upload file was too large.");
+    public static readonly S3ErrorCode InvalidPolicyDocument = new("InvalidPolicyDocument", HttpStatusCode.BadRequest, "The content of the form does not meet the conditions specified in the policy document.");
 }
