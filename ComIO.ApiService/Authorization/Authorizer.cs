@@ -66,9 +66,10 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
         }
 
         var policyRequest = new PolicyRequest(action, S3Actions.ResourceArn(bucket, key), ToPolicyPrincipal(principal), ConditionValues(request, action));
-        if (bucket is null)
+        if (bucket is null || string.Equals(action, "s3:CreateBucket", StringComparison.OrdinalIgnoreCase))
         {
-            // Service-level actions (ListBuckets): identity policies only; anonymous callers never.
+            // Service-level actions (ListBuckets) and creating a bucket (which has no settings yet): identity policies
+            // only; anonymous callers never.
             return principal is not null && Evaluate(principal, policyRequest, bucketPolicy: null, restrictPublic: false) == PolicyDecision.Allow;
         }
 

@@ -38,7 +38,6 @@ public static class S3Actions
         ["GetObject"] = new("s3:GetObject", S3ActionLevel.Object),
         ["HeadObject"] = new("s3:GetObject", S3ActionLevel.Object),
         ["PutObject"] = new("s3:PutObject", S3ActionLevel.Object),
-        ["PostObject"] = new("s3:PutObject", S3ActionLevel.Object),
         ["CopyObject"] = new("s3:PutObject", S3ActionLevel.Object),
         ["DeleteObject"] = new("s3:DeleteObject", S3ActionLevel.Object),
         ["GetObjectAcl"] = new("s3:GetObjectAcl", S3ActionLevel.Object),
@@ -54,7 +53,10 @@ public static class S3Actions
         ["ListParts"] = new("s3:ListMultipartUploadParts", S3ActionLevel.Object),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>The action of <paramref name="operation"/>, or null for operations authorized elsewhere (DeleteObjects per key).</summary>
+    /// <summary>
+    /// The action of <paramref name="operation"/>, or null for operations their handlers authorize (DeleteObjects per key,
+    /// PostObject once the form names its signer and key).
+    /// </summary>
     public static S3Action? For(string operation) => ByOperation.GetValueOrDefault(operation);
 
     /// <summary>The resource ARN an action applies to.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ComIO.ApiService.Authentication;
+using ComIO.ApiService.Handlers;
 using ComIO.ApiService.Protocol.Errors;
 using ComIO.ApiService.Protocol.Routing;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,6 +16,7 @@ public sealed class S3Endpoint(
     S3TargetParser targets,
     RequestAuthenticator authenticator,
     S3Router router,
+    CorsHandlers cors,
     ILogger<S3Endpoint> logger)
 {
     public static readonly ActivitySource Activities = new("ComIO.ApiService");
@@ -33,8 +35,16 @@ public sealed class S3Endpoint(
             var rawPath = queryStart < 0 ? rawTarget : rawTarget[..queryStart];
             var target = targets.Parse(context.Request.Host.Value ?? "", rawPath);
             resource = target.Resource;
+            if (HttpMethods.IsOptions(context.Request.Method))
+            {
+                // CORS preflight: answered from the bucket's rules, without authentication (browsers send no credentials).
+                await cors.PreflightAsync(context, target);
+                return;
+            }
+
             var (auth, principal) = await authenticator.AuthenticateAsync(context, requestId);
             var request = new S3Request(context, requestId, target, auth, principal);
+            await cors.ApplyToActualRequestAsync(request);
             Activity.Current?.SetTag("s3.bucket", target.Bucket);
             Activity.Current?.SetTag("s3.request_id", requestId);
             await router.RouteAsync(request);

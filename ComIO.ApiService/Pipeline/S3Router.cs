@@ -20,12 +20,14 @@ public sealed class S3Router(
     AclHandlers acls,
     BucketPolicyHandlers policies,
     BucketAccessSettingsHandlers accessSettings,
+    CorsHandlers cors,
+    PostObjectHandler postObject,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "cors", "lifecycle", "tagging", "encryption", "replication", "website", "logging",
+        "lifecycle", "tagging", "encryption", "replication", "website", "logging",
         "notification", "object-lock", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "session",
     ];
@@ -85,6 +87,12 @@ public sealed class S3Router(
         if (HttpMethods.IsPost(method) && query.ContainsKey("delete"))
         {
             return Run("DeleteObjects", deletes.HandleAsync, request);
+        }
+
+        if (HttpMethods.IsPost(method) && query.Count == 0
+            && request.Http.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            return Run("PostObject", postObject.HandleAsync, request);
         }
 
         if (RouteBucketAccessSettings(request, method) is { } access)
@@ -209,7 +217,7 @@ public sealed class S3Router(
     }
 
     /// <summary>
-    /// The bucket sub-resources that configure access (<c>?acl</c>, <c>?policy</c>, <c>?policyStatus</c>,
+    /// The bucket sub-resources that configure access (<c>?acl</c>, <c>?cors</c>, <c>?policy</c>, <c>?policyStatus</c>,
     /// <c>?ownershipControls</c>, <c>?publicAccessBlock</c>), or null when none is named.
     /// </summary>
     private Task? RouteBucketAccessSettings(S3Request request, string method)
@@ -222,6 +230,14 @@ public sealed class S3Router(
         {
             return get ? Run("GetBucketAcl", acls.GetBucketAclAsync, request)
                 : put ? Run("PutBucketAcl", acls.PutBucketAclAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("cors"))
+        {
+            return get ? Run("GetBucketCors", cors.GetAsync, request)
+                : put ? Run("PutBucketCors", cors.PutAsync, request)
+                : delete ? Run("DeleteBucketCors", cors.DeleteAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 

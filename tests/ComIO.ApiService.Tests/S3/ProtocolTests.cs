@@ -82,7 +82,6 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [Theory]
     [InlineData("GET", "tagging")]
     [InlineData("PUT", "tagging")]
-    [InlineData("GET", "cors")]
     [InlineData("GET", "lifecycle")]
     [InlineData("GET", "encryption")]
     [InlineData("GET", "website")]
