@@ -6,7 +6,7 @@ namespace ComIO.ApiService.Admin;
 
 /// <summary>
 /// The admin API under <see cref="Prefix"/>: users, access keys, identity policies, cluster and replication status.
-/// Every route requires SigV4 credentials of an administrator (<see cref="AdminAuthenticationFilter"/>); every change
+/// Every route requires SigV4 credentials of an administrator (<see cref="AdminAuthenticationMiddleware"/>); every change
 /// is audited. The first path segment starts with an underscore, which no bucket name can, so path-style S3 requests
 /// never collide with it.
 /// </summary>
@@ -15,10 +15,13 @@ public static class AdminRoutes
     public const string Prefix = "/_comio/admin/v1";
     public const string DocumentName = "admin";
 
+    /// <summary>Authenticates every request under <see cref="Prefix"/> before routing binds its parameters.</summary>
+    public static void UseAdminAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), branch => branch.UseMiddleware<AdminAuthenticationMiddleware>());
+
     public static void MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup(Prefix)
-            .AddEndpointFilter<AdminAuthenticationFilter>()
             .WithGroupName(DocumentName)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
@@ -48,7 +51,7 @@ public static class AdminRoutes
     {
         if (!IdentityStore.IsValidUserName(body.Name ?? ""))
         {
-            return AdminAuthenticationFilter.Error(S3ErrorCode.InvalidArgument, "User names are 1-64 characters: letters, digits and +=,.@_-");
+            return AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidArgument, "User names are 1-64 characters: letters, digits and +=,.@_-");
         }
 
         var user = await store.CreateUserAsync(body.Name!, body.Administrator, ct);
@@ -57,7 +60,7 @@ public static class AdminRoutes
             return Conflict($"User '{body.Name}' already exists.");
         }
 
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), "CreateUser", user.Name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "CreateUser", user.Name);
         return Results.Json(View(user, resolver), AdminJsonContext.Default.UserView, statusCode: StatusCodes.Status201Created);
     }
 
@@ -72,7 +75,7 @@ public static class AdminRoutes
         }
 
         await store.DeleteUserAsync(name, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), "DeleteUser", name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "DeleteUser", name);
         return Results.NoContent();
     }
 
@@ -84,7 +87,7 @@ public static class AdminRoutes
         }
 
         await store.SaveUserAsync(user with { Status = body.Status }, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), $"SetUserStatus {body.Status}", name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), $"SetUserStatus {body.Status}", name);
         return Results.NoContent();
     }
 
@@ -95,7 +98,7 @@ public static class AdminRoutes
     {
         if (!IdentityStore.IsValidUserName(policyName))
         {
-            return AdminAuthenticationFilter.Error(S3ErrorCode.InvalidArgument, "Policy names are 1-64 characters: letters, digits and +=,.@_-");
+            return AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidArgument, "Policy names are 1-64 characters: letters, digits and +=,.@_-");
         }
 
         if (await store.GetUserAsync(name, ct) is not { } user)
@@ -107,12 +110,12 @@ public static class AdminRoutes
         var document = await reader.ReadToEndAsync(ct);
         if (IdentityPolicyValidator.Problem(document) is { } problem)
         {
-            return AdminAuthenticationFilter.Error(S3ErrorCodes.MalformedPolicy, problem);
+            return AdminAuthenticationMiddleware.Error(S3ErrorCodes.MalformedPolicy, problem);
         }
 
         var policies = new Dictionary<string, string>(user.Policies, StringComparer.Ordinal) { [policyName] = document };
         await store.SaveUserAsync(user with { Policies = policies }, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), $"PutUserPolicy {policyName}", name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), $"PutUserPolicy {policyName}", name);
         return Results.NoContent();
     }
 
@@ -125,13 +128,13 @@ public static class AdminRoutes
 
         if (!user.Policies.ContainsKey(policyName))
         {
-            return AdminAuthenticationFilter.Error(S3ErrorCodes.NoSuchEntity, $"User '{name}' has no policy '{policyName}'.");
+            return AdminAuthenticationMiddleware.Error(S3ErrorCodes.NoSuchEntity, $"User '{name}' has no policy '{policyName}'.");
         }
 
         var policies = new Dictionary<string, string>(user.Policies, StringComparer.Ordinal);
         policies.Remove(policyName);
         await store.SaveUserAsync(user with { Policies = policies }, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), $"DeleteUserPolicy {policyName}", name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), $"DeleteUserPolicy {policyName}", name);
         return Results.NoContent();
     }
 
@@ -154,7 +157,7 @@ public static class AdminRoutes
         }
 
         var (key, secret) = await store.CreateAccessKeyAsync(name, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), "CreateAccessKey " + key.AccessKeyId, name);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "CreateAccessKey " + key.AccessKeyId, name);
         return Results.Json(new NewAccessKeyView(key.AccessKeyId, secret, key.UserName, key.Status, key.CreatedAt), AdminJsonContext.Default.NewAccessKeyView, statusCode: StatusCodes.Status201Created);
     }
 
@@ -166,7 +169,7 @@ public static class AdminRoutes
         }
 
         await store.SaveAccessKeyAsync(key with { Status = body.Status }, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), $"SetAccessKeyStatus {body.Status}", accessKeyId);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), $"SetAccessKeyStatus {body.Status}", accessKeyId);
         return Results.NoContent();
     }
 
@@ -179,7 +182,7 @@ public static class AdminRoutes
 
         var (key, secret) = await store.CreateAccessKeyAsync(old.UserName, ct);
         await store.SaveAccessKeyAsync(old with { Status = IdentityStatus.Inactive }, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), $"RotateAccessKey {accessKeyId} -> {key.AccessKeyId}", old.UserName);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), $"RotateAccessKey {accessKeyId} -> {key.AccessKeyId}", old.UserName);
         return Results.Json(new NewAccessKeyView(key.AccessKeyId, secret, key.UserName, key.Status, key.CreatedAt), AdminJsonContext.Default.NewAccessKeyView, statusCode: StatusCodes.Status201Created);
     }
 
@@ -191,7 +194,7 @@ public static class AdminRoutes
         }
 
         await store.DeleteAccessKeyAsync(accessKeyId, ct);
-        audit.AdminChange(AdminAuthenticationFilter.PrincipalOf(context), "DeleteAccessKey", accessKeyId);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "DeleteAccessKey", accessKeyId);
         return Results.NoContent();
     }
 
@@ -200,9 +203,9 @@ public static class AdminRoutes
 
     private static AccessKeyView View(AccessKeyDocument key) => new(key.AccessKeyId, key.UserName, key.Status, key.CreatedAt);
 
-    private static IResult NoSuchUser(string name) => AdminAuthenticationFilter.Error(S3ErrorCodes.NoSuchEntity, $"User '{name}' does not exist.");
+    private static IResult NoSuchUser(string name) => AdminAuthenticationMiddleware.Error(S3ErrorCodes.NoSuchEntity, $"User '{name}' does not exist.");
 
-    private static IResult NoSuchKey(string accessKeyId) => AdminAuthenticationFilter.Error(S3ErrorCodes.NoSuchEntity, $"Access key '{accessKeyId}' does not exist.");
+    private static IResult NoSuchKey(string accessKeyId) => AdminAuthenticationMiddleware.Error(S3ErrorCodes.NoSuchEntity, $"Access key '{accessKeyId}' does not exist.");
 
-    private static IResult Conflict(string message) => AdminAuthenticationFilter.Error(S3ErrorCodes.EntityAlreadyExists, message);
+    private static IResult Conflict(string message) => AdminAuthenticationMiddleware.Error(S3ErrorCodes.EntityAlreadyExists, message);
 }

@@ -11,7 +11,6 @@ public static class S3Actions
 {
     private static readonly FrozenDictionary<string, S3Action> ByOperation = new Dictionary<string, S3Action>
     {
-        ["ListBuckets"] = new("s3:ListAllMyBuckets", S3ActionLevel.Service),
         ["CreateBucket"] = new("s3:CreateBucket", S3ActionLevel.Bucket),
         ["DeleteBucket"] = new("s3:DeleteBucket", S3ActionLevel.Bucket),
         ["HeadBucket"] = new("s3:ListBucket", S3ActionLevel.Bucket),
@@ -55,7 +54,7 @@ public static class S3Actions
 
     /// <summary>
     /// The action of <paramref name="operation"/>, or null for operations their handlers authorize (DeleteObjects per key,
-    /// PostObject once the form names its signer and key).
+    /// PostObject once the form names its signer and key, ListBuckets which shows every signed caller its own buckets).
     /// </summary>
     public static S3Action? For(string operation) => ByOperation.GetValueOrDefault(operation);
 

@@ -18,7 +18,7 @@ namespace ComIO.ApiService.Handlers;
 /// CreateBucket, DeleteBucket, HeadBucket, ListBuckets, GetBucketLocation. Every node of the site keeps a record of
 /// every bucket, so bucket calls fan out to all nodes and reads ask any one of them. A bucket belongs to the principal
 /// that created it; ListBuckets shows the caller's own buckets (every bucket to the admin and to callers whose identity
-/// policy allows <c>s3:ListAllMyBuckets</c> ... on <c>*</c>, as an account's buckets are listed to its IAM users).
+/// policy allows <c>s3:ListAllMyBuckets</c>, as an account's buckets are listed to its IAM users).
 /// </summary>
 public sealed class BucketHandlers(
     ClusterNodes cluster,
@@ -48,6 +48,11 @@ public sealed class BucketHandlers(
         var token = query.ContainsKey("continuation-token") ? query["continuation-token"].ToString() : null;
         var maxBuckets = ParseMaxBuckets(query["max-buckets"].ToString(), paged: prefix is not null || region is not null || token is not null);
         var after = string.IsNullOrEmpty(token) ? null : ListObjectsHandler.DecodeToken(token);
+
+        if (request.Principal is null)
+        {
+            throw new S3Exception(S3ErrorCode.AccessDenied);
+        }
 
         var buckets = (await nodes.ListBucketsAsync(cluster.All[0], request.Aborted).ConfigureAwait(false)).OrThrow() ?? [];
         var owner = OwnerOf(request);

@@ -106,6 +106,7 @@ public static class ApiServiceComposition
     /// <summary>Maps the admin API, OpenAPI document, Scalar page and — for every other path — the S3 endpoint.</summary>
     public static WebApplication MapComIOApiService(this WebApplication app)
     {
+        app.UseAdminAuthentication();
         app.MapAdminApi();
         app.MapOpenApi("/_comio/openapi/{documentName}.json");
         app.MapScalarApiReference("/_comio/scalar", scalar => scalar
