@@ -25,23 +25,23 @@ public static class AdminRoutes
             .WithGroupName(DocumentName)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
-        admin.MapGet("/users", ListUsersAsync).WithName("ListUsers").WithSummary("Lists every user.");
-        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Creates a user (no keys, no policies).");
-        admin.MapGet("/users/{name}", GetUserAsync).WithName("GetUser").WithSummary("Shows one user.");
-        admin.MapDelete("/users/{name}", DeleteUserAsync).WithName("DeleteUser").WithSummary("Deletes a user and all its access keys.");
-        admin.MapPut("/users/{name}/status", SetUserStatusAsync).WithName("SetUserStatus").WithSummary("Enables or disables a user; a disabled user's keys stop working at once.");
-        admin.MapGet("/users/{name}/policies", GetUserPoliciesAsync).WithName("GetUserPolicies").WithSummary("The user's identity policies by name.");
+        admin.MapGet("/users", ListUsersAsync).WithName("ListUsers").WithSummary("Lists every user.").WithTags("Users");
+        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Creates a user (no keys, no policies).").WithTags("Users");
+        admin.MapGet("/users/{name}", GetUserAsync).WithName("GetUser").WithSummary("Shows one user.").WithTags("Users");
+        admin.MapDelete("/users/{name}", DeleteUserAsync).WithName("DeleteUser").WithSummary("Deletes a user and all its access keys.").WithTags("Users");
+        admin.MapPut("/users/{name}/status", SetUserStatusAsync).WithName("SetUserStatus").WithSummary("Enables or disables a user; a disabled user's keys stop working at once.").WithTags("Users");
+        admin.MapGet("/users/{name}/policies", GetUserPoliciesAsync).WithName("GetUserPolicies").WithSummary("The user's identity policies by name.").WithTags("Policies");
         admin.MapPut("/users/{name}/policies/{policyName}", PutUserPolicyAsync).WithName("PutUserPolicy")
             .WithSummary("Attaches (or replaces) an IAM JSON identity policy; the body is the policy document.")
-            .Accepts<string>("application/json");
-        admin.MapDelete("/users/{name}/policies/{policyName}", DeleteUserPolicyAsync).WithName("DeleteUserPolicy").WithSummary("Detaches an identity policy.");
-        admin.MapGet("/users/{name}/keys", ListKeysAsync).WithName("ListAccessKeys").WithSummary("The user's access keys (never their secrets).");
-        admin.MapPost("/users/{name}/keys", CreateKeyAsync).WithName("CreateAccessKey").WithSummary("Issues a new access key; the secret is returned only in this response.");
-        admin.MapPut("/keys/{accessKeyId}/status", SetKeyStatusAsync).WithName("SetAccessKeyStatus").WithSummary("Enables or disables an access key, effective with the next request.");
-        admin.MapPost("/keys/{accessKeyId}/rotate", RotateKeyAsync).WithName("RotateAccessKey").WithSummary("Issues a new key for the same user and disables the old one.");
-        admin.MapDelete("/keys/{accessKeyId}", DeleteKeyAsync).WithName("DeleteAccessKey").WithSummary("Deletes an access key.");
-        admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.");
-        admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries.");
+            .Accepts<string>("application/json").WithTags("Policies");
+        admin.MapDelete("/users/{name}/policies/{policyName}", DeleteUserPolicyAsync).WithName("DeleteUserPolicy").WithSummary("Detaches an identity policy.").WithTags("Policies");
+        admin.MapGet("/users/{name}/keys", ListKeysAsync).WithName("ListAccessKeys").WithSummary("The user's access keys (never their secrets).").WithTags("Access keys");
+        admin.MapPost("/users/{name}/keys", CreateKeyAsync).WithName("CreateAccessKey").WithSummary("Issues a new access key; the secret is returned only in this response.").WithTags("Access keys");
+        admin.MapPut("/keys/{accessKeyId}/status", SetKeyStatusAsync).WithName("SetAccessKeyStatus").WithSummary("Enables or disables an access key, effective with the next request.").WithTags("Access keys");
+        admin.MapPost("/keys/{accessKeyId}/rotate", RotateKeyAsync).WithName("RotateAccessKey").WithSummary("Issues a new key for the same user and disables the old one.").WithTags("Access keys");
+        admin.MapDelete("/keys/{accessKeyId}", DeleteKeyAsync).WithName("DeleteAccessKey").WithSummary("Deletes an access key.").WithTags("Access keys");
+        admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.").WithTags("Status");
+        admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries.").WithTags("Status");
     }
 
     private static async Task<IResult> ListUsersAsync(IdentityStore store, CredentialResolver resolver, CancellationToken ct) =>
