@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# Storage-engine benchmark: fio (the ceiling) and ComIO.Storage on the SAME device image in one run; reports ratios.
+# Layered benchmarks (DESIGN.md 9.10), every layer next to its ceiling in the same run; reports ratios.
+#   1-2. device and engine: fio (the ceiling) and ComIO.Storage on the SAME device image
+#   3.   S3 over HTTP: the ComIO site (API + 2 storage nodes) vs a bare Kestrel endpoint, same SigV4 generator
+#   4.   scale: ListObjectsV2 page latency and PUT rate as a bucket grows; peak RSS of each process on one large PUT
+#   +    BenchmarkDotNet [MemoryDiagnoser] on hot paths (SigV4 verification, aws-chunked decoding)
 # Usage: bash bench/run.sh [--quick]      (make bench / make bench QUICK=1)
 # Env:   BENCH_TMPDIR (default /tmp) where the device image and metadata live; ROUNDS to override the repeat count.
 set -euo pipefail
@@ -21,12 +25,18 @@ PYTHON=python3
 [[ -x /usr/bin/python3 ]] && PYTHON=/usr/bin/python3
 
 if [[ $QUICK == 1 ]]; then
-  MODE=quick; DEVICE_SIZE=2G; REGION=2G; ROUNDS=${ROUNDS:-2}; FIO_SECONDS=3; DEVICE_SECONDS=2
+  MODE=quick; DEVICE_SIZE=2G; REGION=2G; ROUNDS=${ROUNDS:-1}; FIO_SECONDS=3; DEVICE_SECONDS=2
   SEQ_TOTAL=512M; SMALL_SECONDS=3; RSS_SIZE=1G
+  # S3 layer: 1.5 s per cell; concurrency 1 and 16 (64 MiB objects: 1 stream only); node devices 2 GiB each.
+  S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=1.5; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M
+  SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=3; MICRO_ITERATIONS=3
 else
   MODE=full; DEVICE_SIZE=8G; REGION=4G; ROUNDS=${ROUNDS:-3}; FIO_SECONDS=10; DEVICE_SECONDS=5
   SEQ_TOTAL=4G; SMALL_SECONDS=8; RSS_SIZE=5G
+  S3_SIZES=4K,1M,64M; S3_CONC=1,32; S3_SECONDS=5; S3_LARGE_CAP=32; S3_DEVICE=6G; S3_KEY_BYTES=512M
+  SCALE_SMALL=10000; SCALE_LARGE=1000000; SCALE_SECONDS=5; SCALE_LIST_SECONDS=8; MICRO_ITERATIONS=15
 fi
+START_SECONDS=$SECONDS
 
 WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/comio-bench.XXXXXX")
 cleanup() { rm -rf "$WORK"; }
@@ -34,9 +44,11 @@ trap cleanup EXIT INT TERM
 DEV="$WORK/device.img"
 META="$WORK/metadata"
 RAW="$WORK/raw.jsonl"
+S3RAW="$WORK/s3.jsonl"
 : >"$RAW"
+: >"$S3RAW"
 
-need_kb=$(( $(numfmt --from=iec "$DEVICE_SIZE") / 1024 + 1048576 ))
+need_kb=$(( ($(numfmt --from=iec "$DEVICE_SIZE") + 2 * $(numfmt --from=iec "$S3_DEVICE") + 2 * $(numfmt --from=iec "$RSS_SIZE")) / 1024 + 2097152 ))
 avail_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
 if (( avail_kb < need_kb )); then
   echo "bench: $WORK has $((avail_kb / 1024)) MiB free, needs $((need_kb / 1024)) MiB" >&2; exit 1
@@ -45,10 +57,13 @@ fi
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+UPTIME_START=$(uptime)
 log "mode=$MODE rounds=$ROUNDS device=$DEV ($DEVICE_SIZE) load: $(cut -d' ' -f1-3 /proc/loadavg)"
-log "building bench/ComIO.Bench (Release)"
+log "building bench/ComIO.Bench and bench/ComIO.Bench.S3 (Release)"
 dotnet build "$BENCH/ComIO.Bench/ComIO.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build "$BENCH/ComIO.Bench.S3/ComIO.Bench.S3.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 APP="$BENCH/ComIO.Bench/bin/Release/net10.0/ComIO.Bench"
+S3APP="$BENCH/ComIO.Bench.S3/bin/Release/net10.0/ComIO.Bench.S3"
 
 # Lay the image out once with real data (untimed): every later write, fio's or the engine's, overwrites allocated
 # blocks, so neither pays ext4's first-write extent conversion and both see the same device.
@@ -109,16 +124,51 @@ for round in $(seq 1 "$ROUNDS"); do
   engine "$round" put-4k-inline-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 16384 --gather-delay-ms 0
 done
 
-# 3. Peak RSS while writing (then reading) one large object, in a process of its own.
-log "large object: $RSS_SIZE"
+# Peak RSS while writing (then reading) one large object through the engine, in a process of its own.
+log "large object (engine): $RSS_SIZE"
 engine 1 rss rss --size "$RSS_SIZE"
+rm -rf "$DEV" "$META"
+
+# s3 <command> <args...>: one ComIO.Bench.S3 command; it appends its JSON lines to $S3RAW.
+s3() {
+  local command=$1; shift
+  log "s3 $command (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$S3APP" "$command" --out "$S3RAW" "$@" 2>>"$WORK/s3.log" || { tail -n 30 "$WORK/s3.log" >&2; exit 1; }
+}
+
+# 3. S3 over HTTP vs bare Kestrel. The nodes' images are laid out with real data first, like the fio image above.
+S3ROOT="$WORK/s3"
+for node in node1 node2; do
+  mkdir -p "$S3ROOT/$node"
+  truncate -s "$S3_DEVICE" "$S3ROOT/$node/device.img"
+  fio --name=layout --filename="$S3ROOT/$node/device.img" --rw=write --bs=1M --direct=1 --ioengine=psync \
+    --size="$S3_DEVICE" --output-format=terse >/dev/null
+done
+s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" \
+  --large-concurrency-cap "$S3_LARGE_CAP" --device-size "$S3_DEVICE" --key-bytes "$S3_KEY_BYTES"
+rm -rf "$S3ROOT"
+
+# 4. Scale: a bucket filled through the nodes' engines; list pages and PUT rate at each size.
+s3 scale --root "$WORK/scale" --keys-small "$SCALE_SMALL" --keys-large "$SCALE_LARGE" --seconds "$SCALE_SECONDS" \
+  --list-seconds "$SCALE_LIST_SECONDS" --fill-writers 64 --put-concurrency 16 --device-size 1G
+rm -rf "$WORK/scale"
+# 4. Memory: API service and two nodes as separate processes, one $RSS_SIZE object PUT then GET.
+s3 rss --root "$WORK/rss" --size "$RSS_SIZE"
+rm -rf "$WORK/rss"
+
+# Hot paths under BenchmarkDotNet (in-process toolchain, [MemoryDiagnoser]).
+s3 micro --iterations "$MICRO_ITERATIONS" --artifacts "$WORK/bdn"
 
 DATE=$(date -u +%Y-%m-%d)
 SUFFIX=""
 if [[ $QUICK == 1 ]]; then SUFFIX="-quick"; fi
 mkdir -p "$BENCH/results"
-"$PYTHON" "$BENCH/report.py" --raw "$RAW" --mode "$MODE" --rounds "$ROUNDS" --device-size "$DEVICE_SIZE" \
+"$PYTHON" "$BENCH/report.py" --raw "$RAW" --s3-raw "$S3RAW" --mode "$MODE" --rounds "$ROUNDS" --device-size "$DEVICE_SIZE" \
   --region "$REGION" --seq-total "$SEQ_TOTAL" --rss-size "$RSS_SIZE" \
-  --loadavg-start "$LOAD_START" --loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
-  --markdown "$BENCH/results/$DATE-storage$SUFFIX.md" \
-  --json "$BENCH/results/$DATE-storage$SUFFIX.json"
+  --s3-settings "sizes $S3_SIZES, concurrency $S3_CONC (objects >= 64 MiB: at most $S3_LARGE_CAP streams), $S3_SECONDS s per cell, node devices $S3_DEVICE" \
+  --scale-settings "$SCALE_SMALL vs $SCALE_LARGE keys, $SCALE_LIST_SECONDS s of list pages, $SCALE_SECONDS s of PUTs at each size" \
+  --loadavg-start "$LOAD_START" --loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --uptime-start "$UPTIME_START" --uptime "$(uptime)" \
+  --elapsed-seconds "$((SECONDS - START_SECONDS))" \
+  --markdown "$BENCH/results/$DATE$SUFFIX.md" \
+  --json "$BENCH/results/$DATE$SUFFIX.json"
+

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ComIO.Bench.S3;
+
+/// <summary>
+/// Layer 3: S3 over HTTP. One process hosts the ComIO site (API service + storage nodes on loopback Kestrel, O_DIRECT
+/// file devices under <c>--root</c>) and the bare Kestrel ceiling, and drives both with the same SigV4-signing
+/// generator. For every size and concurrency: PUT then GET, each cell on ComIO immediately followed by the same cell on
+/// the ceiling (so both see the same machine load); at the smallest size also HEAD, ListObjectsV2 (100 keys) and DELETE.
+/// Each cell line has <c>target</c> = comio|ceiling, <c>op</c>, <c>size</c>, <c>concurrency</c> and the figures of
+/// <see cref="CellResult"/>.
+/// </summary>
+internal static class HttpLayerBenchmark
+{
+    private const string Bucket = "bench";
+    private const int ListPageKeys = 100;
+
+    public static async Task RunAsync(BenchArguments arguments, ResultFile output)
+    {
+        var root = arguments.Required("root");
+        var sizes = arguments.Required("sizes").Split(',').Select(s => new BenchArguments(["--s", s]).Size("s", 0)).ToArray();
+        var concurrencies = arguments.Required("concurrency").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var seconds = arguments.Double("seconds", 2);
+        var deviceBytes = arguments.Size("device-size", 2L << 30);
+        var keyBytes = arguments.Size("key-bytes", 256L << 20); // bound on distinct live bytes per (size, concurrency) cell
+        var largeConcurrencyCap = arguments.Int("large-concurrency-cap", int.MaxValue); // objects >= 64 MiB: at most this many streams
+        var data = new byte[Math.Max(1 << 20, sizes.Max())];
+        new Random(20261126).NextBytes(data);
+
+        await using var site = await ComIOSite.StartAsync(root, 2, deviceBytes);
+        await using var ceiling = await CeilingServer.StartAsync(data);
+        var signer = new SigV4Signer(ComIOSite.AccessKey, ComIOSite.SecretKey, ComIOSite.Region);
+        using var comio = new S3LoadClient(site.Endpoint, signer);
+        using var bare = new S3LoadClient(ceiling.Endpoint, signer);
+        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare) };
+        foreach (var (_, client) in targets)
+        {
+            await client.CreateBucketAsync(Bucket, CancellationToken.None);
+        }
+
+        output.Write(MeasureSigner(signer, site.Endpoint.Authority));
+        await WarmUpAsync(targets, data);
+
+        var smallest = sizes.Min();
+        long nodeRequestsBefore = 0;
+        foreach (var size in sizes)
+        {
+            foreach (var concurrency in concurrencies.Select(c => size >= 64L << 20 ? Math.Min(c, largeConcurrencyCap) : c).Distinct())
+            {
+                var keysPerWorker = size <= 64 * 1024 ? long.MaxValue : Math.Max(1, keyBytes / size / concurrency);
+                var written = new Dictionary<string, long[]>();
+                var sinks = Enumerable.Range(0, concurrency).Select(_ => new byte[256 * 1024]).ToArray();
+                foreach (var (name, client) in targets)
+                {
+                    var counts = new long[concurrency];
+                    written[name] = counts;
+                    nodeRequestsBefore = site.NodeRequests;
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
+                    {
+                        using var content = new ReadOnlyMemoryContent(data.AsMemory(0, (int)size));
+                        await client.PutAsync(Bucket, Key(size, concurrency, w, i % keysPerWorker), content, CancellationToken.None);
+                        counts[w] = Math.Max(counts[w], Math.Min(i + 1, keysPerWorker));
+                        return size;
+                    });
+                    output.Write(Cell(site, nodeRequestsBefore, name, "PUT", size, concurrency, cell));
+                }
+
+                foreach (var (name, client) in targets)
+                {
+                    var counts = written[name];
+                    nodeRequestsBefore = site.NodeRequests;
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
+                    {
+                        var n = await client.GetAsync(Bucket, Key(size, concurrency, w, i % Math.Max(1, counts[w])), sinks[w], CancellationToken.None);
+                        return n == size ? n : throw new InvalidOperationException($"GET returned {n} bytes, expected {size}.");
+                    });
+                    output.Write(Cell(site, nodeRequestsBefore, name, "GET", size, concurrency, cell));
+                }
+
+                if (size != smallest)
+                {
+                    continue;
+                }
+
+                foreach (var (name, client) in targets)
+                {
+                    var counts = written[name];
+                    nodeRequestsBefore = site.NodeRequests;
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
+                    {
+                        await client.HeadAsync(Bucket, Key(size, concurrency, w, i % Math.Max(1, counts[w])), CancellationToken.None);
+                        return 0;
+                    });
+                    output.Write(Cell(site, nodeRequestsBefore, name, "HEAD", size, concurrency, cell));
+                }
+
+                foreach (var (name, client) in targets)
+                {
+                    nodeRequestsBefore = site.NodeRequests;
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, _) =>
+                        await client.ListAsync(Bucket, $"{size}/", ListPageKeys, null, sinks[w], CancellationToken.None));
+                    var line = Cell(site, nodeRequestsBefore, name, "LIST", size, concurrency, cell);
+                    line.Add("page_keys", ListPageKeys);
+                    output.Write(line);
+                }
+
+                foreach (var (name, client) in targets)
+                {
+                    var counts = written[name];
+                    nodeRequestsBefore = site.NodeRequests;
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
+                    {
+                        if (i >= counts[w])
+                        {
+                            return -1;
+                        }
+
+                        await client.DeleteAsync(Bucket, Key(size, concurrency, w, i), CancellationToken.None);
+                        return 0;
+                    });
+                    output.Write(Cell(site, nodeRequestsBefore, name, "DELETE", size, concurrency, cell));
+                }
+            }
+        }
+    }
+
+    internal static string Key(long size, int concurrency, int worker, long index) =>
+        string.Create(CultureInfo.InvariantCulture, $"{size}/c{concurrency}/w{worker}/{index:D8}");
+
+    private static BenchResult Cell(ComIOSite site, long nodeRequestsBefore, string target, string op, long size, int concurrency, CellResult cell)
+    {
+        var result = new BenchResult("s3");
+        if (target == "comio")
+        {
+            result.Add("node_requests_per_op", (site.NodeRequests - nodeRequestsBefore) / (double)Math.Max(1, cell.Operations));
+        }
+
+        result.Note("target", target);
+        result.Note("op", op);
+        result.Add("size", size);
+        result.Add("concurrency", concurrency);
+        return cell.AddTo(result);
+    }
+
+    /// <summary>The generator's own signing cost (one request's SigV4 work) on one thread.</summary>
+    private static BenchResult MeasureSigner(SigV4Signer signer, string host)
+    {
+        const int iterations = 20000;
+        for (var i = 0; i < 2000; i++)
+        {
+            signer.Sign("PUT", host, "/bench/4096/c1/w0/00000001", "", DateTime.UtcNow);
+        }
+
+        var cpu = CpuTime.Now();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < iterations; i++)
+        {
+            signer.Sign("PUT", host, "/bench/4096/c1/w0/00000001", "", DateTime.UtcNow);
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var result = new BenchResult("signer");
+        result.Add("us_per_sign", elapsed.TotalMicroseconds / iterations);
+        result.Add("cpu_us_per_sign", (CpuTime.Now() - cpu).TotalMicroseconds / iterations);
+        return result;
+    }
+
+    private static async Task WarmUpAsync((string Name, S3LoadClient Client)[] targets, byte[] data)
+    {
+        var sink = new byte[256 * 1024];
+        foreach (var (_, client) in targets)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                using var content = new ReadOnlyMemoryContent(data.AsMemory(0, i % 20 == 0 ? 1 << 20 : 4096));
+                var key = $"{(i % 20 == 0 ? 1 << 20 : 4096)}/warmup/{i:D8}";
+                await client.PutAsync(Bucket, key, content, CancellationToken.None);
+                await client.GetAsync(Bucket, key, sink, CancellationToken.None);
+                await client.HeadAsync(Bucket, key, CancellationToken.None);
+                if (i % 10 == 0)
+                {
+                    await client.ListAsync(Bucket, "4096/", ListPageKeys, null, sink, CancellationToken.None);
+                }
+
+                await client.DeleteAsync(Bucket, key, CancellationToken.None);
+            }
+        }
+    }
+}
