@@ -10,6 +10,9 @@ namespace ComIO.Cli.Commands;
 /// <summary><c>comio bucket create|list|delete|info</c>.</summary>
 public sealed class BucketCommands(ICoconaAppContextAccessor context)
 {
+    private const string NotConfigured = "not configured";
+    private const string NotSupported = "not supported by this server";
+
     private CancellationToken Ct => context.Current?.CancellationToken ?? CancellationToken.None;
 
     [Command("create", Description = "Create a bucket")]
@@ -57,7 +60,7 @@ public sealed class BucketCommands(ICoconaAppContextAccessor context)
             }
         });
 
-    [Command("info", Description = "Region, versioning status, object count and total size of a bucket")]
+    [Command("info", Description = "Region, versioning, lifecycle, replication, policy, object count and total size of a bucket")]
     public Task<int> Info(ConnectionOptions options, [Argument] string name, [Option("json", Description = "JSON output")] bool json = false) =>
         CommandRunner.RunAsync(options.Verbose, async () =>
         {
@@ -66,6 +69,28 @@ public sealed class BucketCommands(ICoconaAppContextAccessor context)
             var region = string.IsNullOrEmpty(location.Location?.Value) ? "us-east-1" : location.Location.Value;
             var versioning = await s3.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = name }, Ct);
             var status = versioning.VersioningConfig?.Status?.Value is { Length: > 0 } value ? value : "Off";
+            var lifecycle = await FeatureAsync(async () =>
+            {
+                var rules = (await s3.GetLifecycleConfigurationAsync(new GetLifecycleConfigurationRequest { BucketName = name }, Ct)).Configuration?.Rules ?? [];
+                return rules.Count == 0 ? NotConfigured : $"{rules.Count} rule(s)";
+            }, "NoSuchLifecycleConfiguration");
+            var replication = await FeatureAsync(async () =>
+            {
+                var rules = (await s3.GetBucketReplicationAsync(new GetBucketReplicationRequest { BucketName = name }, Ct)).Configuration?.Rules ?? [];
+                return rules.Count == 0 ? NotConfigured : $"{rules.Count} rule(s)";
+            }, "ReplicationConfigurationNotFoundError");
+            var policy = await FeatureAsync(async () =>
+            {
+                var response = await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = name }, Ct);
+                if (response.HttpStatusCode != System.Net.HttpStatusCode.OK || response.Policy?.TrimStart().StartsWith('<') == true)
+                {
+                    // AWSSDK hands a 404 NoSuchBucketPolicy error body back as the "policy" text instead of throwing.
+                    var error = Admin.AdminClient.DescribeError(response.HttpStatusCode, response.Policy ?? "");
+                    return error.StartsWith("NoSuchBucketPolicy:", StringComparison.Ordinal) ? NotConfigured : throw new CliException(error);
+                }
+
+                return string.IsNullOrWhiteSpace(response.Policy) ? NotConfigured : response.Policy;
+            }, "NoSuchBucketPolicy");
             long count = 0, size = 0;
             await foreach (var page in ObjectLister.PagesAsync(s3, name, string.Empty, delimiter: null, Ct))
             {
@@ -78,16 +103,36 @@ public sealed class BucketCommands(ICoconaAppContextAccessor context)
 
             if (json)
             {
-                Json.Write(new { name, region, versioning = status, objects = count, totalBytes = size });
+                Json.Write(new { name, region, versioning = status, lifecycle, replication, policy, objects = count, totalBytes = size });
                 return;
             }
 
-            Console.Out.WriteLine($"bucket      {name}");
-            Console.Out.WriteLine($"region      {region}");
-            Console.Out.WriteLine($"versioning  {status}");
-            Console.Out.WriteLine($"objects     {count}");
-            Console.Out.WriteLine($"size        {Sizes.Format(size)} ({size} bytes)");
+            Console.Out.WriteLine($"bucket       {name}");
+            Console.Out.WriteLine($"region       {region}");
+            Console.Out.WriteLine($"versioning   {status}");
+            Console.Out.WriteLine($"lifecycle    {lifecycle}");
+            Console.Out.WriteLine($"replication  {replication}");
+            Console.Out.WriteLine($"policy       {(policy is NotConfigured or NotSupported ? policy : policy.ReplaceLineEndings(" "))}");
+            Console.Out.WriteLine($"objects      {count}");
+            Console.Out.WriteLine($"size         {Sizes.Format(size)} ({size} bytes)");
         });
+
+    /// <summary>Runs a bucket sub-resource query: the missing-configuration error means "not configured", NotImplemented (501) "not supported".</summary>
+    private static async Task<string> FeatureAsync(Func<Task<string>> query, string notConfiguredCode)
+    {
+        try
+        {
+            return await query();
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == notConfiguredCode)
+        {
+            return NotConfigured;
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NotImplemented" || e.StatusCode == System.Net.HttpStatusCode.NotImplemented)
+        {
+            return NotSupported;
+        }
+    }
 
     private static void Info(ConnectionOptions options, string message)
     {

@@ -134,11 +134,18 @@ public sealed class ObjectCommands(ICoconaAppContextAccessor context)
         ConnectionOptions options,
         [Argument(Description = "BUCKET[/PREFIX]")] string path,
         [Option("recursive", ['r'], Description = "List every key under the prefix")] bool recursive = false,
+        [Option("versions", Description = "List every version and delete marker (ListObjectVersions)")] bool versions = false,
         [Option("json", Description = "JSON output")] bool json = false) =>
         CommandRunner.RunAsync(options.Verbose, async () =>
         {
             var location = S3Path.Parse(path, requireKey: false);
             using var s3 = ConnectionResolver.CreateClient(options);
+            if (versions)
+            {
+                await ListVersionsAsync(s3, location, recursive, json);
+                return;
+            }
+
             var prefixes = new List<string>();
             var objects = new List<S3Object>();
             await foreach (var page in ObjectLister.PagesAsync(s3, location.Bucket, location.Key, recursive ? null : "/", Ct))
@@ -293,6 +300,58 @@ public sealed class ObjectCommands(ICoconaAppContextAccessor context)
             });
             Console.Out.WriteLine(url);
         });
+
+    private async Task ListVersionsAsync(IAmazonS3 s3, S3Path location, bool recursive, bool json)
+    {
+        var prefixes = new List<string>();
+        var versions = new List<S3ObjectVersion>();
+        var request = new ListVersionsRequest { BucketName = location.Bucket, Prefix = location.Key, Delimiter = recursive ? null : "/" };
+        while (true)
+        {
+            var page = await s3.ListVersionsAsync(request, Ct);
+            prefixes.AddRange(page.CommonPrefixes ?? []);
+            versions.AddRange(page.Versions ?? []);
+            if (page.IsTruncated != true)
+            {
+                break;
+            }
+
+            request.KeyMarker = page.NextKeyMarker;
+            request.VersionIdMarker = page.NextVersionIdMarker;
+        }
+
+        if (json)
+        {
+            Json.Write(new
+            {
+                bucket = location.Bucket,
+                prefix = location.Key,
+                prefixes,
+                versions = versions.Select(v => new
+                {
+                    key = v.Key,
+                    versionId = v.VersionId,
+                    isLatest = v.IsLatest ?? false,
+                    isDeleteMarker = v.IsDeleteMarker ?? false,
+                    size = v.Size ?? 0,
+                    lastModified = v.LastModified?.ToUniversalTime(),
+                    etag = v.ETag,
+                }),
+            });
+            return;
+        }
+
+        foreach (var prefix in prefixes)
+        {
+            Console.Out.WriteLine($"{"PRE",30} {prefix}");
+        }
+
+        foreach (var v in versions)
+        {
+            var kind = v.IsDeleteMarker == true ? "DELETE-MARKER" : v.IsLatest == true ? "LATEST" : "";
+            Console.Out.WriteLine($"{v.LastModified?.ToUniversalTime():yyyy-MM-dd HH:mm:ss} {v.Size ?? 0,10} {v.VersionId,-32} {kind,-13} {v.Key}");
+        }
+    }
 
     private static void Info(ConnectionOptions options, string message)
     {

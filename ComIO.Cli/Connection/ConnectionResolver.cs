@@ -23,19 +23,8 @@ public static class ConnectionResolver
     public static AmazonS3Client CreateClient(ConnectionOptions options)
     {
         var settings = Resolve(options, new ProfileStore());
-        var endpoint = settings.Endpoint.Value!;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new CliException($"invalid endpoint '{endpoint}' (expected http://host:port or https://host:port)", ExitCodes.Usage);
-        }
-
-        if (string.IsNullOrEmpty(settings.AccessKey.Value) || string.IsNullOrEmpty(settings.SecretKey.Value))
-        {
-            throw new CliException(
-                "no credentials: pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `comio config set access_key …`",
-                ExitCodes.Usage);
-        }
-
+        var uri = ParseEndpoint(settings.Endpoint.Value!);
+        RequireCredentials(settings);
         var config = new AmazonS3Config
         {
             ServiceURL = uri.ToString(),
@@ -44,6 +33,28 @@ public static class ConnectionResolver
             Timeout = TimeSpan.FromMinutes(5),
         };
         return new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey.Value, settings.SecretKey.Value), config);
+    }
+
+    /// <summary>Parses an http(s) endpoint URL or fails with a usage error.</summary>
+    public static Uri ParseEndpoint(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException($"invalid endpoint '{endpoint}' (expected http://host:port or https://host:port)", ExitCodes.Usage);
+        }
+
+        return uri;
+    }
+
+    /// <summary>Fails with a usage error unless both the access key and the secret are set.</summary>
+    public static void RequireCredentials(ConnectionSettings settings)
+    {
+        if (string.IsNullOrEmpty(settings.AccessKey.Value) || string.IsNullOrEmpty(settings.SecretKey.Value))
+        {
+            throw new CliException(
+                "no credentials: pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `comio config set access_key …`",
+                ExitCodes.Usage);
+        }
     }
 
     private static SettingValue Pick(string? flag, string[] envNames, IReadOnlyDictionary<string, string> file, string fileKey, string? fallback)

@@ -10,4 +10,7 @@ public static class ExitCodes
 
     /// <summary>The command line or configuration is invalid.</summary>
     public const int Usage = 2;
+
+    /// <summary>The server's configuration file is invalid (EX_CONFIG, as the services use).</summary>
+    public const int Configuration = 78;
 }

@@ -62,11 +62,49 @@ public static class ComioCli
         ["COMIO_CONFIG_DIR"] = configDir,
     };
 
-    public static async Task<ComioResult> RunAsync(
+    public static Task<ComioResult> RunAsync(
         IReadOnlyDictionary<string, string> environment,
         CancellationToken ct,
         byte[]? standardInput = null,
+        params string[] args) => RunAsync(environment, TimeSpan.FromSeconds(60), ct, standardInput, args);
+
+    /// <summary>Runs comio and waits at most <paramref name="timeout"/> for it to exit (then kills it and fails).</summary>
+    public static async Task<ComioResult> RunAsync(
+        IReadOnlyDictionary<string, string> environment,
+        TimeSpan timeout,
+        CancellationToken ct,
+        byte[]? standardInput,
         params string[] args)
+    {
+        var start = await StartInfoAsync(environment, args, ct);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet comio.dll");
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        using var stdout = new MemoryStream();
+        var stdoutTask = process.StandardOutput.BaseStream.CopyToAsync(stdout, limit.Token);
+        var stderrTask = process.StandardError.ReadToEndAsync(limit.Token);
+        try
+        {
+            if (standardInput is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(standardInput, limit.Token);
+            }
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(limit.Token);
+            await stdoutTask;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"comio {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s (or the test was cancelled).");
+        }
+
+        return new ComioResult(process.ExitCode, stdout.ToArray(), await stderrTask);
+    }
+
+    /// <summary>The start info of a hermetic <c>dotnet comio.dll ARGS</c> run (all three standard streams redirected).</summary>
+    public static async Task<ProcessStartInfo> StartInfoAsync(IReadOnlyDictionary<string, string> environment, IEnumerable<string> args, CancellationToken ct)
     {
         var dll = await EnsureBuiltAsync(ct);
         var start = new ProcessStartInfo("dotnet")
@@ -94,30 +132,7 @@ public static class ComioCli
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet comio.dll");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(TimeSpan.FromSeconds(60));
-        using var stdout = new MemoryStream();
-        var stdoutTask = process.StandardOutput.BaseStream.CopyToAsync(stdout, limit.Token);
-        var stderrTask = process.StandardError.ReadToEndAsync(limit.Token);
-        try
-        {
-            if (standardInput is not null)
-            {
-                await process.StandardInput.BaseStream.WriteAsync(standardInput, limit.Token);
-            }
-
-            process.StandardInput.Close();
-            await process.WaitForExitAsync(limit.Token);
-            await stdoutTask;
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"comio {string.Join(' ', args)} did not finish within 60 s (or the test was cancelled).");
-        }
-
-        return new ComioResult(process.ExitCode, stdout.ToArray(), await stderrTask);
+        return start;
     }
 
     private static async Task<string> EnsureBuiltAsync(CancellationToken ct)
