@@ -24,10 +24,10 @@ public sealed class StorageNodeClient(HttpClient http)
     /// <summary>Creates the bucket on the node with its initial settings (committed atomically with the bucket record).</summary>
     public Task<NodeResult<bool>> CreateBucketAsync(StorageNodeInfo node, string bucket, Dictionary<string, string> settings, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Bucket(bucket)))
-        {
-            Content = JsonContent.Create(settings, ContractsJsonContext.Default.DictionaryStringString),
-        };
+        // A byte array (not JsonContent, which streams without Content-Length): the node reads the settings by length.
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(settings, ContractsJsonContext.Default.DictionaryStringString));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Bucket(bucket))) { Content = content };
         return SendAsync<bool>(request, null, ct);
     }
 

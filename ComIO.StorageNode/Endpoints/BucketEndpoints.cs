@@ -28,7 +28,7 @@ public static class BucketEndpoints
         group.MapPut("/buckets/{bucket}", async (string bucket, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
             Dictionary<string, byte[]> settings = [];
-            if (request.ContentLength is > 0)
+            if (request.ContentLength is > 0 || (request.ContentLength is null && request.HasJsonContentType()))
             {
                 try
                 {
