@@ -41,6 +41,13 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
             return Task.CompletedTask;
         }
 
+        if (operation == "ListBuckets" && request.Principal is not null)
+        {
+            // Every user may list the buckets it owns (users own buckets as accounts do); the handler shows every
+            // bucket only to callers allowed s3:ListAllMyBuckets. Anonymous callers are refused below.
+            return Task.CompletedTask;
+        }
+
         var key = action.Level == S3ActionLevel.Object ? request.Key : null;
         var bucket = action.Level == S3ActionLevel.Service ? null : request.Bucket;
         return AuthorizeAsync(request, action.Name, bucket, key);
@@ -66,9 +73,10 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
         }
 
         var policyRequest = new PolicyRequest(action, S3Actions.ResourceArn(bucket, key), ToPolicyPrincipal(principal), ConditionValues(request, action));
-        if (bucket is null)
+        if (bucket is null || string.Equals(action, "s3:CreateBucket", StringComparison.OrdinalIgnoreCase))
         {
-            // Service-level actions (ListBuckets): identity policies only; anonymous callers never.
+            // Service-level actions (ListBuckets) and CreateBucket (the bucket has no settings yet; an existing one is
+            // BucketAlreadyExists or BucketAlreadyOwnedByYou from the handler): identity policies only; anonymous callers never.
             return principal is not null && Evaluate(principal, policyRequest, bucketPolicy: null, restrictPublic: false) == PolicyDecision.Allow;
         }
 
