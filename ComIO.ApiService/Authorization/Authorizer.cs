@@ -38,7 +38,10 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     {
         if (S3Actions.For(operation) is not { } action)
         {
-            return Task.CompletedTask;
+            // Fail closed: an operation is either in the action table or explicitly authorized by its handler.
+            return S3Actions.IsAuthorizedByHandler(operation)
+                ? Task.CompletedTask
+                : throw new InvalidOperationException($"Operation '{operation}' has no authorization rule in S3Actions.");
         }
 
         var key = action.Level == S3ActionLevel.Object ? request.Key : null;
@@ -68,8 +71,8 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
         var policyRequest = new PolicyRequest(action, S3Actions.ResourceArn(bucket, key), ToPolicyPrincipal(principal), ConditionValues(request, action));
         if (bucket is null || string.Equals(action, "s3:CreateBucket", StringComparison.OrdinalIgnoreCase))
         {
-            // Service-level actions (ListBuckets) and creating a bucket (which has no settings yet): identity policies
-            // only; anonymous callers never.
+            // Service-level actions (ListBuckets) and CreateBucket (the bucket has no settings yet; an existing one is
+            // BucketAlreadyExists or BucketAlreadyOwnedByYou from the handler): identity policies only; anonymous callers never.
             return principal is not null && Evaluate(principal, policyRequest, bucketPolicy: null, restrictPublic: false) == PolicyDecision.Allow;
         }
 

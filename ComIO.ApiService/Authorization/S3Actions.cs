@@ -52,6 +52,12 @@ public static class S3Actions
         ["ListParts"] = new("s3:ListMultipartUploadParts", S3ActionLevel.Object),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Operations whose handlers authorize the request themselves (see <see cref="For"/>).</summary>
+    private static readonly FrozenSet<string> HandlerAuthorized = new[] { "DeleteObjects", "PostObject", "ListBuckets" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="operation"/> is authorized by its handler rather than by the action table.</summary>
+    public static bool IsAuthorizedByHandler(string operation) => HandlerAuthorized.Contains(operation);
+
     /// <summary>
     /// The action of <paramref name="operation"/>, or null for operations their handlers authorize (DeleteObjects per key,
     /// PostObject once the form names its signer and key, ListBuckets which shows every signed caller its own buckets).

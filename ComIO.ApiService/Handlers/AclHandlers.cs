@@ -1,5 +1,6 @@
 using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Authorization.Acls;
+using ComIO.ApiService.Authorization.Ownership;
 using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
@@ -33,7 +34,10 @@ public sealed class AclHandlers(BucketSettingsStore settingsStore, AclAssignment
         ObjectHeaders.ValidateKey(request.Key);
         var settings = await settingsStore.GetAsync(request);
         var info = (await nodes.GetObjectInfoAsync(cluster.OwnerOf(request.Bucket, request.Key), request.Bucket, request.Key, request.Aborted)).OrThrow()!;
-        await S3Responses.XmlAsync(request, AccessControlPolicyXml.Write(Authorizer.ObjectAcl(info.SystemMetadata, settings)));
+
+        // Under BucketOwnerEnforced the bucket owner owns every object with full control, whatever ACL was stored before.
+        var acl = settings.Ownership == ObjectOwnership.BucketOwnerEnforced ? CannedAcl.PrivateFor(settings.Owner) : Authorizer.ObjectAcl(info.SystemMetadata, settings);
+        await S3Responses.XmlAsync(request, AccessControlPolicyXml.Write(acl));
     }
 
     public async Task PutObjectAclAsync(S3Request request)

@@ -3,6 +3,7 @@ using Amazon.S3;
 using ComIO.ApiService.Pipeline;
 using ComIO.Storage;
 using ComIO.StorageNode.Engines;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace ComIO.ApiService.Tests.S3.Harness;
@@ -19,7 +20,7 @@ public sealed class ComIOCluster : IAsyncLifetime
     public const string SecretKey = "comio-service/Test+Secret=Key0123456789ab";
     public const string Region = "us-east-1";
     public const int NodeCount = 2;
-    private const string ClusterSecret = "comio-service-tests-cluster-secret";
+    public const string ClusterSecret = "comio-service-tests-cluster-secret";
 
     /// <summary>A fixed test key (base64 of 32 bytes) for the users' secrets at rest.</summary>
     public const string SecretEncryptionKey = "Y29taW8tc2VydmljZS10ZXN0cy1lbmNyeXB0aW9uLWs=";
@@ -30,7 +31,20 @@ public sealed class ComIOCluster : IAsyncLifetime
     private ServiceFactory<S3Endpoint>? _api;
     private int _bucketCounter;
 
+    private readonly ILoggerProvider? _logs;
+
+    /// <summary>A cluster whose API service logs nowhere (the class-fixture constructor).</summary>
+    public ComIOCluster()
+    {
+    }
+
+    /// <summary>A cluster whose services (API service and nodes) log only to <paramref name="logs"/> (tests that read the logs).</summary>
+    internal ComIOCluster(ILoggerProvider logs) => _logs = logs;
+
     public Uri Endpoint => _api!.BaseAddress;
+
+    /// <summary>The base addresses of the storage nodes' internal APIs, in <see cref="NodeIds"/> order.</summary>
+    public IReadOnlyList<Uri> NodeAddresses => [.. _nodes.Select(n => n.BaseAddress)];
 
     public AmazonS3Client S3 { get; private set; } = null!;
 
@@ -64,21 +78,24 @@ public sealed class ComIOCluster : IAsyncLifetime
                 ["Storage:Devices:0:Path"] = device,
                 ["Storage:Devices:0:Type"] = "file",
                 ["Storage:MetadataPath"] = Path.Combine(_root, id, "meta"),
-            });
+            }, _logs);
             _nodes.Add(node);
             node.Start();
             api[$"Cluster:Nodes:{i}"] = id;
             api[$"Cluster:NodeUrls:{id}"] = node.BaseAddress.ToString();
         }
 
-        _api = new ServiceFactory<S3Endpoint>(api).Start();
+        _api = new ServiceFactory<S3Endpoint>(api, _logs).Start();
         S3 = NewClient();
         Wire = new S3Wire(Endpoint, AccessKey, SecretKey, Region);
         await Task.CompletedTask;
     }
 
     /// <summary>An SDK client for this site (path-style, no retries); <paramref name="configure"/> may adjust the config.</summary>
-    public AmazonS3Client NewClient(Action<AmazonS3Config>? configure = null, string secretKey = SecretKey)
+    public AmazonS3Client NewClient(Action<AmazonS3Config>? configure = null, string secretKey = SecretKey) => NewClient(AccessKey, secretKey, configure);
+
+    /// <summary>An SDK client for this site signing with another access key (a user's); <paramref name="configure"/> may adjust the config.</summary>
+    public AmazonS3Client NewClient(string accessKey, string secretKey, Action<AmazonS3Config>? configure = null)
     {
         var config = new AmazonS3Config
         {
@@ -88,7 +105,7 @@ public sealed class ComIOCluster : IAsyncLifetime
             MaxErrorRetry = 0,
         };
         configure?.Invoke(config);
-        return new AmazonS3Client(new BasicAWSCredentials(AccessKey, secretKey), config);
+        return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 
     /// <summary>Stops storage node <paramref name="index"/> (0-based) for good: its port refuses connections from then on.</summary>

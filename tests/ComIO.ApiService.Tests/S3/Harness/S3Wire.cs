@@ -26,7 +26,7 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
 
     public Uri Endpoint { get; } = endpoint;
 
-    /// <summary>Sends a request. <paramref name="payloadHash"/> defaults to the SHA-256 of <paramref name="body"/>.</summary>
+    /// <summary>Sends a request. <paramref name="payloadHash"/> defaults to the SHA-256 of <paramref name="body"/>; <paramref name="signedAt"/> (default now) is the signing time.</summary>
     /// <param name="path">Percent-encoded path starting with <c>/</c>, e.g. <c>/bucket/a%20b</c>.</param>
     /// <param name="anonymous">No Authorization header at all.</param>
     public async Task<HttpResponseMessage> SendAsync(
@@ -38,7 +38,8 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         string? payloadHash = null,
         bool anonymous = false,
         string? signingSecret = null,
-        string? host = null)
+        string? host = null,
+        DateTimeOffset? signedAt = null)
     {
         var queryList = query?.ToList() ?? [];
         var request = new HttpRequestMessage(method, new Uri(Endpoint, path + QueryString(queryList)));
@@ -55,7 +56,7 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
         var extra = headers?.ToList() ?? [];
         if (!anonymous)
         {
-            foreach (var header in SignDetailed(method.Method, path, queryList, extra, payloadHash ?? Sha256Hex(body ?? []), signingSecret ?? secretKey, host).Headers)
+            foreach (var header in SignDetailed(method.Method, path, queryList, extra, payloadHash ?? Sha256Hex(body ?? []), signingSecret ?? secretKey, host, signedAt).Headers)
             {
                 extra.Add(header);
             }
@@ -142,9 +143,9 @@ public sealed class S3Wire(Uri endpoint, string accessKey, string secretKey, str
     /// </summary>
     public (List<(string Name, string Value)> Headers, byte[] SigningKey, string Timestamp, string Scope, string Signature) SignDetailed(
         string method, string path, IReadOnlyList<(string Name, string Value)> query, IReadOnlyList<(string Name, string Value)> headers, string payloadHash, string secret,
-        string? host = null)
+        string? host = null, DateTimeOffset? signedAt = null)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = signedAt ?? DateTimeOffset.UtcNow;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var date = amzDate[..8];
         var signed = new SortedDictionary<string, string>(StringComparer.Ordinal)

@@ -12,8 +12,9 @@ namespace ComIO.ApiService.Tests.S3.Harness;
 /// port, with its real <c>Program</c>. <typeparamref name="TMarker"/> is any public type of the service's assembly: both
 /// services use top-level statements, so their <c>Program</c> types collide and are never named.
 /// Settings are host settings, so <c>Program</c> sees them even where it reads configuration before <c>Build()</c>.
+/// <paramref name="logs"/>, when given, is the only logger provider (tests that read what the service logs).
 /// </summary>
-internal sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<TMarker>
+internal sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string> settings, ILoggerProvider? logs = null) : WebApplicationFactory<TMarker>
     where TMarker : class
 {
     /// <summary>The base address Kestrel listens on, e.g. <c>http://127.0.0.1:41234</c>. Valid after <see cref="Start"/>.</summary>
@@ -37,6 +38,14 @@ internal sealed class ServiceFactory<TMarker>(IReadOnlyDictionary<string, string
         }
 
         // The services log JSON to the console; the test output stays readable without it.
-        builder.ConfigureLogging(logging => logging.ClearProviders());
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            if (logs is not null)
+            {
+                logging.AddProvider(logs);
+                logging.SetMinimumLevel(LogLevel.Trace);
+            }
+        });
     }
 }
