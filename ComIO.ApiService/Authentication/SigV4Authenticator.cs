@@ -316,6 +316,13 @@ public sealed class SigV4Authenticator
             SigV4Crypto.HmacUtf8(signingKey, stringToSign, computed);
             if (providedValid && CryptographicOperations.FixedTimeEquals(computed, provided))
             {
+                if (candidate < 2 && hasPlus)
+                {
+                    // The client signed each raw '+' as a literal '+'; ASP.NET Core would read it as a space, so a request
+                    // signed for "a%2Bb" could be re-sent as "a+b" and act on "a b". Make the handlers see what was signed.
+                    request.QueryString = new QueryString(request.QueryString.Value?.Replace("+", "%2B", StringComparison.Ordinal));
+                }
+
                 return Convert.ToHexStringLower(computed);
             }
 

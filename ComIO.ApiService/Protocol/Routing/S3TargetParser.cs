@@ -28,7 +28,7 @@ public sealed class S3TargetParser(IReadOnlyList<string> virtualHostDomains)
         var path = rawPath.StartsWith('/') ? rawPath[1..] : rawPath;
         if (bucket is not null)
         {
-            return new S3Target(bucket, path.Length == 0 ? null : Decode(path));
+            return Checked(new S3Target(bucket, path.Length == 0 ? null : Decode(path)));
         }
 
         if (path.Length == 0)
@@ -39,12 +39,19 @@ public sealed class S3TargetParser(IReadOnlyList<string> virtualHostDomains)
         var slash = path.IndexOf('/');
         if (slash < 0)
         {
-            return new S3Target(Decode(path), null);
+            return Checked(new S3Target(Decode(path), null));
         }
 
         var key = path[(slash + 1)..];
-        return new S3Target(Decode(path[..slash]), key.Length == 0 ? null : Decode(key));
+        return Checked(new S3Target(Decode(path[..slash]), key.Length == 0 ? null : Decode(key)));
     }
+
+    /// <summary>
+    /// A bucket named "." or ".." (e.g. <c>/../key</c> or <c>/%2e%2e/key</c>) is a dot segment, never a bucket: it
+    /// would walk up the storage nodes' internal API paths (found by fuzzing: <c>PUT /../p</c> answered 500).
+    /// </summary>
+    private static S3Target Checked(S3Target target) =>
+        target.Bucket is "." or ".." ? throw new S3Exception(S3ErrorCode.InvalidBucketName) : target;
 
     private static string StripPort(string host)
     {
@@ -82,16 +89,20 @@ public sealed class S3TargetParser(IReadOnlyList<string> virtualHostDomains)
             }
             else
             {
-                var n = Encoding.UTF8.GetBytes(encoded.AsSpan(i, char.IsHighSurrogate(c) && i + 1 < encoded.Length ? 2 : 1), utf8);
+                // One scalar value at a time: a lone surrogate is not text (and used to overflow the 4-byte buffer when
+                // followed by a non-ASCII character).
+                if (Rune.DecodeFromUtf16(encoded.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done)
+                {
+                    throw new S3Exception(S3ErrorCodes.InvalidURI, "Couldn't parse the specified URI.");
+                }
+
+                var n = rune.EncodeToUtf8(utf8);
                 for (var j = 0; j < n; j++)
                 {
                     bytes.Add(utf8[j]);
                 }
 
-                if (n == 4)
-                {
-                    i++;
-                }
+                i += consumed - 1;
             }
         }
 
