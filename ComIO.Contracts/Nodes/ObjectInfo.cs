@@ -6,6 +6,12 @@ public sealed record ObjectInfo
     public required string Bucket { get; init; }
     public required string Key { get; init; }
     public string VersionId { get; init; } = "null";
+
+    /// <summary>True for a delete marker (no data: size 0, empty ETag).</summary>
+    public bool IsDeleteMarker { get; init; }
+
+    /// <summary>True when this is the key's latest version (reported by version listings and version lookups).</summary>
+    public bool IsLatest { get; init; }
     public required long Size { get; init; }
     public required string ETag { get; init; }
     public required DateTimeOffset LastModified { get; init; }

@@ -456,7 +456,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
                     var retagged = tagged.WithTags(tags.Tags);
                     batch.Put(taggedKey, RecordSerializer.SerializeObject(retagged));
-                    overlay[OverlayKey(tags.Bucket, tags.Key)] = retagged;
+                    if (tags.VersionId is null)
+                    {
+                        overlay[OverlayKey(tags.Bucket, tags.Key)] = retagged;
+                    }
                     statuses[i] = EngineStatus.Ok;
                     break;
 
