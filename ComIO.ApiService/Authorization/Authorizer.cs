@@ -36,7 +36,7 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     /// <summary>Authorizes the request's operation on its own bucket and key; throws AccessDenied when refused.</summary>
     public Task AuthorizeAsync(S3Request request, string operation)
     {
-        if (S3Actions.For(operation) is not { } action)
+        if (S3Actions.For(operation, request.Query.ContainsKey("versionId")) is not { } action)
         {
             return Task.CompletedTask;
         }
