@@ -183,8 +183,14 @@ public sealed partial class StorageEngine : IAsyncDisposable
             var used = new List<Extent>();
             long objectCount = 0;
             long inlineBytes = 0;
+            string? newestSlot = null;
             foreach (var record in store.ScanObjects().Concat(store.ScanVersions()))
             {
+                if (record.VersionSlot is { } slot && (newestSlot is null || string.CompareOrdinal(slot, newestSlot) < 0))
+                {
+                    newestSlot = slot;
+                }
+
                 if (record.IsDeleteMarker)
                 {
                     continue;
@@ -216,7 +222,13 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 throw new StorageFormatException($"Metadata store '{options.MetadataPath}' references invalid extents on device '{options.DevicePath}': {ex.Message}", ex);
             }
 
-            return new StorageEngine(options, device, superblock, store, allocator, buckets, versioning, objectCount, inlineBytes, store.ScanOutbox());
+            var engine = new StorageEngine(options, device, superblock, store, allocator, buckets, versioning, objectCount, inlineBytes, store.ScanOutbox());
+            if (newestSlot is not null)
+            {
+                engine._committer.SeedVersionStamp(VersionIds.StampOf(newestSlot));
+            }
+
+            return engine;
         }
         catch
         {

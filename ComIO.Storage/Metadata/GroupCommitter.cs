@@ -857,6 +857,13 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     private VersioningState StateOf(string bucket) => _versioning.GetValueOrDefault(bucket);
 
+    /// <summary>
+    /// Makes every version id issued from now on newer than <paramref name="stamp"/> (the newest stored version), so a
+    /// clock that went backwards across a restart cannot order new versions before existing ones. Call before the
+    /// first operation is submitted.
+    /// </summary>
+    public void SeedVersionStamp(long stamp) => _lastVersionStamp = Math.Max(_lastVersionStamp, stamp);
+
     /// <summary>A new version stamp: microseconds of the clock, strictly increasing within this engine.</summary>
     private long NextVersionStamp()
     {

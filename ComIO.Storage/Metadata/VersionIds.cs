@@ -42,6 +42,26 @@ internal static class VersionIds
         });
     }
 
+    /// <summary>The stamp encoded in a well-formed (non-"null") id.</summary>
+    public static long StampOf(string versionId)
+    {
+        Span<byte> raw = stackalloc byte[9];
+        for (var i = 0; i < 3; i++)
+        {
+            var group = 0;
+            for (var j = 0; j < 4; j++)
+            {
+                group = (group << 6) | Alphabet.IndexOf(versionId[(i * 4) + j], StringComparison.Ordinal);
+            }
+
+            raw[i * 3] = (byte)(group >> 16);
+            raw[(i * 3) + 1] = (byte)(group >> 8);
+            raw[(i * 3) + 2] = (byte)group;
+        }
+
+        return long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(raw);
+    }
+
     /// <summary>True if <paramref name="versionId"/> is "null" or has the shape of an id this engine issues.</summary>
     public static bool IsWellFormed(string? versionId)
     {

@@ -79,6 +79,7 @@ public sealed class VersionRecordFormatTests
         Assert.True(string.CompareOrdinal(newer, older) < 0);
         Assert.Matches("^[A-Za-z0-9_-]{32}$", newer);
         Assert.Equal('U', VersionIds.Create(VersionIds.StampOf(DateTimeOffset.UtcNow))[0]);
+        Assert.Equal(1_000_001, VersionIds.StampOf(newer));
         Assert.True(VersionIds.IsWellFormed("null"));
         Assert.False(VersionIds.IsWellFormed("abc"));
         Assert.False(VersionIds.IsWellFormed(new string('!', 32)));

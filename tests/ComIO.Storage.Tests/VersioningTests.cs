@@ -304,6 +304,37 @@ public sealed class VersioningTests
         Assert.Empty((await engine.ScrubAsync(Ct)).Findings);
     }
 
+    private sealed class BackwardsClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public async Task PutObjectAsync_OrdersNewVersionsFirst_WhenClockWentBackwardsAcrossRestart()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.SetVersioningAsync("b", VersioningState.Enabled, Ct);
+        var v1 = (await engine.PutAsync("b", "k", TestData.Random(10, 1))).Object!.VersionId;
+        await harness.CloseAsync();
+
+        var options = harness.Options;
+        var rewound = new StorageEngineOptions
+        {
+            DevicePath = options.DevicePath,
+            MetadataPath = options.MetadataPath,
+            InlineThreshold = options.InlineThreshold,
+            ChunkSize = options.ChunkSize,
+            DeviceFactory = options.DeviceFactory,
+            TimeProvider = new BackwardsClock(DateTimeOffset.UtcNow.AddDays(-30)),
+        };
+        await using var reopened = await StorageEngine.OpenAsync(rewound, Ct);
+        var v2 = (await reopened.PutAsync("b", "k", TestData.Random(10, 2))).Object!.VersionId;
+        Assert.Equal([v2, v1], reopened.ListObjectVersions("b", null, null, null, 10).Versions.Select(v => v.VersionId));
+        Assert.Equal(v2, reopened.GetObject("b", "k")!.VersionId);
+    }
+
     [Fact]
     public async Task ConcurrentVersionedWrites_OfOneKey_AllBecomeVersionsInCommitOrder()
     {
