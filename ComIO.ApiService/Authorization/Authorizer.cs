@@ -111,7 +111,10 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     /// </summary>
     public async Task<AccessControlList?> ObjectAclAsync(S3Request request, BucketSettings settings, string bucket, string key)
     {
-        var info = await nodes.GetObjectInfoAsync(cluster.OwnerOf(bucket, key), bucket, key, request.Aborted);
+        // The ACL of the version the request names (?versionId= on the request's own object), else of the current one.
+        var versionId = bucket == request.Bucket && key == request.Key && request.Query.TryGetValue("versionId", out var named)
+            && Contracts.Nodes.VersionIdSyntax.IsValid(named.ToString()) ? named.ToString() : null;
+        var (info, _) = await nodes.GetObjectVersionInfoAsync(cluster.OwnerOf(bucket, key), bucket, key, versionId, request.Aborted);
         if (!info.IsSuccess)
         {
             return null;

@@ -62,7 +62,4 @@ public sealed class BucketSettings
 
     /// <summary>"Enabled", "Suspended", or null when versioning was never enabled.</summary>
     public string? Versioning => _values.GetValueOrDefault(BucketSettingNames.Versioning);
-
-    /// <summary>True once versioning has been enabled (Enabled or Suspended): responses then carry <c>x-amz-version-id</c>.</summary>
-    public bool IsVersioned => Versioning is not null;
 }

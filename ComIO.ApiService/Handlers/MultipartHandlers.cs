@@ -134,7 +134,7 @@ public sealed class MultipartHandlers(
         }
 
         var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts), request.Aborted).ConfigureAwait(false)).OrThrow()!;
-        ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info, await settingsStore.GetAsync(request)));
+        ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
         await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>
         {

@@ -46,7 +46,7 @@ public sealed class ObjectHandlers(
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
         var info = result.OrThrow()!;
         request.Response.StatusCode = StatusCodes.Status200OK;
-        ObjectVersions.WriteVersionId(request, WrittenVersionId(info, settings));
+        ObjectVersions.WriteVersionId(request, WrittenVersionId(info));
         request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
         if (info.ChecksumAlgorithm is { } algorithm && info.Checksum is { } checksum)
         {
@@ -232,7 +232,7 @@ public sealed class ObjectHandlers(
             request.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
         }
 
-        ObjectVersions.WriteVersionId(request, WrittenVersionId(copied, settings));
+        ObjectVersions.WriteVersionId(request, WrittenVersionId(copied));
 
         await S3Responses.XmlAsync(request, S3Xml.Document("CopyObjectResult", xml =>
         {
@@ -260,15 +260,18 @@ public sealed class ObjectHandlers(
     }
 
     /// <summary>
-    /// The <c>x-amz-version-id</c> of a write: the new version's id in a bucket that has ever been versioned ("null" while
-    /// suspended); none for a never-versioned bucket.
+    /// The <c>x-amz-version-id</c> of a write: the new version's id when versioning is enabled. A write while versioning
+    /// is suspended (the null version) or in a never-versioned bucket answers without it, as S3 does.
     /// </summary>
-    internal static string? WrittenVersionId(ObjectInfo written, BucketSettings settings) =>
-        written.VersionId != VersionIdSyntax.Null || settings.IsVersioned ? written.VersionId : null;
+    internal static string? WrittenVersionId(ObjectInfo written) =>
+        written.VersionId != VersionIdSyntax.Null ? written.VersionId : null;
 
-    /// <summary>The <c>x-amz-version-id</c> of a read: the version's id when it has one or one was asked for.</summary>
+    /// <summary>
+    /// The <c>x-amz-version-id</c> of a read: the version's id in a bucket that has ever been versioned ("null" for the
+    /// null version) or when one was asked for; none for an object of a never-versioned bucket.
+    /// </summary>
     internal static string? ReadVersionId(ObjectInfo info, string? requestedVersionId) =>
-        info.VersionId != VersionIdSyntax.Null || requestedVersionId is not null ? info.VersionId : null;
+        info.VersionId != VersionIdSyntax.Null || requestedVersionId is not null || info.InVersionedBucket ? info.VersionId : null;
 
     /// <summary>
     /// The error for an unreadable copy source: a delete marker named by version id is InvalidRequest (S3's wording); the

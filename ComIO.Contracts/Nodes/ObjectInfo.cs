@@ -12,6 +12,12 @@ public sealed record ObjectInfo
 
     /// <summary>True when this is the key's latest version (reported by version listings and version lookups).</summary>
     public bool IsLatest { get; init; }
+
+    /// <summary>
+    /// Set on GET/info answers: the bucket's versioning has been enabled at some point (Enabled or Suspended), so S3
+    /// reports even the null version's id ("null") on reads.
+    /// </summary>
+    public bool InVersionedBucket { get; init; }
     public required long Size { get; init; }
     public required string ETag { get; init; }
     public required DateTimeOffset LastModified { get; init; }

@@ -23,7 +23,7 @@ public static class ObjectEndpoints
             }
 
             var record = Resolve(engine, bucket, key, versionId, context, out var error);
-            return record is null ? error! : Results.Json(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            return record is null ? error! : Results.Json(ReadInfo(engine, record), ContractsJsonContext.Default.ObjectInfo);
         });
         group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, NodeEngines engines, CancellationToken ct) =>
         {
@@ -240,7 +240,7 @@ public static class ObjectEndpoints
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentLength = length;
             context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record!.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(ReadInfo(engine, record!), ContractsJsonContext.Default.ObjectInfo);
             if (partial)
             {
                 context.Response.Headers["X-ComIO-Content-Range"] = $"bytes {offset}-{offset + length - 1}/{record!.Size}";
@@ -293,6 +293,10 @@ public static class ObjectEndpoints
             versionId is null ? EngineStatus.NoSuchKey : marker is null ? EngineStatus.NoSuchVersion : EngineStatus.MethodNotAllowed);
         return null;
     }
+
+    /// <summary>The info a read reports: the record plus whether its bucket has ever been versioned.</summary>
+    private static ObjectInfo ReadInfo(StorageEngine engine, ObjectRecord record) =>
+        record.ToInfo() with { InVersionedBucket = engine.GetVersioning(record.Bucket) != VersioningState.Unversioned };
 
     private static IResult ListVersionsMerged(NodeEngines engines, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys)
     {
