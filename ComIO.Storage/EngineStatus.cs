@@ -27,4 +27,10 @@ public enum EngineStatus
 
     /// <summary>The completed object would exceed the 5 TiB S3 object size limit.</summary>
     EntityTooLarge,
+
+    /// <summary>The named version of the object does not exist.</summary>
+    NoSuchVersion,
+
+    /// <summary>The operation does not apply to the named version (e.g. tagging a delete marker).</summary>
+    MethodNotAllowed,
 }

@@ -23,6 +23,10 @@ public sealed partial class StorageEngine
         foreach (var (name, payload) in settings)
         {
             ValidateDocument(name, payload);
+            if (name == VersioningSettingName && !TryParseVersioning(payload, out _))
+            {
+                throw new ArgumentException("The versioning setting must be \"Enabled\" or \"Suspended\".", nameof(settings));
+            }
         }
 
         ct.ThrowIfCancellationRequested();
@@ -36,11 +40,22 @@ public sealed partial class StorageEngine
         return _committer.SubmitAsync(new BucketCommit(bucket, record, new Dictionary<string, byte[]>(settings, StringComparer.Ordinal)));
     }
 
-    /// <summary>Writes (or with a null <paramref name="payload"/> removes) one setting of a bucket. Status: Ok or NoSuchBucket.</summary>
+    /// <summary>
+    /// Writes (or with a null <paramref name="payload"/> removes) one setting of a bucket. Status: Ok or NoSuchBucket.
+    /// The setting <see cref="VersioningSettingName"/> is interpreted: its payload must be "Enabled" or "Suspended" (it
+    /// cannot be removed) and it goes through <see cref="SetVersioningAsync"/>.
+    /// </summary>
     public Task<EngineStatus> SetBucketSettingAsync(string bucket, string name, byte[]? payload, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateDocument(name, payload);
+        if (name == VersioningSettingName)
+        {
+            return payload is not null && TryParseVersioning(payload, out var state)
+                ? SetVersioningAsync(bucket, state, ct)
+                : throw new ArgumentException("The versioning setting must be \"Enabled\" or \"Suspended\" and cannot be removed.", nameof(payload));
+        }
+
         ct.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         if (!_buckets.ContainsKey(bucket))

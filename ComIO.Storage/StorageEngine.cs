@@ -33,6 +33,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly ExtentAllocator _allocator;
     private readonly ExtentLeases _leases;
     private readonly ConcurrentDictionary<string, BucketRecord> _buckets;
+    private readonly ConcurrentDictionary<string, VersioningState> _versioning;
     private readonly GroupCommitter _committer;
     private readonly AlignedBufferPool _bufferPool;
     private readonly StorageMetrics _metrics;
@@ -47,6 +48,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         MetadataStore store,
         ExtentAllocator allocator,
         ConcurrentDictionary<string, BucketRecord> buckets,
+        ConcurrentDictionary<string, VersioningState> versioning,
         long objectCount,
         long inlineBytes,
         (long LastSequence, long Count) outbox)
@@ -58,9 +60,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
         _allocator = allocator;
         _leases = new ExtentLeases(allocator);
         _buckets = buckets;
+        _versioning = versioning;
         _bufferPool = new AlignedBufferPool(options.IoBufferSize, device.BlockSize, maxRetained: Math.Max(32, 4 * Environment.ProcessorCount));
         _metrics = new StorageMetrics(superblock.DeviceId);
-        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay, _metrics, outbox.LastSequence, outbox.Count, options.TimeProvider);
+        _committer = new GroupCommitter(store, device, allocator, _leases, buckets, objectCount, inlineBytes, options.MaxCommitGroupSize, options.CommitGatherDelay, _metrics, outbox.LastSequence, outbox.Count, options.TimeProvider, versioning);
     }
 
     /// <summary>The meter name for OpenTelemetry wiring (<c>AddMeter(StorageEngine.MeterName)</c>).</summary>
@@ -164,16 +167,35 @@ public sealed partial class StorageEngine : IAsyncDisposable
             PairWithMetadata(options, device, superblock, store);
 
             var buckets = new ConcurrentDictionary<string, BucketRecord>(StringComparer.Ordinal);
+            var versioning = new ConcurrentDictionary<string, VersioningState>(StringComparer.Ordinal);
             foreach (var bucket in store.LoadBuckets())
             {
                 buckets[bucket.Name] = bucket;
+                var setting = store.GetDocument(MetadataKeys.BucketSetting(bucket.Name, VersioningSettingName), "bucket setting");
+                if (setting is not null)
+                {
+                    versioning[bucket.Name] = TryParseVersioning(setting, out var state)
+                        ? state
+                        : throw new StorageFormatException($"Metadata store '{options.MetadataPath}' has an invalid versioning setting for bucket '{bucket.Name}'.");
+                }
             }
 
             var used = new List<Extent>();
             long objectCount = 0;
             long inlineBytes = 0;
-            foreach (var record in store.ScanObjects())
+            string? newestSlot = null;
+            foreach (var record in store.ScanObjects().Concat(store.ScanVersions()))
             {
+                if (record.VersionSlot is { } slot && (newestSlot is null || string.CompareOrdinal(slot, newestSlot) < 0))
+                {
+                    newestSlot = slot;
+                }
+
+                if (record.IsDeleteMarker)
+                {
+                    continue;
+                }
+
                 objectCount++;
                 if (record.HasExtents)
                 {
@@ -200,7 +222,13 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 throw new StorageFormatException($"Metadata store '{options.MetadataPath}' references invalid extents on device '{options.DevicePath}': {ex.Message}", ex);
             }
 
-            return new StorageEngine(options, device, superblock, store, allocator, buckets, objectCount, inlineBytes, store.ScanOutbox());
+            var engine = new StorageEngine(options, device, superblock, store, allocator, buckets, versioning, objectCount, inlineBytes, store.ScanOutbox());
+            if (newestSlot is not null)
+            {
+                engine._committer.SeedVersionStamp(VersionIds.StampOf(newestSlot));
+            }
+
+            return engine;
         }
         catch
         {
@@ -426,7 +454,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
         _metrics.ObjectPut();
         _metrics.BytesWritten(record.Size);
-        return new PutObjectResult { Status = EngineStatus.Ok, Object = record, OutboxSequence = commit.OutboxSequence };
+        return new PutObjectResult { Status = EngineStatus.Ok, Object = commit.Committed ?? record, OutboxSequence = commit.OutboxSequence };
     }
 
     /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
@@ -611,22 +639,34 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ct.ThrowIfCancellationRequested();
         using var gate = EnterOperation();
-        return Task.FromResult(Open(bucket, key, offset, length, expectedETag));
+        return Task.FromResult(Open(bucket, key, null, offset, length, expectedETag));
     }
 
-    private OpenObjectResult Open(string bucket, string key, long offset, long length, string? expectedETag)
+    private OpenObjectResult Open(string bucket, string key, string? versionId, long offset, long length, string? expectedETag)
     {
         if (!_buckets.ContainsKey(bucket))
         {
             return new OpenObjectResult { Status = EngineStatus.NoSuchBucket };
         }
 
+        if (versionId is not null && !VersionIds.IsWellFormed(versionId))
+        {
+            return new OpenObjectResult { Status = EngineStatus.NoSuchVersion };
+        }
+
+        ObjectRecord? Fetch() => versionId is null ? _store.GetObject(bucket, key) : _store.FindVersion(bucket, key, versionId, includeData: true).Record;
+
         while (true)
         {
-            var record = _store.GetObject(bucket, key);
+            var record = Fetch();
             if (record is null)
             {
-                return new OpenObjectResult { Status = EngineStatus.NoSuchKey };
+                return new OpenObjectResult { Status = versionId is null ? EngineStatus.NoSuchKey : EngineStatus.NoSuchVersion };
+            }
+
+            if (record.IsDeleteMarker)
+            {
+                return new OpenObjectResult { Status = EngineStatus.MethodNotAllowed, Object = record };
             }
 
             if (expectedETag is not null && !string.Equals(expectedETag.Trim('"'), record.ETag, StringComparison.OrdinalIgnoreCase))
@@ -654,7 +694,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             // Lease the extents, then re-read: if the record is unchanged its extents cannot be freed until release.
             var leaseKey = record.Extents[0].Offset;
             _leases.Acquire(leaseKey);
-            var current = _store.GetObject(bucket, key);
+            var current = Fetch();
             if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size || current.ETag != record.ETag)
             {
                 _leases.Release(leaseKey);
@@ -796,7 +836,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         long chunks = 0;
         long bytes = 0;
         using var buffer = _bufferPool.Rent();
-        foreach (var candidate in _store.ScanObjects())
+        foreach (var (candidate, noncurrent) in _store.ScanObjects().Select(static r => (r, false)).Concat(_store.ScanVersions().Select(static r => (r, true))))
         {
             ct.ThrowIfCancellationRequested();
             if (!candidate.HasExtents)
@@ -808,7 +848,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             _leases.Acquire(leaseKey);
             try
             {
-                var record = _store.GetObject(candidate.Bucket, candidate.Key);
+                var record = noncurrent
+                    ? _store.GetVersion(candidate.Bucket, candidate.Key, candidate.VersionSlot!, includeData: true)
+                    : _store.GetObject(candidate.Bucket, candidate.Key);
                 if (record is null || !record.HasExtents || record.Extents[0].Offset != leaseKey)
                 {
                     continue;

@@ -36,7 +36,7 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     /// <summary>Authorizes the request's operation on its own bucket and key; throws AccessDenied when refused.</summary>
     public Task AuthorizeAsync(S3Request request, string operation)
     {
-        if (S3Actions.For(operation) is not { } action)
+        if (S3Actions.For(operation, request.Query.ContainsKey("versionId")) is not { } action)
         {
             // Fail closed: an operation is either in the action table or explicitly authorized by its handler.
             return S3Actions.IsAuthorizedByHandler(operation)
@@ -115,7 +115,10 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     /// </summary>
     public async Task<AccessControlList?> ObjectAclAsync(S3Request request, BucketSettings settings, string bucket, string key)
     {
-        var info = await nodes.GetObjectInfoAsync(cluster.OwnerOf(bucket, key), bucket, key, request.Aborted);
+        // The ACL of the version the request names (?versionId= on the request's own object), else of the current one.
+        var versionId = bucket == request.Bucket && key == request.Key && request.Query.TryGetValue("versionId", out var named)
+            && Contracts.Nodes.VersionIdSyntax.IsValid(named.ToString()) ? named.ToString() : null;
+        var (info, _) = await nodes.GetObjectVersionInfoAsync(cluster.OwnerOf(bucket, key), bucket, key, versionId, request.Aborted);
         if (!info.IsSuccess)
         {
             return null;

@@ -50,6 +50,25 @@ public static class S3Actions
         ["CompleteMultipartUpload"] = new("s3:PutObject", S3ActionLevel.Object),
         ["AbortMultipartUpload"] = new("s3:AbortMultipartUpload", S3ActionLevel.Object),
         ["ListParts"] = new("s3:ListMultipartUploadParts", S3ActionLevel.Object),
+        ["PutBucketVersioning"] = new("s3:PutBucketVersioning", S3ActionLevel.Bucket),
+        ["ListObjectVersions"] = new("s3:ListBucketVersions", S3ActionLevel.Bucket),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The action of an object operation that names a version (<c>?versionId=</c>): GetObject and HeadObject are
+    /// authorized as <c>s3:GetObjectVersion</c>, DeleteObject as <c>s3:DeleteObjectVersion</c>, tagging and ACL
+    /// operations as their <c>…Version…</c> actions.
+    /// </summary>
+    private static readonly FrozenDictionary<string, S3Action> ByVersionedOperation = new Dictionary<string, S3Action>
+    {
+        ["GetObject"] = new("s3:GetObjectVersion", S3ActionLevel.Object),
+        ["HeadObject"] = new("s3:GetObjectVersion", S3ActionLevel.Object),
+        ["DeleteObject"] = new("s3:DeleteObjectVersion", S3ActionLevel.Object),
+        ["GetObjectTagging"] = new("s3:GetObjectVersionTagging", S3ActionLevel.Object),
+        ["PutObjectTagging"] = new("s3:PutObjectVersionTagging", S3ActionLevel.Object),
+        ["DeleteObjectTagging"] = new("s3:DeleteObjectVersionTagging", S3ActionLevel.Object),
+        ["GetObjectAcl"] = new("s3:GetObjectVersionAcl", S3ActionLevel.Object),
+        ["PutObjectAcl"] = new("s3:PutObjectVersionAcl", S3ActionLevel.Object),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Operations whose handlers authorize the request themselves (see <see cref="For"/>).</summary>
@@ -63,6 +82,10 @@ public static class S3Actions
     /// PostObject once the form names its signer and key, ListBuckets which shows every signed caller its own buckets).
     /// </summary>
     public static S3Action? For(string operation) => ByOperation.GetValueOrDefault(operation);
+
+    /// <summary>As <see cref="For(string)"/>, for a request that does (<paramref name="namesVersion"/>) or does not carry <c>versionId</c>.</summary>
+    public static S3Action? For(string operation, bool namesVersion) =>
+        namesVersion && ByVersionedOperation.TryGetValue(operation, out var versioned) ? versioned : For(operation);
 
     /// <summary>The resource ARN an action applies to.</summary>
     public static string ResourceArn(string? bucket, string? key) =>

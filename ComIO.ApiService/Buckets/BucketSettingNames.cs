@@ -20,4 +20,7 @@ public static class BucketSettingNames
 
     /// <summary>The CORSConfiguration XML.</summary>
     public const string Cors = "cors";
+
+    /// <summary>The versioning state ("Enabled" / "Suspended"; absent = never enabled). The storage engine interprets it.</summary>
+    public const string Versioning = "versioning";
 }

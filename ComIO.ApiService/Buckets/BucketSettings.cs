@@ -59,4 +59,7 @@ public sealed class BucketSettings
     public string? Policy => _values.GetValueOrDefault(BucketSettingNames.Policy);
 
     public string? this[string name] => _values.GetValueOrDefault(name);
+
+    /// <summary>"Enabled", "Suspended", or null when versioning was never enabled.</summary>
+    public string? Versioning => _values.GetValueOrDefault(BucketSettingNames.Versioning);
 }

@@ -141,8 +141,10 @@ public sealed class BucketHandlers(
         await EnsureExistsAsync(request);
         foreach (var node in cluster.All)
         {
-            var page = (await nodes.ListAsync(node, request.Bucket, null, null, 1, request.Aborted).ConfigureAwait(false)).OrThrow();
-            if (page is { Objects.Count: > 0 })
+            // Versions and delete markers count too (S3 refuses a bucket that holds any), so check them on every node
+            // before deleting anywhere.
+            var page = (await nodes.ListVersionsAsync(node, request.Bucket, null, null, null, 1, request.Aborted).ConfigureAwait(false)).OrThrow();
+            if (page is { Versions.Count: > 0 })
             {
                 throw new S3Exception(S3ErrorCode.BucketNotEmpty);
             }
@@ -180,11 +182,20 @@ public sealed class BucketHandlers(
         }));
     }
 
-    /// <summary>GetBucketVersioning of a bucket whose versioning was never enabled: an empty configuration, as AWS answers.</summary>
+    /// <summary>
+    /// GetBucketVersioning: <c>&lt;Status&gt;</c> Enabled or Suspended; an empty configuration for a bucket whose versioning
+    /// was never enabled, as AWS answers.
+    /// </summary>
     public async Task GetBucketVersioningAsync(S3Request request)
     {
-        await EnsureExistsAsync(request);
-        await S3Responses.XmlAsync(request, S3Xml.Document("VersioningConfiguration", _ => { }));
+        var status = (await settingsStore.GetAsync(request)).Versioning;
+        await S3Responses.XmlAsync(request, S3Xml.Document("VersioningConfiguration", xml =>
+        {
+            if (status is not null)
+            {
+                xml.Element("Status", status);
+            }
+        }));
     }
 
     /// <summary>Throws NoSuchBucket unless the bucket exists.</summary>

@@ -17,6 +17,9 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
 
     /// <summary>Marks a key the caller may not delete (not a node status; never sent to a node).</summary>
     private const string AccessDeniedStatus = "AccessDenied";
+
+    /// <summary>Marks a malformed version id (reported per key as InvalidArgument; never sent to a node).</summary>
+    private const string InvalidVersionStatus = "InvalidVersionId";
     private const int MaxBodyBytes = 2 * 1024 * 1024;
 
     public async Task HandleAsync(S3Request request)
@@ -26,31 +29,32 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
         var (quiet, keys) = Parse(body);
         await buckets.EnsureExistsAsync(request);
 
-        var outcomes = new (string Key, string? VersionId, NodeError? Error)[keys.Count];
+        var outcomes = new (string Key, string? VersionId, NodeError? Error, DeleteObjectOutcome? Outcome)[keys.Count];
         using var throttle = new SemaphoreSlim(16);
         await Task.WhenAll(keys.Select(async (item, index) =>
         {
             await throttle.WaitAsync(request.Aborted).ConfigureAwait(false);
             try
             {
-                if (item.VersionId is not null && item.VersionId != "null")
+                if (item.VersionId is not null && !VersionIdSyntax.IsValid(item.VersionId))
                 {
-                    // Unversioned buckets hold only the "null" version; another id names nothing, which S3 reports as deleted.
-                    outcomes[index] = (item.Key, item.VersionId, null);
+                    outcomes[index] = (item.Key, item.VersionId, new NodeError(InvalidVersionStatus, "Invalid version id specified"), null);
                     return;
                 }
 
-                // As S3, each key is authorized on its own (s3:DeleteObject) and refused keys are reported per key.
-                if (!await authorizer.IsAllowedAsync(request, "s3:DeleteObject", request.Bucket, item.Key))
+                // As S3, each key is authorized on its own (s3:DeleteObject, or s3:DeleteObjectVersion for a named version)
+                // and refused keys are reported per key.
+                var action = item.VersionId is null ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+                if (!await authorizer.IsAllowedAsync(request, action, request.Bucket, item.Key))
                 {
-                    outcomes[index] = (item.Key, item.VersionId, new NodeError(AccessDeniedStatus, "Access Denied"));
+                    outcomes[index] = (item.Key, item.VersionId, new NodeError(AccessDeniedStatus, "Access Denied"), null);
                     return;
                 }
 
                 var owner = cluster.OwnerOf(request.Bucket, item.Key);
-                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted).ConfigureAwait(false);
-                var error = result.IsSuccess || result.Error!.Status == NodeStatus.NoSuchKey ? null : result.Error;
-                outcomes[index] = (item.Key, item.VersionId, error);
+                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted, item.VersionId).ConfigureAwait(false);
+                var error = result.IsSuccess || result.Error!.Status is NodeStatus.NoSuchKey or NodeStatus.NoSuchVersion ? null : result.Error;
+                outcomes[index] = (item.Key, item.VersionId, error, result.Value);
             }
             finally
             {
@@ -60,7 +64,7 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
 
         await S3Responses.XmlAsync(request, S3Xml.Document("DeleteResult", xml =>
         {
-            foreach (var (key, versionId, error) in outcomes)
+            foreach (var (key, versionId, error, outcome) in outcomes)
             {
                 if (error is null)
                 {
@@ -76,11 +80,20 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
                         xml.Element("VersionId", versionId);
                     }
 
+                    // A marker created (no version id) or removed (its id named): DeleteMarker and its id, as S3 reports.
+                    if (outcome is { DeleteMarker: true, VersionId: { } markerId })
+                    {
+                        xml.Element("DeleteMarker", true);
+                        xml.Element("DeleteMarkerVersionId", markerId);
+                    }
+
                     xml.WriteEndElement();
                 }
                 else
                 {
-                    var s3 = error.Status == AccessDeniedStatus ? new S3Exception(S3ErrorCode.AccessDenied) : NodeErrorMapper.ToS3(error);
+                    var s3 = error.Status == AccessDeniedStatus ? new S3Exception(S3ErrorCode.AccessDenied)
+                        : error.Status == InvalidVersionStatus ? new S3Exception(S3ErrorCode.InvalidArgument, error.Message)
+                        : NodeErrorMapper.ToS3(error);
                     xml.WriteStartElement("Error");
                     xml.Element("Key", key);
                     if (versionId is not null)

@@ -137,7 +137,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
         }
     }
 
-    private static int ParseMaxKeys(S3Request request)
+    internal static int ParseMaxKeys(S3Request request)
     {
         var text = request.Query["max-keys"].ToString();
         if (text.Length == 0)
@@ -153,7 +153,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
         return Math.Min(value, MaxKeysLimit);
     }
 
-    private static string? EncodingType(S3Request request)
+    internal static string? EncodingType(S3Request request)
     {
         var value = request.Query["encoding-type"].ToString();
         if (value.Length == 0)
@@ -164,7 +164,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
         return value == "url" ? value : throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid Encoding Method specified in Request");
     }
 
-    private static string Encode(string value, string? encodingType) =>
+    internal static string Encode(string value, string? encodingType) =>
         encodingType is null ? value : WebUtility.UrlEncode(value).Replace("%2F", "/", StringComparison.Ordinal);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

@@ -71,7 +71,7 @@ public sealed class MultipartHandlers(
     public async Task UploadPartCopyAsync(S3Request request)
     {
         var (uploadId, partNumber) = PartAddress(request);
-        var (sourceBucket, sourceKey) = ObjectHandlers.ParseCopySource(request.Header("x-amz-copy-source")!);
+        var (sourceBucket, sourceKey, sourceVersionId) = ObjectHandlers.ParseCopySource(request.Header("x-amz-copy-source")!);
         var rangeHeader = request.Header("x-amz-copy-source-range");
         ByteRange? range = null;
         if (rangeHeader is not null)
@@ -84,8 +84,8 @@ public sealed class MultipartHandlers(
             range = parsed;
         }
 
-        await authorizer.AuthorizeAsync(request, "s3:GetObject", sourceBucket, sourceKey);
-        await using var source = await nodes.GetObjectAsync(cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, request.Aborted).ConfigureAwait(false);
+        await authorizer.AuthorizeAsync(request, sourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey);
+        await using var source = await nodes.GetObjectAsync(cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, request.Aborted, versionId: sourceVersionId).ConfigureAwait(false);
         if (source.Error is { } error)
         {
             if (source.HttpStatus == StatusCodes.Status416RangeNotSatisfiable)
@@ -134,6 +134,7 @@ public sealed class MultipartHandlers(
         }
 
         var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts), request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
         await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>
         {

@@ -38,13 +38,15 @@ public sealed class ObjectHandlers(
         RejectUnsupportedWriteHeaders(request);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var metadata = ObjectHeaders.FromRequest(request);
-        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
+        var settings = await settingsStore.GetAsync(request);
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
 
         var (body, length) = RequestBody.Open(request);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
         var info = result.OrThrow()!;
         request.Response.StatusCode = StatusCodes.Status200OK;
+        ObjectVersions.WriteVersionId(request, WrittenVersionId(info));
         request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
         if (info.ChecksumAlgorithm is { } algorithm && info.Checksum is { } checksum)
         {
@@ -61,7 +63,8 @@ public sealed class ObjectHandlers(
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var range = request.Header("Range");
         var partNumber = PartNumberOf(request);
-        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted, partNumber).ConfigureAwait(false);
+        var versionId = ObjectVersions.VersionIdOf(request);
+        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted, partNumber, versionId).ConfigureAwait(false);
         if (opened.Error is { } error)
         {
             if (error.Status == NodeStatus.InvalidPartNumber)
@@ -76,11 +79,12 @@ public sealed class ObjectHandlers(
                 ThrowInvalidRange(range, sized);
             }
 
-            throw NodeErrorMapper.ToS3(error);
+            throw ObjectVersions.ToS3(error, opened.Info);
         }
 
         var info = opened.Info ?? throw new S3Exception(S3ErrorCode.InternalError);
         ThrowIfPreconditionFails(request, info);
+        ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
         WritePartsCount(request, info, partNumber);
         var response = request.Response;
@@ -103,11 +107,14 @@ public sealed class ObjectHandlers(
     {
         ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        var info = (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var versionId = ObjectVersions.VersionIdOf(request);
+        var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted).ConfigureAwait(false);
+        var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
         ThrowIfPreconditionFails(request, info);
+        ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         if (PartNumberOf(request) is { } partNumber)
         {
-            await HeadPartAsync(request, owner, info, partNumber);
+            await HeadPartAsync(request, owner, info, partNumber, versionId);
             return;
         }
 
@@ -137,8 +144,24 @@ public sealed class ObjectHandlers(
     {
         ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false);
-        if (!result.IsSuccess && result.Error!.Status != NodeStatus.NoSuchKey)
+        var versionId = ObjectVersions.VersionIdOf(request);
+        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId).ConfigureAwait(false);
+        if (result.IsSuccess)
+        {
+            // A delete marker created (no version id) or removed (by version id) is reported as S3 does.
+            if (result.Value!.DeleteMarker)
+            {
+                request.Response.Headers[ObjectVersions.DeleteMarkerHeader] = "true";
+            }
+
+            ObjectVersions.WriteVersionId(request, result.Value.VersionId);
+        }
+        else if (result.Error!.Status == NodeStatus.NoSuchVersion)
+        {
+            // Deleting a version that does not exist succeeds (DELETE is idempotent) and echoes the id, as S3 does.
+            ObjectVersions.WriteVersionId(request, versionId);
+        }
+        else if (result.Error.Status != NodeStatus.NoSuchKey)
         {
             throw NodeErrorMapper.ToS3(result.Error);
         }
@@ -150,7 +173,7 @@ public sealed class ObjectHandlers(
     {
         ObjectHeaders.ValidateKey(request.Key);
         RejectUnsupportedWriteHeaders(request);
-        var (sourceBucket, sourceKey) = ParseCopySource(request.Header("x-amz-copy-source")!);
+        var (sourceBucket, sourceKey, sourceVersionId) = ParseCopySource(request.Header("x-amz-copy-source")!);
         ObjectHeaders.ValidateKey(sourceKey);
         var directive = request.Header("x-amz-metadata-directive")?.ToUpperInvariant() ?? "COPY";
         if (directive is not ("COPY" or "REPLACE"))
@@ -158,12 +181,12 @@ public sealed class ObjectHandlers(
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive.");
         }
 
-        await authorizer.AuthorizeAsync(request, "s3:GetObject", sourceBucket, sourceKey);
+        await authorizer.AuthorizeAsync(request, sourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey);
         var sourceOwner = cluster.OwnerOf(sourceBucket, sourceKey);
-        await using var source = await nodes.GetObjectAsync(sourceOwner, sourceBucket, sourceKey, null, request.Aborted).ConfigureAwait(false);
+        await using var source = await nodes.GetObjectAsync(sourceOwner, sourceBucket, sourceKey, null, request.Aborted, versionId: sourceVersionId).ConfigureAwait(false);
         if (source.Error is { } error)
         {
-            throw NodeErrorMapper.ToS3(error);
+            throw CopySourceError(error, source.Info);
         }
 
         var info = source.Info!;
@@ -173,7 +196,8 @@ public sealed class ObjectHandlers(
             throw new S3Exception(S3ErrorCode.PreconditionFailed);
         }
 
-        if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY")
+        // Copying a named version onto its own key is how S3 restores a previous version; only the current one is refused.
+        if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY" && (sourceVersionId is null || source.Info!.IsLatest))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -197,15 +221,18 @@ public sealed class ObjectHandlers(
         }
 
         metadata = metadata with { Tags = TaggingHandlers.CopyTags(request, info) };
-        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
+        var settings = await settingsStore.GetAsync(request);
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
         var copied = result.OrThrow()!;
-        if (info.VersionId != "null")
+        if (info.VersionId != "null" || sourceVersionId is not null)
         {
             request.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
         }
+
+        ObjectVersions.WriteVersionId(request, WrittenVersionId(copied));
 
         await S3Responses.XmlAsync(request, S3Xml.Document("CopyObjectResult", xml =>
         {
@@ -232,10 +259,33 @@ public sealed class ObjectHandlers(
             : throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
     }
 
+    /// <summary>
+    /// The <c>x-amz-version-id</c> of a write: the new version's id when versioning is enabled. A write while versioning
+    /// is suspended (the null version) or in a never-versioned bucket answers without it, as S3 does.
+    /// </summary>
+    internal static string? WrittenVersionId(ObjectInfo written) =>
+        written.VersionId != VersionIdSyntax.Null ? written.VersionId : null;
+
+    /// <summary>
+    /// The <c>x-amz-version-id</c> of a read: the version's id in a bucket that has ever been versioned ("null" for the
+    /// null version) or when one was asked for; none for an object of a never-versioned bucket.
+    /// </summary>
+    internal static string? ReadVersionId(ObjectInfo info, string? requestedVersionId) =>
+        info.VersionId != VersionIdSyntax.Null || requestedVersionId is not null || info.InVersionedBucket ? info.VersionId : null;
+
+    /// <summary>
+    /// The error for an unreadable copy source: a delete marker named by version id is InvalidRequest (S3's wording); the
+    /// latest version being a delete marker is NoSuchKey; an unknown version NoSuchVersion.
+    /// </summary>
+    internal static S3Exception CopySourceError(NodeError error, ObjectInfo? deleteMarker) =>
+        error.Status == NodeStatus.MethodNotAllowed
+            ? new S3Exception(S3ErrorCode.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+            : ObjectVersions.ToS3(error, deleteMarker);
+
     /// <summary>HEAD ?partNumber: the part's length and range, resolved by the node (its data is not streamed).</summary>
-    private async Task HeadPartAsync(S3Request request, Placement.StorageNodeInfo owner, ObjectInfo info, int partNumber)
+    private async Task HeadPartAsync(S3Request request, Placement.StorageNodeInfo owner, ObjectInfo info, int partNumber, string? versionId)
     {
-        await using var part = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, null, request.Aborted, partNumber).ConfigureAwait(false);
+        await using var part = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, null, request.Aborted, partNumber, versionId).ConfigureAwait(false);
         if (part.Error is { } error)
         {
             throw error.Status == NodeStatus.InvalidPartNumber ? new S3Exception(S3ErrorCodes.InvalidPartNumber) : NodeErrorMapper.ToS3(error);
@@ -265,18 +315,20 @@ public sealed class ObjectHandlers(
     /// Parses <c>x-amz-copy-source</c>: <c>[/]bucket/key[?versionId=…]</c>, percent-encoded either per segment or as a
     /// whole (the AWS SDK for .NET sends <c>bucket%2Fkey</c>). The query is split off before decoding, so an encoded
     /// <c>%3F</c> stays part of the key; after decoding, the first slash separates bucket and key (bucket names hold none).
+    /// The version id (null when absent) must have the shape of a version id (InvalidArgument otherwise).
     /// </summary>
-    public static (string Bucket, string Key) ParseCopySource(string header)
+    public static (string Bucket, string Key, string? VersionId) ParseCopySource(string header)
     {
         var value = header;
         var query = value.IndexOf('?');
+        string? versionId = null;
         if (query >= 0)
         {
             var parameters = value[(query + 1)..];
             value = value[..query];
-            if (parameters.StartsWith("versionId=", StringComparison.Ordinal) && parameters != "versionId=null")
+            if (parameters.StartsWith("versionId=", StringComparison.Ordinal))
             {
-                throw new S3Exception(S3ErrorCodes.NoSuchVersion);
+                versionId = ObjectVersions.Validated(Uri.UnescapeDataString(parameters["versionId=".Length..]));
             }
         }
 
@@ -292,7 +344,7 @@ public sealed class ObjectHandlers(
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
         }
 
-        return (value[..slash], value[(slash + 1)..]);
+        return (value[..slash], value[(slash + 1)..], versionId);
     }
 
     /// <summary>

@@ -50,7 +50,10 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
     {
         Prepare(request);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        var info = (await nodes.GetObjectInfoAsync(owner, request.Bucket, request.Key, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var versionId = ObjectVersions.VersionIdOf(request);
+        var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted).ConfigureAwait(false);
+        var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
+        ObjectVersions.WriteVersionId(request, ObjectHandlers.ReadVersionId(info, versionId));
         await S3Responses.XmlAsync(request, S3Xml.Document("Tagging", xml =>
         {
             xml.WriteStartElement("TagSet");
@@ -77,7 +80,9 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
         S3Requests.VerifyRequiredIntegrity(request, body);
         var tags = TagSetParser.ParseXml(body);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        (await nodes.PutObjectTagsAsync(owner, request.Bucket, request.Key, tags, request.Aborted).ConfigureAwait(false)).OrThrow();
+        var versionId = ObjectVersions.VersionIdOf(request);
+        (await nodes.PutObjectTagsAsync(owner, request.Bucket, request.Key, tags, request.Aborted, versionId).ConfigureAwait(false)).OrThrow();
+        ObjectVersions.WriteVersionId(request, versionId);
         request.Response.StatusCode = StatusCodes.Status200OK;
         request.Response.ContentLength = 0;
     }
@@ -87,7 +92,9 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
     {
         Prepare(request);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
-        (await nodes.PutObjectTagsAsync(owner, request.Bucket, request.Key, [], request.Aborted).ConfigureAwait(false)).OrThrow();
+        var versionId = ObjectVersions.VersionIdOf(request);
+        (await nodes.PutObjectTagsAsync(owner, request.Bucket, request.Key, [], request.Aborted, versionId).ConfigureAwait(false)).OrThrow();
+        ObjectVersions.WriteVersionId(request, versionId);
         request.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -117,13 +124,5 @@ public sealed class TaggingHandlers(ClusterNodes cluster, StorageNodeClient node
     }
 
     /// <summary>Key length check, and the only version of an object (versioning is not implemented) is "null".</summary>
-    private static void Prepare(S3Request request)
-    {
-        ObjectHeaders.ValidateKey(request.Key);
-        var versionId = request.Query["versionId"];
-        if (versionId.Count > 0 && versionId.ToString() != "null")
-        {
-            throw new S3Exception(S3ErrorCodes.NoSuchVersion);
-        }
-    }
+    private static void Prepare(S3Request request) => ObjectHeaders.ValidateKey(request.Key);
 }

@@ -22,6 +22,8 @@ public static class NodeErrorMapper
         NodeStatus.InvalidPartOrder => new S3Exception(S3ErrorCodes.InvalidPartOrder),
         NodeStatus.EntityTooSmall => new S3Exception(S3ErrorCode.EntityTooSmall),
         NodeStatus.EntityTooLarge => new S3Exception(S3ErrorCode.EntityTooLarge),
+        NodeStatus.NoSuchVersion => new S3Exception(S3ErrorCodes.NoSuchVersion),
+        NodeStatus.MethodNotAllowed => new S3Exception(S3ErrorCode.MethodNotAllowed),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

@@ -82,18 +82,38 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<ObjectInfo>> GetObjectInfoAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.ObjectInfo(bucket, key), ContractsJsonContext.Default.ObjectInfo, ct);
 
-    /// <summary>Replaces the object's tag set on its owning node (empty removes all tags); succeeds once durable there.</summary>
-    public Task<NodeResult<bool>> PutObjectTagsAsync(StorageNodeInfo node, string bucket, string key, List<ObjectTag> tags, CancellationToken ct)
+    /// <summary>
+    /// Metadata of one version (null = current) plus, when there is no such data version, the delete marker the node
+    /// reported (the latest version for NoSuchKey, the named one for MethodNotAllowed).
+    /// </summary>
+    public async Task<(NodeResult<ObjectInfo> Result, ObjectInfo? DeleteMarker)> GetObjectVersionInfoAsync(StorageNodeInfo node, string bucket, string key, string? versionId, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.ObjectTags(bucket, key)))
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.WithVersion(InternalApi.ObjectInfo(bucket, key), versionId)));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        var marker = HeaderJson.Decode(HeaderValue(response, InternalApi.ObjectInfoHeader), ContractsJsonContext.Default.ObjectInfo);
+        return (await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct), marker);
+    }
+
+    /// <summary>Versions and delete markers of the node's keys in S3 order after the markers.</summary>
+    public Task<NodeResult<ObjectVersionListPage>> ListVersionsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys, CancellationToken ct) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.Versions(bucket, prefix, keyMarker, versionIdMarker, maxKeys), ContractsJsonContext.Default.ObjectVersionListPage, ct);
+
+    /// <summary>Replaces the object's tag set on its owning node (empty removes all tags); succeeds once durable there.</summary>
+    public Task<NodeResult<bool>> PutObjectTagsAsync(StorageNodeInfo node, string bucket, string key, List<ObjectTag> tags, CancellationToken ct, string? versionId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.WithVersion(InternalApi.ObjectTags(bucket, key), versionId)))
         {
             Content = JsonContent.Create(new PutObjectTagsRequest(tags), ContractsJsonContext.Default.PutObjectTagsRequest),
         };
         return SendAsync<bool>(request, null, ct);
     }
 
-    public Task<NodeResult<bool>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct) =>
-        SendAsync<bool>(node, HttpMethod.Delete, InternalApi.Object(bucket, key), null, ct);
+    /// <summary>
+    /// Deletes the current version (unversioned bucket), adds a delete marker (versioned bucket), or with
+    /// <paramref name="versionId"/> removes exactly that version; the outcome says which version was created or removed.
+    /// </summary>
+    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null) =>
+        SendAsync(node, HttpMethod.Delete, InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId), ContractsJsonContext.Default.DeleteObjectOutcome, ct);
 
     public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);
@@ -150,9 +170,9 @@ public sealed class StorageNodeClient(HttpClient http)
     /// Opens an object for streaming: all of it, the range named by an HTTP Range value, or one part of a multipart
     /// object (<paramref name="partNumber"/>, which takes precedence over the range).
     /// </summary>
-    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null)
+    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null, string? versionId = null)
     {
-        var path = InternalApi.Object(bucket, key)
+        var path = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId)
             + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range))
             + (partNumber is { } part ? $"&part-number={part}" : "");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));

@@ -22,6 +22,7 @@ public sealed class S3Router(
     BucketAccessSettingsHandlers accessSettings,
     CorsHandlers cors,
     PostObjectHandler postObject,
+    VersioningHandlers versioning,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
@@ -29,7 +30,7 @@ public sealed class S3Router(
     [
         "lifecycle", "tagging", "encryption", "replication", "website", "logging",
         "notification", "object-lock", "accelerate", "requestPayment",
-        "analytics", "inventory", "metrics", "intelligent-tiering", "versions", "session",
+        "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
 
     /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
@@ -66,6 +67,11 @@ public sealed class S3Router(
                 return Run("GetBucketVersioning", buckets.GetBucketVersioningAsync, request);
             }
 
+            if (query.ContainsKey("versions"))
+            {
+                return Run("ListObjectVersions", versioning.ListAsync, request);
+            }
+
             if (RouteBucketAccessSettings(request, method) is { } accessTask)
             {
                 return accessTask;
@@ -100,6 +106,11 @@ public sealed class S3Router(
             return access;
         }
 
+        if (query.ContainsKey("versioning") && HttpMethods.IsPut(method))
+        {
+            return Run("PutBucketVersioning", versioning.PutAsync, request);
+        }
+
         if (Unimplemented(request, [.. UnimplementedBucketSubresources, "versioning", "uploads"]) is { } unsupported)
         {
             return unsupported;
@@ -127,6 +138,11 @@ public sealed class S3Router(
     {
         if (request.Query.ContainsKey("acl"))
         {
+            if (request.Query.ContainsKey("versionId"))
+            {
+                return RejectAsync(request, "acl?versionId");
+            }
+
             return HttpMethods.IsGet(method) ? Run("GetObjectAcl", acls.GetObjectAclAsync, request)
                 : HttpMethods.IsPut(method) ? Run("PutObjectAcl", acls.PutObjectAclAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
@@ -146,19 +162,6 @@ public sealed class S3Router(
         if (RouteMultipart(request, method) is { } multipartTask)
         {
             return multipartTask;
-        }
-
-        var versionId = request.Query["versionId"];
-        if (versionId.Count > 0 && versionId.ToString() != "null")
-        {
-            // Versioning is not implemented: an unversioned object has only the "null" version.
-            if (HttpMethods.IsDelete(method))
-            {
-                request.Response.StatusCode = StatusCodes.Status204NoContent;
-                return Task.CompletedTask;
-            }
-
-            throw new S3Exception(S3ErrorCodes.NoSuchVersion);
         }
 
         if (HttpMethods.IsGet(method))

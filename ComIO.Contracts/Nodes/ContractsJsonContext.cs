@@ -19,6 +19,8 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(PartListPage))]
 [JsonSerializable(typeof(UploadListPage))]
 [JsonSerializable(typeof(PutObjectTagsRequest))]
+[JsonSerializable(typeof(DeleteObjectOutcome))]
+[JsonSerializable(typeof(ObjectVersionListPage))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

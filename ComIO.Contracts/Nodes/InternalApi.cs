@@ -50,6 +50,23 @@ public static class InternalApi
         + (prefix is null ? "" : $"&prefix={Uri.EscapeDataString(prefix)}")
         + (startAfter is null ? "" : $"&start-after={Uri.EscapeDataString(startAfter)}");
 
+    /// <summary>
+    /// Adds the <c>versionId</c> query parameter to an object route (<see cref="Object"/>, <see cref="ObjectInfo"/>,
+    /// <see cref="ObjectTags"/>); null leaves the route naming the current version. GET/info answer 404 NoSuchVersion for
+    /// an unknown version and 405 MethodNotAllowed (with <see cref="ObjectInfoHeader"/>) for a delete marker; without a
+    /// version id they answer 404 NoSuchKey with <see cref="ObjectInfoHeader"/> describing the delete marker when the
+    /// key's latest version is one. DELETE answers 200 with a <see cref="DeleteObjectOutcome"/>.
+    /// </summary>
+    public static string WithVersion(string objectRoute, string? versionId) =>
+        versionId is null ? objectRoute : $"{objectRoute}&versionId={Uri.EscapeDataString(versionId)}";
+
+    /// <summary>GET lists versions and delete markers (<see cref="ObjectVersionListPage"/>) in S3 order after the markers.</summary>
+    public static string Versions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys) =>
+        $"{Prefix}/versions/{Uri.EscapeDataString(bucket)}?max-keys={maxKeys}"
+        + (prefix is null ? "" : $"&prefix={Uri.EscapeDataString(prefix)}")
+        + (keyMarker is null ? "" : $"&key-marker={Uri.EscapeDataString(keyMarker)}")
+        + (versionIdMarker is null ? "" : $"&version-id-marker={Uri.EscapeDataString(versionIdMarker)}");
+
     public static string Stats() => $"{Prefix}/stats";
 
     /// <summary>POST runs a scrub of every device now and returns a <see cref="ScrubSummary"/>.</summary>

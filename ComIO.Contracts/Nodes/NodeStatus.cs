@@ -23,4 +23,6 @@ public static class NodeStatus
     public const string InvalidPartOrder = "InvalidPartOrder";
     public const string EntityTooSmall = "EntityTooSmall";
     public const string EntityTooLarge = "EntityTooLarge";
+    public const string NoSuchVersion = "NoSuchVersion";
+    public const string MethodNotAllowed = "MethodNotAllowed";
 }

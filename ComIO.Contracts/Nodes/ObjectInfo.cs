@@ -6,6 +6,18 @@ public sealed record ObjectInfo
     public required string Bucket { get; init; }
     public required string Key { get; init; }
     public string VersionId { get; init; } = "null";
+
+    /// <summary>True for a delete marker (no data: size 0, empty ETag).</summary>
+    public bool IsDeleteMarker { get; init; }
+
+    /// <summary>True when this is the key's latest version (reported by version listings and version lookups).</summary>
+    public bool IsLatest { get; init; }
+
+    /// <summary>
+    /// Set on GET/info answers: the bucket's versioning has been enabled at some point (Enabled or Suspended), so S3
+    /// reports even the null version's id ("null") on reads.
+    /// </summary>
+    public bool InVersionedBucket { get; init; }
     public required long Size { get; init; }
     public required string ETag { get; init; }
     public required DateTimeOffset LastModified { get; init; }

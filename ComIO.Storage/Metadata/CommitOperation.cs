@@ -32,23 +32,53 @@ internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, s
     public byte[] Key { get; } = key;
 
     public byte[] Value { get; } = value;
+
+    /// <summary>The record as committed (with its version id in a versioned bucket), set when the status is Ok.</summary>
+    public ObjectRecord? Committed { get; set; }
 }
 
-internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null) : CommitOperation
+/// <summary>
+/// Deletes an object: without <see cref="VersionId"/>, the current version (unversioned bucket) or by adding a delete
+/// marker (versioned bucket); with it, exactly that version, permanently.
+/// </summary>
+internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null, string? versionId = null) : CommitOperation
 {
     public byte[]? OutboxPayload { get; } = outboxPayload;
 
     public string Bucket { get; } = bucket;
 
     public string Key { get; } = key;
+
+    public string? VersionId { get; } = versionId;
+
+    /// <summary>Set on Ok: the version created or removed is a delete marker.</summary>
+    public bool DeleteMarker { get; set; }
+
+    /// <summary>Set on Ok: the id of the version created or removed (null for a plain delete in an unversioned bucket).</summary>
+    public string? ResultVersionId { get; set; }
+}
+
+/// <summary>Sets a bucket's versioning state (and its setting record). Runs alone, so every write of a group sees one state.</summary>
+internal sealed class VersioningCommit(string bucket, VersioningState state, byte[] payload) : CommitOperation
+{
+    public override bool IsExclusive => true;
+
+    public string Bucket { get; } = bucket;
+
+    public VersioningState State { get; } = state;
+
+    public byte[] Payload { get; } = payload;
 }
 
 /// <summary>
 /// Replaces the tag set of an existing object: the current record (committed, or staged earlier in the same group) is
 /// rewritten with the new tags; data, extents and other metadata are unchanged. NoSuchBucket / NoSuchKey otherwise.
 /// </summary>
-internal sealed class TagsCommit(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> tags) : CommitOperation
+internal sealed class TagsCommit(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> tags, string? versionId = null) : CommitOperation
 {
+    /// <summary>The version to tag; null = the current version.</summary>
+    public string? VersionId { get; } = versionId;
+
     public string Bucket { get; } = bucket;
 
     public string Key { get; } = key;

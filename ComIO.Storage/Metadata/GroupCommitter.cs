@@ -32,7 +32,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private readonly StorageMetrics _metrics;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _gatherDelay;
+    private readonly ConcurrentDictionary<string, VersioningState> _versioning;
+    private readonly List<CommitOperation> _deferred = [];
     private readonly Task _loop;
+    private long _lastVersionStamp;
     private int _writersInFlight;
     private long _objectCount;
     private long _lastOutboxSequence;
@@ -56,8 +59,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
         StorageMetrics metrics,
         long lastOutboxSequence,
         long outboxCount,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ConcurrentDictionary<string, VersioningState> versioning)
     {
+        _versioning = versioning;
         _timeProvider = timeProvider;
         _lastOutboxSequence = lastOutboxSequence;
         _pendingOutboxSequence = lastOutboxSequence;
@@ -151,7 +156,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         CommitOperation? carried = null;
         while (true)
         {
-            if (carried is null)
+            if (carried is null && _deferred.Count == 0)
             {
                 if (!await reader.WaitToReadAsync().ConfigureAwait(false))
                 {
@@ -165,13 +170,22 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
 
             group.Clear();
-            group.Add(carried);
-            carried = null;
+            if (_deferred.Count > 0)
+            {
+                // Operations on a key already changed by a versioned operation of the previous group go first, in order.
+                group.AddRange(_deferred);
+                _deferred.Clear();
+            }
+            else
+            {
+                group.Add(carried!);
+                carried = null;
+            }
 
             // Nothing may escape this loop: a dead loop would leave every later commit waiting forever.
             try
             {
-                if (!group[0].IsExclusive)
+                if (!group[0].IsExclusive && carried is null)
                 {
                     carried = await GatherAsync(reader, group).ConfigureAwait(false);
                 }
@@ -182,6 +196,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                _deferred.Clear();
                 foreach (var operation in group)
                 {
                     operation.Completion.TrySetException(ex);
@@ -269,7 +284,29 @@ internal sealed class GroupCommitter : IAsyncDisposable
         long inlineDelta = 0;
         long outboxDelta = 0;
         var removedOutbox = new HashSet<long>();
+        var versionTouched = new HashSet<string>(StringComparer.Ordinal);
         using var batch = new WriteBatch();
+
+        // A versioned change reads committed state (the key's current record, its versions, the null-version pointer),
+        // so it must not follow another change of the same key in this group; nor may a later change follow it. Such
+        // operations move to the next group (in order), where the earlier change is committed state.
+        bool Defer(CommitOperation operation, string bucket, string key, bool versioned)
+        {
+            var overlayKey = OverlayKey(bucket, key);
+            if (versionTouched.Contains(overlayKey) || (versioned && overlay.ContainsKey(overlayKey)))
+            {
+                _deferred.Add(operation);
+                return true;
+            }
+
+            if (versioned)
+            {
+                versionTouched.Add(overlayKey);
+            }
+
+            return false;
+        }
+
         for (var i = 0; i < group.Count; i++)
         {
             switch (group[i])
@@ -289,6 +326,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    var putState = StateOf(put.Record.Bucket);
+                    if (Defer(put, put.Record.Bucket, put.Record.Key, putState != VersioningState.Unversioned))
+                    {
+                        continue;
+                    }
+
                     var current = Lookup(put.Record.Bucket, put.Record.Key, overlay);
                     if ((put.IfNoneMatch && current is not null)
                         || (put.IfMatch is not null && !string.Equals(current?.ETag, put.IfMatch, StringComparison.OrdinalIgnoreCase)))
@@ -296,6 +339,19 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         _allocator.Free(put.Record.Extents);
                         statuses[i] = EngineStatus.PreconditionFailed;
                         continue;
+                    }
+
+                    if (putState != VersioningState.Unversioned)
+                    {
+                        put.Committed = StageVersion(batch, put.Record, putState, replaced, ref objectDelta, ref inlineDelta);
+                        if (put.OutboxPayload is not null)
+                        {
+                            put.OutboxSequence = AppendOutbox(batch, OutboxOperation.Put, put.Record.Bucket, put.Record.Key, put.Record.ETag, put.OutboxPayload, put.Committed.VersionId, false);
+                            outboxDelta++;
+                        }
+
+                        statuses[i] = EngineStatus.Ok;
+                        break;
                     }
 
                     if (current is not null)
@@ -315,6 +371,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     overlay[OverlayKey(put.Record.Bucket, put.Record.Key)] = put.Record;
+                    put.Committed = put.Record;
                     inlineDelta += InlineSize(put.Record) - InlineSize(current);
                     statuses[i] = EngineStatus.Ok;
                     break;
@@ -323,6 +380,22 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     if (!_buckets.ContainsKey(delete.Bucket))
                     {
                         statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    var deleteState = StateOf(delete.Bucket);
+                    if (deleteState != VersioningState.Unversioned || delete.VersionId is not null)
+                    {
+                        if (!Defer(delete, delete.Bucket, delete.Key, versioned: true))
+                        {
+                            statuses[i] = DeleteVersioned(batch, delete, deleteState, replaced, ref objectDelta, ref inlineDelta, ref outboxDelta);
+                        }
+
+                        continue;
+                    }
+
+                    if (Defer(delete, delete.Bucket, delete.Key, versioned: false))
+                    {
                         continue;
                     }
 
@@ -354,16 +427,39 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
-                    var tagged = LookupFull(tags.Bucket, tags.Key, overlay);
-                    if (tagged is null)
+                    if (Defer(tags, tags.Bucket, tags.Key, tags.VersionId is not null))
                     {
-                        statuses[i] = EngineStatus.NoSuchKey;
                         continue;
                     }
 
+                    byte[] taggedKey;
+                    ObjectRecord? tagged;
+                    if (tags.VersionId is not null)
+                    {
+                        (tagged, taggedKey) = ResolveVersion(tags.Bucket, tags.Key, tags.VersionId, includeData: true);
+                        if (tagged is null || tagged.IsDeleteMarker)
+                        {
+                            statuses[i] = tagged is null ? EngineStatus.NoSuchVersion : EngineStatus.MethodNotAllowed;
+                            continue;
+                        }
+                    }
+                    else
+                    {
+                        taggedKey = MetadataKeys.Object(tags.Bucket, tags.Key);
+                        tagged = LookupFull(tags.Bucket, tags.Key, overlay);
+                        if (tagged is null)
+                        {
+                            statuses[i] = EngineStatus.NoSuchKey;
+                            continue;
+                        }
+                    }
+
                     var retagged = tagged.WithTags(tags.Tags);
-                    batch.Put(MetadataKeys.Object(tags.Bucket, tags.Key), RecordSerializer.SerializeObject(retagged));
-                    overlay[OverlayKey(tags.Bucket, tags.Key)] = retagged;
+                    batch.Put(taggedKey, RecordSerializer.SerializeObject(retagged));
+                    if (tags.VersionId is null)
+                    {
+                        overlay[OverlayKey(tags.Bucket, tags.Key)] = retagged;
+                    }
                     statuses[i] = EngineStatus.Ok;
                     break;
 
@@ -391,6 +487,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     if (!_buckets.ContainsKey(metadata.Bucket))
                     {
                         statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (Defer(metadata, metadata.Bucket, metadata.Key, versioned: false))
+                    {
                         continue;
                     }
 
@@ -444,7 +545,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
-                    if (_store.HasObjects(bucket.Bucket))
+                    if (_store.HasObjects(bucket.Bucket) || _store.HasVersions(bucket.Bucket))
                     {
                         statuses[i] = EngineStatus.BucketNotEmpty;
                         continue;
@@ -462,6 +563,17 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     batch.Delete(MetadataKeys.Bucket(bucket.Bucket));
+                    statuses[i] = EngineStatus.Ok;
+                    break;
+
+                case VersioningCommit versioning:
+                    if (!_buckets.ContainsKey(versioning.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    batch.Put(MetadataKeys.BucketSetting(versioning.Bucket, StorageEngine.VersioningSettingName), RecordSerializer.SerializeDocument(versioning.Payload));
                     statuses[i] = EngineStatus.Ok;
                     break;
 
@@ -579,11 +691,20 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     if (bucket.Create is { } record)
                     {
                         _buckets[bucket.Bucket] = record;
+                        if (bucket.Settings.TryGetValue(StorageEngine.VersioningSettingName, out var initial) && StorageEngine.TryParseVersioning(initial, out var initialState))
+                        {
+                            _versioning[bucket.Bucket] = initialState;
+                        }
                     }
                     else
                     {
                         _buckets.TryRemove(bucket.Bucket, out _);
+                        _versioning.TryRemove(bucket.Bucket, out _);
                     }
+                }
+                else if (operation is VersioningCommit versioning && statuses[0] == EngineStatus.Ok)
+                {
+                    _versioning[versioning.Bucket] = versioning.State;
                 }
             }
         }
@@ -692,18 +813,27 @@ internal sealed class GroupCommitter : IAsyncDisposable
             Segments = segments,
         };
 
-        var current = Lookup(complete.Bucket, complete.Key, []);
-        if (current is not null)
+        var state = StateOf(complete.Bucket);
+        if (state != VersioningState.Unversioned)
         {
-            replaced.Add(current.Extents);
+            record = StageVersion(batch, record, state, replaced, ref objectDelta, ref inlineDelta);
         }
         else
         {
-            objectDelta++;
+            var current = Lookup(complete.Bucket, complete.Key, []);
+            if (current is not null)
+            {
+                replaced.Add(current.Extents);
+            }
+            else
+            {
+                objectDelta++;
+            }
+
+            inlineDelta -= InlineSize(current);
+            batch.Put(MetadataKeys.Object(complete.Bucket, complete.Key), RecordSerializer.SerializeObject(record));
         }
 
-        inlineDelta -= InlineSize(current);
-        batch.Put(MetadataKeys.Object(complete.Bucket, complete.Key), RecordSerializer.SerializeObject(record));
         var listedNumbers = listed.Select(static p => p.PartNumber).ToHashSet();
         foreach (var part in stored.Values)
         {
@@ -717,7 +847,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         batch.Delete(MetadataKeys.Upload(complete.Bucket, complete.Key, complete.UploadId));
         if (complete.OutboxPayload is not null)
         {
-            complete.OutboxSequence = AppendOutbox(batch, OutboxOperation.Put, record.Bucket, record.Key, record.ETag, complete.OutboxPayload);
+            complete.OutboxSequence = AppendOutbox(batch, OutboxOperation.Put, record.Bucket, record.Key, record.ETag, complete.OutboxPayload, state == VersioningState.Unversioned ? null : record.VersionId, false);
             outboxDelta++;
         }
 
@@ -725,10 +855,175 @@ internal sealed class GroupCommitter : IAsyncDisposable
         return EngineStatus.Ok;
     }
 
-    private long AppendOutbox(RocksDbSharp.WriteBatch batch, OutboxOperation operation, string bucket, string key, string? etag, byte[] payload)
+    private VersioningState StateOf(string bucket) => _versioning.GetValueOrDefault(bucket);
+
+    /// <summary>
+    /// Makes every version id issued from now on newer than <paramref name="stamp"/> (the newest stored version), so a
+    /// clock that went backwards across a restart cannot order new versions before existing ones. Call before the
+    /// first operation is submitted.
+    /// </summary>
+    public void SeedVersionStamp(long stamp) => _lastVersionStamp = Math.Max(_lastVersionStamp, stamp);
+
+    /// <summary>A new version stamp: microseconds of the clock, strictly increasing within this engine.</summary>
+    private long NextVersionStamp()
+    {
+        _lastVersionStamp = Math.Max(VersionIds.StampOf(_timeProvider.GetUtcNow()), _lastVersionStamp + 1);
+        return _lastVersionStamp;
+    }
+
+    /// <summary>
+    /// Stages <paramref name="record"/> (data or a delete marker) as the newest version of its key in a versioned bucket,
+    /// deciding against committed state (the caller made sure no earlier operation of the group touched the key):
+    /// Enabled gives it a new version id; Suspended makes it the null version, replacing the previous null version
+    /// (whose extents are freed after the commit). A current data version that stays is moved from <c>o\0</c> to the
+    /// noncurrent range <c>v\0</c>; a data version becomes current in <c>o\0</c>, a delete marker goes to <c>v\0</c>
+    /// (and the key has no current data version). Returns the record as staged.
+    /// </summary>
+    private ObjectRecord StageVersion(WriteBatch batch, ObjectRecord record, VersioningState state, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta)
+    {
+        var bucket = record.Bucket;
+        var key = record.Key;
+        var current = LookupFull(bucket, key, []);
+        var slot = VersionIds.Create(NextVersionStamp());
+        var isNull = state == VersioningState.Suspended;
+        var staged = record.WithVersion(slot, isNull, isLatest: true);
+        if (isNull)
+        {
+            if (current is not null && current.VersionId == VersionIds.Null)
+            {
+                replaced.Add(current.Extents);
+                objectDelta--;
+                inlineDelta -= InlineSize(current);
+                current = null;
+            }
+
+            if (_store.GetNullSlot(bucket, key) is { } nullSlot)
+            {
+                if (_store.GetVersion(bucket, key, nullSlot, includeData: false) is { } oldNull)
+                {
+                    batch.Delete(MetadataKeys.Version(bucket, key, nullSlot));
+                    if (!oldNull.IsDeleteMarker)
+                    {
+                        replaced.Add(oldNull.Extents);
+                        objectDelta--;
+                        inlineDelta -= InlineSize(oldNull);
+                    }
+                }
+
+                batch.Delete(MetadataKeys.NullVersion(bucket, key));
+            }
+        }
+
+        if (current is not null)
+        {
+            var placed = current.VersionSlot is null
+                ? current.WithVersion(VersionIds.Create(Math.Min(VersionIds.StampOf(current.LastModified), _lastVersionStamp - 1)), isNull: true)
+                : current.WithVersion(current.VersionSlot, current.IsNullVersion);
+            batch.Put(MetadataKeys.Version(bucket, key, placed.VersionSlot!), RecordSerializer.SerializeObject(placed));
+            if (placed.IsNullVersion)
+            {
+                batch.Put(MetadataKeys.NullVersion(bucket, key), NullPointer(placed.VersionSlot!));
+            }
+        }
+
+        if (staged.IsDeleteMarker)
+        {
+            batch.Delete(MetadataKeys.Object(bucket, key));
+            batch.Put(MetadataKeys.Version(bucket, key, slot), RecordSerializer.SerializeObject(staged));
+            if (isNull)
+            {
+                batch.Put(MetadataKeys.NullVersion(bucket, key), NullPointer(slot));
+            }
+        }
+        else
+        {
+            batch.Put(MetadataKeys.Object(bucket, key), RecordSerializer.SerializeObject(staged));
+            objectDelta++;
+            inlineDelta += InlineSize(staged);
+        }
+
+        return staged;
+    }
+
+    private static byte[] NullPointer(string slot) => RecordSerializer.SerializeDocument(System.Text.Encoding.ASCII.GetBytes(slot));
+
+    private (ObjectRecord? Record, byte[] StorageKey) ResolveVersion(string bucket, string key, string versionId, bool includeData) =>
+        _store.FindVersion(bucket, key, versionId, includeData);
+
+    /// <summary>
+    /// A delete in a versioned bucket, or a delete of a named version in any bucket: without a version id, adds a delete
+    /// marker (<see cref="StageVersion"/>); with one, removes exactly that version (its extents are freed after the
+    /// commit) and, when the key is left without a current data version, promotes the newest remaining version if it
+    /// holds data (a delete marker stays the latest version).
+    /// </summary>
+    private EngineStatus DeleteVersioned(WriteBatch batch, DeleteCommit delete, VersioningState state, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta, ref long outboxDelta)
+    {
+        var bucket = delete.Bucket;
+        var key = delete.Key;
+        if (delete.VersionId is null)
+        {
+            var marker = new ObjectRecord { Bucket = bucket, Key = key, Size = 0, ETag = string.Empty, LastModified = _timeProvider.GetUtcNow(), IsDeleteMarker = true };
+            var staged = StageVersion(batch, marker, state, replaced, ref objectDelta, ref inlineDelta);
+            delete.DeleteMarker = true;
+            delete.ResultVersionId = staged.VersionId;
+            if (delete.OutboxPayload is not null)
+            {
+                AppendOutbox(batch, OutboxOperation.Delete, bucket, key, null, delete.OutboxPayload, staged.VersionId, true);
+                outboxDelta++;
+            }
+
+            return EngineStatus.Ok;
+        }
+
+        var (target, storageKey) = ResolveVersion(bucket, key, delete.VersionId, includeData: false);
+        if (target is null)
+        {
+            return EngineStatus.NoSuchVersion;
+        }
+
+        var wasCurrent = !target.IsDeleteMarker && storageKey.AsSpan().StartsWith(MetadataKeys.ObjectPrefix);
+        batch.Delete(storageKey);
+        if (!wasCurrent && target.IsNullVersion)
+        {
+            batch.Delete(MetadataKeys.NullVersion(bucket, key));
+        }
+
+        if (!target.IsDeleteMarker)
+        {
+            replaced.Add(target.Extents);
+            objectDelta--;
+            inlineDelta -= InlineSize(target);
+        }
+
+        if (wasCurrent || !_store.HasKey(MetadataKeys.Object(bucket, key)))
+        {
+            var next = _store.NewestVersion(bucket, key, wasCurrent ? null : target.VersionSlot, includeData: true);
+            if (next is { IsDeleteMarker: false, VersionSlot: { } nextSlot })
+            {
+                batch.Delete(MetadataKeys.Version(bucket, key, nextSlot));
+                batch.Put(MetadataKeys.Object(bucket, key), RecordSerializer.SerializeObject(next));
+                if (next.IsNullVersion)
+                {
+                    batch.Delete(MetadataKeys.NullVersion(bucket, key));
+                }
+            }
+        }
+
+        delete.DeleteMarker = target.IsDeleteMarker;
+        delete.ResultVersionId = target.VersionId;
+        if (delete.OutboxPayload is not null)
+        {
+            AppendOutbox(batch, OutboxOperation.DeleteVersion, bucket, key, target.IsDeleteMarker ? null : target.ETag, delete.OutboxPayload, target.VersionId, target.IsDeleteMarker);
+            outboxDelta++;
+        }
+
+        return EngineStatus.Ok;
+    }
+
+    private long AppendOutbox(RocksDbSharp.WriteBatch batch, OutboxOperation operation, string bucket, string key, string? etag, byte[] payload, string? versionId = null, bool isDeleteMarker = false)
     {
         var sequence = ++_pendingOutboxSequence;
-        var entry = new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = _timeProvider.GetUtcNow(), Payload = payload };
+        var entry = new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = _timeProvider.GetUtcNow(), Payload = payload, VersionId = versionId, IsDeleteMarker = isDeleteMarker };
         batch.Put(MetadataKeys.Outbox(sequence), RecordSerializer.SerializeOutbox(entry));
         return sequence;
     }

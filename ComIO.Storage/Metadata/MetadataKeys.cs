@@ -10,6 +10,10 @@ namespace ComIO.Storage.Metadata;
 /// system documents (users, access keys); <c>"u\0" + bucket + "\0" + key + "\0" + uploadId</c> multipart uploads (upload ids have a fixed length and sort by
 /// initiation time, so a bucket's uploads sort by key, then initiation, then id); <c>"p\0" + uploadId + u32 big-endian
 /// part number</c> parts (an upload's parts are one contiguous range in part-number order).
+/// <c>"v\0" + bucket + "\0" + key + "\0" + versionSlot</c> noncurrent versions and delete markers of versioned buckets (slot
+/// ids have a fixed length and sort newest first, so a bucket's range is in S3 version order: key, then newest first; the
+/// current data version lives under <c>"o\0"</c>, so plain listings and GETs never see noncurrent versions);
+/// <c>"n\0" + bucket + "\0" + key</c> the slot of the key's null version when it is noncurrent (or a delete marker).
 /// Bucket names never contain NUL, so a bucket's objects (and uploads) form one contiguous key range and listing is a Seek.
 /// </summary>
 internal static class MetadataKeys
@@ -22,6 +26,34 @@ internal static class MetadataKeys
     public static readonly byte[] PartPrefix = "p\0"u8.ToArray();
     public static readonly byte[] BucketSettingPrefix = "c\0"u8.ToArray();
     public static readonly byte[] SystemDocumentPrefix = "s\0"u8.ToArray();
+    public static readonly byte[] VersionPrefix = "v\0"u8.ToArray();
+    public static readonly byte[] NullVersionPrefix = "n\0"u8.ToArray();
+
+    /// <summary>The prefix of every version key in <paramref name="bucket"/> whose object key starts with <paramref name="keyPrefix"/>.</summary>
+    public static byte[] VersionsOf(string bucket, string? keyPrefix = null) => Concat(VersionPrefix, bucket, "\0", keyPrefix ?? string.Empty);
+
+    /// <summary>The prefix of every version of exactly <paramref name="key"/> (object key followed by the NUL separator).</summary>
+    public static byte[] VersionsOfKey(string bucket, string key) => Concat(VersionPrefix, bucket, "\0", key + "\0");
+
+    public static byte[] Version(string bucket, string key, string slot) => Concat(VersionPrefix, bucket, "\0", string.Concat(key, "\0", slot));
+
+    /// <summary>Splits a version key; the slot is the last <see cref="VersionIds.Length"/> bytes, so keys may contain NUL.</summary>
+    public static (string Bucket, string Key, string Slot) ParseVersion(ReadOnlySpan<byte> key)
+    {
+        var rest = key[VersionPrefix.Length..];
+        var separator = rest.IndexOf((byte)0);
+        if (separator < 0 || rest.Length < separator + 1 + VersionIds.Length + 1 || rest[^(VersionIds.Length + 1)] != 0)
+        {
+            throw new InvalidDataException("Malformed object version key in metadata.");
+        }
+
+        return (
+            Encoding.UTF8.GetString(rest[..separator]),
+            Encoding.UTF8.GetString(rest[(separator + 1)..^(VersionIds.Length + 1)]),
+            Encoding.ASCII.GetString(rest[^VersionIds.Length..]));
+    }
+
+    public static byte[] NullVersion(string bucket, string key) => Concat(NullVersionPrefix, bucket, "\0", key);
 
     /// <summary>Highest outbox sequence ever assigned (i64 little-endian), so sequences are never reused after removals.</summary>
     public static readonly byte[] OutboxHighWater = "q"u8.ToArray();

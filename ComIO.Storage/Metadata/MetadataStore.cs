@@ -220,6 +220,202 @@ internal sealed class MetadataStore : IDisposable
         return (items, false);
     }
 
+    /// <summary>
+    /// Finds a version by public id: the current data version (<c>o\0</c>) or a noncurrent version or delete marker
+    /// (<c>v\0</c>). Returns the record and the metadata key it is stored under (null record = no such version).
+    /// Two point reads at most.
+    /// </summary>
+    public (ObjectRecord? Record, byte[] StorageKey) FindVersion(string bucket, string key, string versionId, bool includeData)
+    {
+        var objectKey = MetadataKeys.Object(bucket, key);
+        var raw = _db.Get(objectKey);
+        var current = raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData);
+        if (current is not null && current.VersionId == versionId)
+        {
+            return (current, objectKey);
+        }
+
+        var slot = versionId == VersionIds.Null ? GetNullSlot(bucket, key) : versionId;
+        if (slot is null || slot == VersionIds.Null || !VersionIds.IsWellFormed(slot))
+        {
+            return (null, objectKey);
+        }
+
+        var version = GetVersion(bucket, key, slot, includeData);
+        return version is not null && version.VersionId == versionId ? (version, MetadataKeys.Version(bucket, key, slot)) : (null, objectKey);
+    }
+
+    /// <summary>One noncurrent version or delete marker stored at <paramref name="slot"/>, or null.</summary>
+    public ObjectRecord? GetVersion(string bucket, string key, string slot, bool includeData)
+    {
+        var value = _db.Get(MetadataKeys.Version(bucket, key, slot));
+        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value, includeData);
+    }
+
+    /// <summary>
+    /// The newest noncurrent version or delete marker of <paramref name="key"/> other than <paramref name="skipSlot"/>:
+    /// one Seek plus at most two steps.
+    /// </summary>
+    public ObjectRecord? NewestVersion(string bucket, string key, string? skipSlot, bool includeData)
+    {
+        var prefix = MetadataKeys.VersionsOfKey(bucket, key);
+        using var iterator = _db.NewIterator();
+        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        {
+            var raw = iterator.GetKeySpan();
+            if (!raw.StartsWith(prefix) || raw.Length != prefix.Length + VersionIds.Length)
+            {
+                return null;
+            }
+
+            var (_, _, slot) = MetadataKeys.ParseVersion(raw);
+            if (slot != skipSlot)
+            {
+                return RecordSerializer.DeserializeObject(bucket, key, iterator.GetValueSpan(), includeData);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The slot of the key's noncurrent null version (or null delete marker), or null when there is none.</summary>
+    public string? GetNullSlot(string bucket, string key)
+    {
+        var value = _db.Get(MetadataKeys.NullVersion(bucket, key));
+        return value is null ? null : System.Text.Encoding.ASCII.GetString(RecordSerializer.DeserializeDocument(value, "null version pointer"));
+    }
+
+    /// <summary>True if any noncurrent version or delete marker exists in <paramref name="bucket"/>.</summary>
+    public bool HasVersions(string bucket)
+    {
+        var prefix = MetadataKeys.VersionsOf(bucket);
+        using var iterator = _db.NewIterator();
+        iterator.Seek(prefix);
+        return iterator.Valid() && iterator.GetKeySpan().StartsWith(prefix);
+    }
+
+    /// <summary>Visits every noncurrent version and delete marker from a snapshot (no chunk CRCs or inline data). Start-up and scrub.</summary>
+    public IEnumerable<ObjectRecord> ScanVersions()
+    {
+        using var snapshot = _db.CreateSnapshot();
+        var readOptions = new ReadOptions().SetSnapshot(snapshot);
+        using var iterator = _db.NewIterator(readOptions: readOptions);
+        for (iterator.Seek(MetadataKeys.VersionPrefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            if (!key.StartsWith(MetadataKeys.VersionPrefix))
+            {
+                break;
+            }
+
+            var (bucket, objectKey, _) = MetadataKeys.ParseVersion(key);
+            yield return RecordSerializer.DeserializeObject(bucket, objectKey, iterator.GetValueSpan(), includeData: false);
+        }
+    }
+
+    /// <summary>
+    /// Versions and delete markers of <paramref name="bucket"/> whose key starts with <paramref name="prefix"/>, in S3 order
+    /// (key ascending, newest first), after the S3 markers: with <paramref name="keyMarker"/> alone, keys strictly after
+    /// it; with <paramref name="versionIdMarker"/> too, the versions of <paramref name="keyMarker"/> older than that one
+    /// first. Merges the current versions (<c>o\0</c>) with the noncurrent ones (<c>v\0</c>): two Seeks plus about
+    /// <c>maxVersions + 2</c> steps.
+    /// </summary>
+    public ObjectVersionListing ListVersions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxVersions)
+    {
+        var objectRange = MetadataKeys.ObjectsOf(bucket, prefix);
+        var versionRange = MetadataKeys.VersionsOf(bucket, prefix);
+        var objectSeek = objectRange;
+        var versionSeek = versionRange;
+        byte[]? resumeKey = null;
+        var resumeHasCurrent = false;
+        if (keyMarker is not null)
+        {
+            var afterObject = Successor(MetadataKeys.Object(bucket, keyMarker));
+            var afterVersions = MetadataKeys.VersionsOfKey(bucket, keyMarker);
+            afterVersions[^1] = 1;
+            if (versionIdMarker is not null)
+            {
+                var current = GetObject(bucket, keyMarker, includeData: false);
+                string? slot = null;
+                if (current is not null && current.VersionId == versionIdMarker)
+                {
+                    afterVersions = MetadataKeys.VersionsOfKey(bucket, keyMarker);
+                    resumeKey = System.Text.Encoding.UTF8.GetBytes(keyMarker);
+                }
+                else if ((slot = versionIdMarker == VersionIds.Null ? GetNullSlot(bucket, keyMarker) : versionIdMarker) is not null && VersionIds.IsWellFormed(slot))
+                {
+                    afterVersions = Successor(MetadataKeys.Version(bucket, keyMarker, slot));
+                    resumeKey = System.Text.Encoding.UTF8.GetBytes(keyMarker);
+                }
+
+                resumeHasCurrent = current is not null;
+            }
+
+            objectSeek = Max(objectSeek, afterObject);
+            versionSeek = Max(versionSeek, afterVersions);
+        }
+
+        var results = new List<ObjectRecord>(Math.Clamp(maxVersions, 0, 1000));
+        var keyOffset = MetadataKeys.ObjectsOf(bucket).Length;
+        using var objects = _db.NewIterator();
+        using var versions = _db.NewIterator();
+        objects.Seek(objectSeek);
+        versions.Seek(versionSeek);
+        byte[]? lastKey = resumeKey;
+        var lastKeyHasCurrent = resumeHasCurrent;
+        var lastKeyHadVersion = resumeKey is not null;
+        while (true)
+        {
+            Interlocked.Increment(ref _listSteps);
+            var objectKey = objects.Valid() && objects.GetKeySpan().StartsWith(objectRange) ? objects.GetKeySpan()[keyOffset..] : default;
+            var hasObject = objects.Valid() && objects.GetKeySpan().StartsWith(objectRange);
+            var hasVersion = versions.Valid() && versions.GetKeySpan().StartsWith(versionRange);
+            var versionKey = hasVersion ? versions.GetKeySpan()[keyOffset..^(VersionIds.Length + 1)] : default;
+            if (!hasObject && !hasVersion)
+            {
+                return new ObjectVersionListing { Versions = results, IsTruncated = false };
+            }
+
+            if (results.Count >= maxVersions)
+            {
+                return new ObjectVersionListing { Versions = results, IsTruncated = true };
+            }
+
+            if (hasObject && (!hasVersion || objectKey.SequenceCompareTo(versionKey) <= 0))
+            {
+                var (_, key) = MetadataKeys.ParseObject(objects.GetKeySpan());
+                results.Add(RecordSerializer.DeserializeObject(bucket, key, objects.GetValueSpan(), includeData: false).WithLatest(true));
+                lastKey = objectKey.ToArray();
+                lastKeyHasCurrent = true;
+                lastKeyHadVersion = true;
+                objects.Next();
+                continue;
+            }
+
+            var (_, versionObjectKey, _) = MetadataKeys.ParseVersion(versions.GetKeySpan());
+            var sameKey = lastKey is not null && versionKey.SequenceEqual(lastKey);
+            var isLatest = !(sameKey && (lastKeyHasCurrent || lastKeyHadVersion));
+            results.Add(RecordSerializer.DeserializeObject(bucket, versionObjectKey, versions.GetValueSpan(), includeData: false).WithLatest(isLatest));
+            if (!sameKey)
+            {
+                lastKey = versionKey.ToArray();
+                lastKeyHasCurrent = false;
+            }
+
+            lastKeyHadVersion = true;
+            versions.Next();
+        }
+    }
+
+    private static byte[] Successor(byte[] key)
+    {
+        var successor = new byte[key.Length + 1];
+        key.CopyTo(successor, 0);
+        return successor;
+    }
+
+    private static byte[] Max(byte[] a, byte[] b) => a.AsSpan().SequenceCompareTo(b) >= 0 ? a : b;
+
     /// <summary>Outbox entries with sequence greater than <paramref name="afterSequence"/>, oldest first.</summary>
     public List<OutboxEntry> ReadOutbox(long afterSequence, int maxEntries)
     {

@@ -29,7 +29,14 @@ namespace ComIO.Storage.Metadata;
 /// <code>
 /// u8 section id | section body ...
 /// section 'T' (0x54), tag set: i32 n (1..10), n × (str key, str value), in the order given
+/// section 'V' (0x56), version (object records only, written once the bucket has been versioned): u8 flags (bit 0 =
+///     the null version; other bits reserved, must be 0) | str version slot id (32 chars, see VersionIds)
 /// </code>
+/// Delete marker v3 (a version without data; always has a 'V' section):
+/// <code>
+/// u8 version(3) | i64 last-modified (Unix ms) | [sections] | u32 crc32c
+/// </code>
+/// Object lock (retention, legal hold) will be further optional sections ('R', 'L') of v1/v2 records.
 /// A reader that finds bytes after the fixed fields reads sections until the end; an unknown section id is
 /// <see cref="InvalidDataException"/> (never silently dropped).
 /// Multipart upload v1: <c>u8 version(1) | i64 initiated (Unix ms) | str? content-type | u8 checksum algorithm | map user
@@ -38,7 +45,9 @@ namespace ComIO.Storage.Metadata;
 /// | i32 chunk size | i32 e, e × (i64 offset, i64 length) extents | i32 c, c × u32 chunk CRCs | u32 crc32c</c>.
 /// Bucket record v1: <c>u8 version(1) | i64 created (Unix ms) | u32 crc32c</c>.
 /// Outbox entry v1: <c>u8 version(1) | u8 operation | str bucket | str key | str? etag | i64 created (Unix ms)
-/// | i32 payload length + bytes | u32 crc32c</c>.
+/// | i32 payload length + bytes | u32 crc32c</c>. Outbox entry v2 (written when the entry names a version id):
+/// <c>u8 version(2) | u8 operation | str bucket | str key | str? etag | i64 created | str version id | u8 flags (bit 0 =
+/// delete marker) | i32 payload length + bytes | u32 crc32c</c>.
 /// Device identity v1: <c>u8 version(1) | 16 bytes device UUID | 16 bytes metadata store UUID | u32 crc32c</c>.
 /// </summary>
 internal static class RecordSerializer
@@ -51,11 +60,29 @@ internal static class RecordSerializer
     private const byte DocumentVersion = 1;
     private const byte IdentityVersion = 1;
     private const byte OutboxVersion = 1;
+    private const byte VersionedOutboxVersion = 2;
+    private const byte DeleteMarkerVersion = 3;
     private const byte TagsSection = (byte)'T';
+    private const byte VersionSection = (byte)'V';
+    private const byte NullVersionFlag = 1;
 
     /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
     {
+        if (record.IsDeleteMarker)
+        {
+            if (record.VersionSlot is null)
+            {
+                throw new ArgumentException("A delete marker needs a version slot.", nameof(record));
+            }
+
+            var marker = new ArrayBufferWriter<byte>(64);
+            WriteByte(marker, DeleteMarkerVersion);
+            WriteInt64(marker, record.LastModified.ToUnixTimeMilliseconds());
+            WriteVersionSection(marker, record);
+            return Seal(marker);
+        }
+
         if (record.IsSegmented)
         {
             return SerializeSegmentedObject(record);
@@ -83,6 +110,7 @@ internal static class RecordSerializer
         }
 
         WriteTagsSection(writer, record.Tags);
+        WriteVersionSection(writer, record);
         return Seal(writer);
     }
 
@@ -94,6 +122,28 @@ internal static class RecordSerializer
         if (version == SegmentedObjectVersion)
         {
             return DeserializeSegmentedObject(bucket, key, ref reader, includeData);
+        }
+
+        if (version == DeleteMarkerVersion)
+        {
+            var modified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+            var markerSections = ReadSections(ref reader);
+            if (markerSections.Slot is null || markerSections.Tags.Count > 0)
+            {
+                throw new InvalidDataException($"Delete marker record of '{bucket}/{key}' has no version section or has tags.");
+            }
+
+            return new ObjectRecord
+            {
+                Bucket = bucket,
+                Key = key,
+                Size = 0,
+                ETag = string.Empty,
+                LastModified = modified,
+                IsDeleteMarker = true,
+                VersionSlot = markerSections.Slot,
+                IsNullVersion = markerSections.IsNull,
+            };
         }
 
         if (version != ObjectVersion)
@@ -118,11 +168,13 @@ internal static class RecordSerializer
             inline = includeData ? bytes.ToArray() : [];
         }
 
-        var tags = ReadSections(ref reader);
+        var sections = ReadSections(ref reader);
         return new ObjectRecord
         {
             Bucket = bucket,
             Key = key,
+            VersionSlot = sections.Slot,
+            IsNullVersion = sections.IsNull,
             Size = size,
             ETag = etag,
             LastModified = lastModified,
@@ -135,7 +187,7 @@ internal static class RecordSerializer
             Extents = extents,
             ChunkCrcs = crcs,
             InlineData = inline,
-            Tags = tags,
+            Tags = sections.Tags,
         };
     }
 
@@ -160,6 +212,7 @@ internal static class RecordSerializer
         }
 
         WriteTagsSection(writer, record.Tags);
+        WriteVersionSection(writer, record);
         return Seal(writer);
     }
 
@@ -190,11 +243,13 @@ internal static class RecordSerializer
             throw new InvalidDataException($"Object record of '{bucket}/{key}' has segments totalling {total} bytes but size {size}.");
         }
 
-        var tags = ReadSections(ref reader);
+        var sections = ReadSections(ref reader);
         return new ObjectRecord
         {
             Bucket = bucket,
             Key = key,
+            VersionSlot = sections.Slot,
+            IsNullVersion = sections.IsNull,
             Size = size,
             ETag = etag,
             LastModified = lastModified,
@@ -206,7 +261,7 @@ internal static class RecordSerializer
             PartCount = segmentCount,
             Extents = [.. extents],
             Segments = segments,
-            Tags = tags,
+            Tags = sections.Tags,
         };
     }
 
@@ -237,7 +292,13 @@ internal static class RecordSerializer
         var algorithm = ReadAlgorithm(ref reader);
         var user = reader.ReadMap();
         var system = reader.ReadMap();
-        var tags = ReadSections(ref reader);
+        var sections = ReadSections(ref reader);
+        if (sections.Slot is not null)
+        {
+            throw new InvalidDataException($"Multipart upload record of '{bucket}/{key}' has a version section.");
+        }
+
+        var tags = sections.Tags;
         return new MultipartUpload
         {
             Bucket = bucket,
@@ -309,13 +370,44 @@ internal static class RecordSerializer
         }
     }
 
-    /// <summary>Reads the optional trailing sections up to the end of the record; returns the tag set (empty if absent).</summary>
-    private static IReadOnlyList<KeyValuePair<string, string>> ReadSections(ref Reader reader)
+    /// <summary>Writes the version section when the record has a version slot (nothing otherwise: the original format).</summary>
+    private static void WriteVersionSection(ArrayBufferWriter<byte> writer, ObjectRecord record)
+    {
+        if (record.VersionSlot is null)
+        {
+            return;
+        }
+
+        WriteByte(writer, VersionSection);
+        WriteByte(writer, record.IsNullVersion ? NullVersionFlag : (byte)0);
+        WriteString(writer, record.VersionSlot);
+    }
+
+    /// <summary>
+    /// Reads the optional trailing sections up to the end of the record: the tag set (empty if absent) and the version
+    /// slot (null if absent).
+    /// </summary>
+    private static (IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull) ReadSections(ref Reader reader)
     {
         IReadOnlyList<KeyValuePair<string, string>> tags = ObjectTags.None;
+        string? slot = null;
+        var isNull = false;
         while (reader.Remaining > 0)
         {
             var section = reader.ReadByte();
+            if (section == VersionSection && slot is null)
+            {
+                var flags = reader.ReadByte();
+                slot = reader.ReadString();
+                if ((flags & ~NullVersionFlag) != 0 || slot is null || !VersionIds.IsWellFormed(slot) || slot == VersionIds.Null)
+                {
+                    throw new InvalidDataException($"Invalid version section (flags 0x{flags:X2}) in metadata record.");
+                }
+
+                isNull = (flags & NullVersionFlag) != 0;
+                continue;
+            }
+
             if (section != TagsSection || tags.Count > 0)
             {
                 throw new InvalidDataException($"Unknown or repeated metadata record section 0x{section:X2}.");
@@ -336,7 +428,7 @@ internal static class RecordSerializer
             tags = list;
         }
 
-        return tags;
+        return (tags, slot, isNull);
     }
 
     private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
@@ -481,12 +573,18 @@ internal static class RecordSerializer
     public static byte[] SerializeOutbox(OutboxEntry entry)
     {
         var writer = new ArrayBufferWriter<byte>(64 + entry.Payload.Length);
-        WriteByte(writer, OutboxVersion);
+        WriteByte(writer, entry.VersionId is null ? OutboxVersion : VersionedOutboxVersion);
         WriteByte(writer, (byte)entry.Operation);
         WriteString(writer, entry.Bucket);
         WriteString(writer, entry.Key);
         WriteString(writer, entry.ETag);
         WriteInt64(writer, entry.CreatedAt.ToUnixTimeMilliseconds());
+        if (entry.VersionId is not null)
+        {
+            WriteString(writer, entry.VersionId);
+            WriteByte(writer, entry.IsDeleteMarker ? (byte)1 : (byte)0);
+        }
+
         WriteInt32(writer, entry.Payload.Length);
         writer.Write(entry.Payload);
         return Seal(writer);
@@ -496,7 +594,7 @@ internal static class RecordSerializer
     {
         var reader = new Reader(Verify(value, "outbox entry"));
         var version = reader.ReadByte();
-        if (version != OutboxVersion)
+        if (version != OutboxVersion && version != VersionedOutboxVersion)
         {
             throw new InvalidDataException($"Unsupported outbox entry version {version}.");
         }
@@ -506,8 +604,16 @@ internal static class RecordSerializer
         var key = reader.ReadString() ?? string.Empty;
         var etag = reader.ReadString();
         var created = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        string? versionId = null;
+        var isDeleteMarker = false;
+        if (version == VersionedOutboxVersion)
+        {
+            versionId = reader.ReadString() ?? throw new InvalidDataException("Outbox entry v2 without a version id.");
+            isDeleteMarker = reader.ReadByte() == 1;
+        }
+
         var payload = reader.ReadBytes(reader.ReadCount(1)).ToArray();
-        return new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = created, Payload = payload };
+        return new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = created, Payload = payload, VersionId = versionId, IsDeleteMarker = isDeleteMarker };
     }
 
     private static byte[] Seal(ArrayBufferWriter<byte> writer)

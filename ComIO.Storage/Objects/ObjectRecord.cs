@@ -17,8 +17,29 @@ public sealed class ObjectRecord
 
     public required string Key { get; init; }
 
-    /// <summary>"null" until versioning is implemented.</summary>
-    public string VersionId { get; init; } = "null";
+    /// <summary>
+    /// The S3 version id: "null" for the null version (every object of a never-versioned bucket, and versions written
+    /// while versioning was suspended), otherwise a 32-character id that sorts newest first (see <c>VersionIds</c>).
+    /// </summary>
+    public string VersionId => VersionSlot is null || IsNullVersion ? "null" : VersionSlot;
+
+    /// <summary>True for a delete marker: a version without data (size 0, empty ETag, no extents).</summary>
+    public bool IsDeleteMarker { get; init; }
+
+    /// <summary>
+    /// True when this is the key's latest version. Set by <see cref="StorageEngine.ListObjectVersions"/> and the version
+    /// lookups; records from other calls report false.
+    /// </summary>
+    public bool IsLatest { get; init; }
+
+    /// <summary>
+    /// The 32-character storage id of this version (its place in the key's version order), or null for a record written
+    /// before its bucket was ever versioned (a null version not yet placed in the version order).
+    /// </summary>
+    internal string? VersionSlot { get; init; }
+
+    /// <summary>True when <see cref="VersionSlot"/> belongs to the null version (public id "null").</summary>
+    internal bool IsNullVersion { get; init; }
 
     public required long Size { get; init; }
 
@@ -111,7 +132,6 @@ public sealed class ObjectRecord
         return true;
     }
 
-    /// <summary>A copy of this record (same data, layout and metadata) with <paramref name="tags"/> as its tag set.</summary>
     /// <summary>A copy with <paramref name="changes"/> applied to <see cref="SystemMetadata"/> (null value = remove the entry).</summary>
     internal ObjectRecord WithSystemMetadata(IReadOnlyDictionary<string, string?> changes)
     {
@@ -133,11 +153,23 @@ public sealed class ObjectRecord
 
     internal ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags) => WithTags(tags, SystemMetadata);
 
-    private ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata) => new()
+    /// <summary>A copy placed at <paramref name="slot"/> in the version order (null version when <paramref name="isNull"/>).</summary>
+    internal ObjectRecord WithVersion(string slot, bool isNull, bool isLatest = false) => Copy(Tags, SystemMetadata, slot, isNull, isLatest);
+
+    /// <summary>A copy with <see cref="IsLatest"/> set as given.</summary>
+    internal ObjectRecord WithLatest(bool isLatest) => isLatest == IsLatest ? this : Copy(Tags, SystemMetadata, VersionSlot, IsNullVersion, isLatest);
+
+    private ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata) =>
+        Copy(tags, systemMetadata, VersionSlot, IsNullVersion, IsLatest);
+
+    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest) => new()
     {
         Bucket = Bucket,
         Key = Key,
-        VersionId = VersionId,
+        VersionSlot = slot,
+        IsNullVersion = isNull,
+        IsDeleteMarker = IsDeleteMarker,
+        IsLatest = isLatest,
         Size = Size,
         ETag = ETag,
         LastModified = LastModified,

@@ -22,4 +22,13 @@ public sealed class OutboxEntry
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required byte[] Payload { get; init; }
+
+    /// <summary>
+    /// The version written (Put), created as a delete marker (Delete) or permanently removed (DeleteVersion); null for
+    /// changes in never-versioned buckets ("null" names the null version of a versioned bucket).
+    /// </summary>
+    public string? VersionId { get; init; }
+
+    /// <summary>True when the version named by <see cref="VersionId"/> is a delete marker.</summary>
+    public bool IsDeleteMarker { get; init; }
 }

@@ -5,4 +5,7 @@ public enum OutboxOperation
 {
     Put,
     Delete,
+
+    /// <summary>One version (or delete marker) named by <see cref="OutboxEntry.VersionId"/> was permanently removed.</summary>
+    DeleteVersion,
 }

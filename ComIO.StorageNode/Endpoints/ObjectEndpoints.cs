@@ -14,7 +14,7 @@ public static class ObjectEndpoints
     {
         group.MapPut("/objects/{bucket}", PutAsync);
         group.MapGet("/objects/{bucket}", GetAsync);
-        group.MapGet("/objects/{bucket}/info", (string bucket, string key, NodeEngines engines) =>
+        group.MapGet("/objects/{bucket}/info", (string bucket, string key, string? versionId, HttpContext context, NodeEngines engines) =>
         {
             var engine = engines.For(bucket, key);
             if (engine.GetBucket(bucket) is null)
@@ -22,15 +22,22 @@ public static class ObjectEndpoints
                 return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
             }
 
-            var record = engine.GetObject(bucket, key);
-            return record is null
-                ? ObjectInfoMapper.ToError(EngineStatus.NoSuchKey)
-                : Results.Json(record.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            var record = Resolve(engine, bucket, key, versionId, context, out var error);
+            return record is null ? error! : Results.Json(ReadInfo(engine, record), ContractsJsonContext.Default.ObjectInfo);
         });
-        group.MapDelete("/objects/{bucket}", async (string bucket, string key, NodeEngines engines, CancellationToken ct) =>
+        group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, NodeEngines engines, CancellationToken ct) =>
         {
-            var status = await engines.For(bucket, key).DeleteObjectAsync(bucket, key, ct);
-            return status == EngineStatus.Ok ? Results.NoContent() : ObjectInfoMapper.ToError(status);
+            var result = await engines.For(bucket, key).DeleteObjectVersionedAsync(bucket, key, versionId, null, ct);
+            return result.Status == EngineStatus.Ok
+                ? Results.Json(new DeleteObjectOutcome(result.DeleteMarker, result.VersionId), ContractsJsonContext.Default.DeleteObjectOutcome)
+                : ObjectInfoMapper.ToError(result.Status);
+        });
+        group.MapGet("/versions/{bucket}", (string bucket, string? prefix, HttpRequest request, NodeEngines engines) =>
+        {
+            var keyMarker = request.Query["key-marker"].ToString();
+            var versionIdMarker = request.Query["version-id-marker"].ToString();
+            var maxKeys = int.TryParse(request.Query["max-keys"], out var m) ? Math.Clamp(m, 0, 10_000) : 1000;
+            return ListVersionsMerged(engines, bucket, prefix, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker, maxKeys);
         });
         group.MapGet("/list/{bucket}", (string bucket, string? prefix, HttpRequest request, NodeEngines engines) =>
         {
@@ -155,16 +162,17 @@ public static class ObjectEndpoints
 
         // Resolve the range against the current record, then open exactly that version (by ETag): a concurrent
         // overwrite between the two steps is retried, so the length sent always matches the bytes streamed.
+        var versionId = context.Request.Query["versionId"].Count > 0 ? context.Request.Query["versionId"].ToString() : null;
         OpenObjectResult? opened = null;
         ObjectRecord? record = null;
         long offset = 0, length = 0;
         var partial = false;
         for (var attempt = 0; attempt < 3 && opened is null; attempt++)
         {
-            record = engine.GetObject(bucket, key);
+            record = Resolve(engine, bucket, key, versionId, context, out var missing);
             if (record is null)
             {
-                await ObjectInfoMapper.ToError(EngineStatus.NoSuchKey).ExecuteAsync(context);
+                await missing!.ExecuteAsync(context);
                 return;
             }
 
@@ -188,7 +196,7 @@ public static class ObjectEndpoints
                 return;
             }
 
-            var candidate = await engine.OpenObjectAsync(bucket, key, offset, length, record.ETag, ct);
+            var candidate = await engine.OpenObjectVersionAsync(bucket, key, versionId, offset, length, record.ETag, ct);
             if (candidate.Status == EngineStatus.Ok && candidate.Content is not null)
             {
                 opened = candidate;
@@ -232,7 +240,7 @@ public static class ObjectEndpoints
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentLength = length;
             context.Response.ContentType = "application/octet-stream";
-            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(record!.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(ReadInfo(engine, record!), ContractsJsonContext.Default.ObjectInfo);
             if (partial)
             {
                 context.Response.Headers["X-ComIO-Content-Range"] = $"bytes {offset}-{offset + length - 1}/{record!.Size}";
@@ -258,6 +266,64 @@ public static class ObjectEndpoints
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// The data version a GET/HEAD names: the current one (<paramref name="versionId"/> null) or that version. When there is
+    /// none, <paramref name="error"/> is the answer: 404 NoSuchKey (with the delete marker in
+    /// <see cref="InternalApi.ObjectInfoHeader"/> when the latest version is one), 404 NoSuchVersion, or 405
+    /// MethodNotAllowed with the delete marker in the header.
+    /// </summary>
+    private static ObjectRecord? Resolve(StorageEngine engine, string bucket, string key, string? versionId, HttpContext context, out IResult? error)
+    {
+        error = null;
+        var record = versionId is null ? engine.GetObject(bucket, key) : engine.GetObjectVersion(bucket, key, versionId);
+        if (record is { IsDeleteMarker: false })
+        {
+            return record;
+        }
+
+        var marker = versionId is null ? engine.GetObjectVersion(bucket, key, null) : record;
+        if (marker is { IsDeleteMarker: true })
+        {
+            context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(marker.ToInfo(), ContractsJsonContext.Default.ObjectInfo);
+        }
+
+        error = ObjectInfoMapper.ToError(
+            versionId is null ? EngineStatus.NoSuchKey : marker is null ? EngineStatus.NoSuchVersion : EngineStatus.MethodNotAllowed);
+        return null;
+    }
+
+    /// <summary>The info a read reports: the record plus whether its bucket has ever been versioned.</summary>
+    private static ObjectInfo ReadInfo(StorageEngine engine, ObjectRecord record) =>
+        record.ToInfo() with { InVersionedBucket = engine.GetVersioning(record.Bucket) != VersioningState.Unversioned };
+
+    private static IResult ListVersionsMerged(NodeEngines engines, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys)
+    {
+        if (engines.All[0].GetBucket(bucket) is null)
+        {
+            return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
+        }
+
+        // Every key lives on exactly one device, so each device's page holds whole runs of a key's versions in order:
+        // a stable sort by key merges them without reordering versions.
+        var merged = new List<ObjectInfo>();
+        var truncated = false;
+        foreach (var engine in engines.All)
+        {
+            var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys);
+            truncated |= page.IsTruncated;
+            merged.AddRange(page.Versions.Select(static v => v.ToInfo()));
+        }
+
+        var sorted = merged.OrderBy(static v => v.Key, Utf8KeyComparer.Instance).ToList();
+        if (sorted.Count > maxKeys)
+        {
+            sorted.RemoveRange(maxKeys, sorted.Count - maxKeys);
+            truncated = true;
+        }
+
+        return Results.Json(new ObjectVersionListPage(sorted, truncated), ContractsJsonContext.Default.ObjectVersionListPage);
     }
 
     private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys)

@@ -11,6 +11,8 @@ public static class ObjectInfoMapper
         Bucket = record.Bucket,
         Key = record.Key,
         VersionId = record.VersionId,
+        IsDeleteMarker = record.IsDeleteMarker,
+        IsLatest = record.IsLatest,
         Size = record.Size,
         ETag = record.ETag,
         LastModified = record.LastModified,
@@ -37,7 +39,8 @@ public static class ObjectInfoMapper
     {
         var code = status switch
         {
-            EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload => StatusCodes.Status404NotFound,
+            EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload or EngineStatus.NoSuchVersion => StatusCodes.Status404NotFound,
+            EngineStatus.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
             EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall or EngineStatus.EntityTooLarge => StatusCodes.Status400BadRequest,
             EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,

@@ -13,7 +13,7 @@ public static class TaggingEndpoints
     /// </summary>
     public static RouteGroupBuilder MapTaggingEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPut("/objects/{bucket}/tags", async (string bucket, string key, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
+        group.MapPut("/objects/{bucket}/tags", async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
             PutObjectTagsRequest? body;
             try
@@ -31,7 +31,7 @@ public static class TaggingEndpoints
                 return Results.Json(new NodeError(NodeStatus.InvalidRequest, problem), ContractsJsonContext.Default.NodeError, statusCode: 400);
             }
 
-            var status = await engines.For(bucket, key).SetObjectTagsAsync(bucket, key, tags, ct);
+            var status = await engines.For(bucket, key).SetObjectTagsAsync(bucket, key, versionId, tags, ct);
             return status == EngineStatus.Ok ? Results.NoContent() : ObjectInfoMapper.ToError(status);
         });
         return group;

@@ -134,10 +134,12 @@ public sealed class CopyObjectTests(ComIOCluster cluster) : IClassFixture<ComIOC
     {
         var (bucket, data, _) = await SourceAsync("src");
 
-        using var other = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")]);
+        using var other = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=U" + new string('x', 31))]);
+        using var malformed = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")]);
         using var nullVersion = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "dst"), headers: [("x-amz-copy-source", CopySource(bucket, "src") + "?versionId=null")]);
 
         await S3Assert.ErrorAsync(other, HttpStatusCode.NotFound, "NoSuchVersion");
+        await S3Assert.ErrorAsync(malformed, HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal(HttpStatusCode.OK, nullVersion.StatusCode);
         using var get = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "dst"));
         Assert.Equal(data, await get.Content.ReadAsByteArrayAsync(Ct));

@@ -86,7 +86,6 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [InlineData("GET", "encryption")]
     [InlineData("GET", "website")]
     [InlineData("GET", "object-lock")]
-    [InlineData("PUT", "versioning")]
     public async Task BucketSubresource_ReturnsNotImplemented_WhenOperationIsUnsupported(string method, string subresource)
     {
         var bucket = await cluster.CreateBucketAsync("ni");
