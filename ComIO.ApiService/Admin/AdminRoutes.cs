@@ -26,10 +26,10 @@ public static class AdminRoutes
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         admin.MapGet("/users", ListUsersAsync).WithName("ListUsers").WithSummary("Lists every user.").WithTags("Users");
-        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Creates a user (no keys, no policies).").WithTags("Users");
+        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Creates a user (no keys, no policies).").Accepts<CreateUserRequest>("application/json").WithTags("Users");
         admin.MapGet("/users/{name}", GetUserAsync).WithName("GetUser").WithSummary("Shows one user.").WithTags("Users");
         admin.MapDelete("/users/{name}", DeleteUserAsync).WithName("DeleteUser").WithSummary("Deletes a user and all its access keys.").WithTags("Users");
-        admin.MapPut("/users/{name}/status", SetUserStatusAsync).WithName("SetUserStatus").WithSummary("Enables or disables a user; a disabled user's keys stop working at once.").WithTags("Users");
+        admin.MapPut("/users/{name}/status", SetUserStatusAsync).WithName("SetUserStatus").WithSummary("Enables or disables a user; a disabled user's keys stop working at once.").Accepts<StatusRequest>("application/json").WithTags("Users");
         admin.MapGet("/users/{name}/policies", GetUserPoliciesAsync).WithName("GetUserPolicies").WithSummary("The user's identity policies by name.").WithTags("Policies");
         admin.MapPut("/users/{name}/policies/{policyName}", PutUserPolicyAsync).WithName("PutUserPolicy")
             .WithSummary("Attaches (or replaces) an IAM JSON identity policy; the body is the policy document.")
@@ -37,7 +37,7 @@ public static class AdminRoutes
         admin.MapDelete("/users/{name}/policies/{policyName}", DeleteUserPolicyAsync).WithName("DeleteUserPolicy").WithSummary("Detaches an identity policy.").WithTags("Policies");
         admin.MapGet("/users/{name}/keys", ListKeysAsync).WithName("ListAccessKeys").WithSummary("The user's access keys (never their secrets).").WithTags("Access keys");
         admin.MapPost("/users/{name}/keys", CreateKeyAsync).WithName("CreateAccessKey").WithSummary("Issues a new access key; the secret is returned only in this response.").WithTags("Access keys");
-        admin.MapPut("/keys/{accessKeyId}/status", SetKeyStatusAsync).WithName("SetAccessKeyStatus").WithSummary("Enables or disables an access key, effective with the next request.").WithTags("Access keys");
+        admin.MapPut("/keys/{accessKeyId}/status", SetKeyStatusAsync).WithName("SetAccessKeyStatus").WithSummary("Enables or disables an access key, effective with the next request.").Accepts<StatusRequest>("application/json").WithTags("Access keys");
         admin.MapPost("/keys/{accessKeyId}/rotate", RotateKeyAsync).WithName("RotateAccessKey").WithSummary("Issues a new key for the same user and disables the old one.").WithTags("Access keys");
         admin.MapDelete("/keys/{accessKeyId}", DeleteKeyAsync).WithName("DeleteAccessKey").WithSummary("Deletes an access key.").WithTags("Access keys");
         admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.").WithTags("Status");
@@ -47,8 +47,13 @@ public static class AdminRoutes
     private static async Task<IResult> ListUsersAsync(IdentityStore store, CredentialResolver resolver, CancellationToken ct) =>
         Results.Json((await store.ListUsersAsync(ct)).Select(u => View(u, resolver)).ToList(), AdminJsonContext.Default.ListUserView);
 
-    private static async Task<IResult> CreateUserAsync(CreateUserRequest body, HttpContext context, IdentityStore store, CredentialResolver resolver, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> CreateUserAsync(HttpContext context, IdentityStore store, CredentialResolver resolver, AuditLog audit, CancellationToken ct)
     {
+        if (await ReadJsonAsync(context, AdminJsonContext.Default.CreateUserRequest, ct) is not { } body)
+        {
+            return MalformedBody();
+        }
+
         if (!IdentityStore.IsValidUserName(body.Name ?? ""))
         {
             return AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidArgument, "User names are 1-64 characters: letters, digits and +=,.@_-");
@@ -79,8 +84,13 @@ public static class AdminRoutes
         return Results.NoContent();
     }
 
-    private static async Task<IResult> SetUserStatusAsync(string name, StatusRequest body, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> SetUserStatusAsync(string name, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
     {
+        if (await ReadJsonAsync(context, AdminJsonContext.Default.StatusRequest, ct) is not { } body)
+        {
+            return MalformedBody();
+        }
+
         if (await store.GetUserAsync(name, ct) is not { } user)
         {
             return NoSuchUser(name);
@@ -161,8 +171,13 @@ public static class AdminRoutes
         return Results.Json(new NewAccessKeyView(key.AccessKeyId, secret, key.UserName, key.Status, key.CreatedAt), AdminJsonContext.Default.NewAccessKeyView, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> SetKeyStatusAsync(string accessKeyId, StatusRequest body, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
+    private static async Task<IResult> SetKeyStatusAsync(string accessKeyId, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
     {
+        if (await ReadJsonAsync(context, AdminJsonContext.Default.StatusRequest, ct) is not { } body)
+        {
+            return MalformedBody();
+        }
+
         if (await store.GetAccessKeyAsync(accessKeyId, ct) is not { } key)
         {
             return NoSuchKey(accessKeyId);
@@ -197,6 +212,25 @@ public static class AdminRoutes
         audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "DeleteAccessKey", accessKeyId);
         return Results.NoContent();
     }
+
+    /// <summary>
+    /// The JSON body, read from the stream <see cref="AdminAuthenticationMiddleware"/> verified against the signature (never
+    /// bound by the framework, which would read the raw body before the filter authenticates it); null when malformed.
+    /// </summary>
+    private static async Task<T?> ReadJsonAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        try
+        {
+            return await System.Text.Json.JsonSerializer.DeserializeAsync(context.Request.Body, type, ct);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult MalformedBody() => AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidRequest, "The request body is not the expected JSON document.");
 
     private static UserView View(UserDocument user, CredentialResolver resolver) =>
         new(user.Name, user.CanonicalId, resolver.ToPrincipal(user, "").Arn, user.Status, user.Administrator, user.CreatedAt, [.. user.Policies.Keys.Order(StringComparer.Ordinal)]);

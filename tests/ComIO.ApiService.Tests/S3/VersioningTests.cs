@@ -145,7 +145,11 @@ public sealed class VersioningTests(ComIOCluster cluster) : IClassFixture<ComIOC
         // Restore the first version by copying it onto the key: a new version with the old bytes.
         var copy = await cluster.S3.CopyObjectAsync(new CopyObjectRequest
         {
-            SourceBucket = bucket, SourceKey = "doc.bin", SourceVersionId = ids[0], DestinationBucket = bucket, DestinationKey = "doc.bin",
+            SourceBucket = bucket,
+            SourceKey = "doc.bin",
+            SourceVersionId = ids[0],
+            DestinationBucket = bucket,
+            DestinationKey = "doc.bin",
         }, Ct);
         Assert.Equal(ids[0], copy.SourceVersionId);
         Assert.Matches("^[A-Za-z0-9_-]{32}$", copy.VersionId);
@@ -314,7 +318,10 @@ public sealed class VersioningTests(ComIOCluster cluster) : IClassFixture<ComIOC
         var p2 = await cluster.S3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "t", UploadId = upload.UploadId, PartNumber = 2, InputStream = new MemoryStream(part2) }, Ct);
         var completed = await cluster.S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            BucketName = bucket, Key = "t", UploadId = upload.UploadId, PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag)],
+            BucketName = bucket,
+            Key = "t",
+            UploadId = upload.UploadId,
+            PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag)],
         }, Ct);
         Assert.Matches("^[A-Za-z0-9_-]{32}$", completed.VersionId);
         Assert.Equal([completed.VersionId, v2, v1], (await AllVersionsAsync(bucket)).Select(v => v.VersionId));
