@@ -24,6 +24,8 @@ public static class ApiServiceComposition
     /// <summary>Registers the API service's services. Requires <c>Cluster:Secret</c>, <c>Cluster:Nodes</c> and the admin keys.</summary>
     public static WebApplicationBuilder AddComIOApiService(this WebApplicationBuilder builder)
     {
+        // ASP.NET Core's request lines print raw query strings (presigned URL signatures): off; RequestLogMiddleware logs them redacted.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // S3 limits are enforced per operation (5 GiB single PUT)
@@ -107,6 +109,7 @@ public static class ApiServiceComposition
     /// <summary>Maps the admin API, OpenAPI document, Scalar page and — for every other path — the S3 endpoint.</summary>
     public static WebApplication MapComIOApiService(this WebApplication app)
     {
+        app.UseMiddleware<RequestLogMiddleware>();
         app.UseAdminAuthentication();
         app.MapAdminApi();
         app.MapOpenApi("/_comio/openapi/{documentName}.json");

@@ -22,7 +22,7 @@ public sealed partial class TracePropagationTests(TopologyFixture topology)
             await s3.DeleteBucketAsync(bucket, Ct);
         }
 
-        var apiTrace = await FindTraceIdAsync($"{TopologyFixture.Site}-api", $"PUT http://localhost:", $"/{bucket}/{key}");
+        var apiTrace = await FindTraceIdAsync($"{TopologyFixture.Site}-api", "Request PUT", $"/{bucket}/{key}");
         string? nodeTrace = null;
         foreach (var node in new[] { $"{TopologyFixture.Site}-node1", $"{TopologyFixture.Site}-node2" })
         {

@@ -61,7 +61,10 @@ public sealed class TopologyFixture : IAsyncLifetime
         {
             // Services log requests at Warning by default; tests read request lines (with trace ids) from the logs.
             project.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
-                env["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information"));
+            {
+                env["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
+                env["Logging__LogLevel__ComIO.ApiService.Requests"] = "Debug";
+            }));
         }
 
         using var cts = new CancellationTokenSource(StartTimeout);

@@ -85,6 +85,13 @@ public sealed class ComIOCluster : IAsyncLifetime
             api[$"Cluster:NodeUrls:{id}"] = node.BaseAddress.ToString();
         }
 
+        if (_logs is not null)
+        {
+            // Tests that read the logs see everything, including ASP.NET Core's and the request lines.
+            api["Logging:LogLevel:Default"] = "Trace";
+            api["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
+        }
+
         _api = new ServiceFactory<S3Endpoint>(api, _logs).Start();
         S3 = NewClient();
         Wire = new S3Wire(Endpoint, AccessKey, SecretKey, Region);
