@@ -32,6 +32,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Parameters:secret-encryption-key
 }
 var secretEncryptionKey = builder.AddParameter("secret-encryption-key", secret: true);
 
+var apis = new List<IResourceBuilder<ProjectResource>>();
 foreach (var site in topology.Sites)
 {
     var siteData = Path.Combine(dataDirectory, site.Name);
@@ -69,6 +70,7 @@ foreach (var site in topology.Sites)
         .WithEnvironment("Auth__SecretEncryptionKey", secretEncryptionKey)
         .WithReference(redis, connectionName: "redis")
         .WithHttpHealthCheck("/health");
+    apis.Add(api);
     for (var i = 0; i < nodes.Count; i++)
     {
         api.WithReference(nodes[i])
@@ -83,6 +85,16 @@ foreach (var site in topology.Sites)
         .WaitFor(redis)
         .WaitFor(api)
         .WithHttpHealthCheck("/health");
+}
+
+// Every site knows the same users: each API service sends identity changes to the other sites' API services.
+foreach (var api in apis)
+{
+    var peer = 0;
+    foreach (var other in apis.Where(other => other != api))
+    {
+        api.WithEnvironment($"Identity__PeerSites__{peer++}", other.GetEndpoint("http"));
+    }
 }
 
 builder.Build().Run();

@@ -42,7 +42,19 @@ public sealed class AdminAuthenticationMiddleware(RequestDelegate next, RequestA
             return;
         }
 
-        await next(context);
+        try
+        {
+            await next(context);
+        }
+        catch (S3Exception e) when (!context.Response.HasStarted)
+        {
+            // Errors from the identity store or peer sites (e.g. 503 when a peer did not confirm) as admin JSON errors.
+            await Error(e.Error, e.Message).ExecuteAsync(context);
+        }
+        catch (HttpRequestException) when (!context.Response.HasStarted)
+        {
+            await Error(S3ErrorCode.ServiceUnavailable, "A storage node of this site is unreachable.").ExecuteAsync(context);
+        }
     }
 
     public static IResult Error(S3ErrorCode error, string message) =>

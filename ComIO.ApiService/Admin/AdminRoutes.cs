@@ -40,6 +40,11 @@ public static class AdminRoutes
         admin.MapPut("/keys/{accessKeyId}/status", SetKeyStatusAsync).WithName("SetAccessKeyStatus").WithSummary("Enables or disables an access key, effective with the next request.").Accepts<StatusRequest>("application/json").WithTags("Access keys");
         admin.MapPost("/keys/{accessKeyId}/rotate", RotateKeyAsync).WithName("RotateAccessKey").WithSummary("Issues a new key for the same user and disables the old one.").WithTags("Access keys");
         admin.MapDelete("/keys/{accessKeyId}", DeleteKeyAsync).WithName("DeleteAccessKey").WithSummary("Deletes an access key.").WithTags("Access keys");
+        admin.MapPut("/sync/{documentNamespace}/{id}", StoreFromPeerAsync).WithName("StoreIdentityFromPeerSite")
+            .WithSummary("Stores a user or access-key document sent by another site (site-to-site identity sync).")
+            .Accepts<string>("application/json").WithTags("Sites");
+        admin.MapDelete("/sync/{documentNamespace}/{id}", RemoveFromPeerAsync).WithName("RemoveIdentityFromPeerSite")
+            .WithSummary("Removes a user or access-key document, as another site did (site-to-site identity sync).").WithTags("Sites");
         admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.").WithTags("Status");
         admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries.").WithTags("Status");
     }
@@ -231,6 +236,37 @@ public static class AdminRoutes
     }
 
     private static IResult MalformedBody() => AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidRequest, "The request body is not the expected JSON document.");
+
+    private static async Task<IResult> StoreFromPeerAsync(string documentNamespace, string id, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        var text = await reader.ReadToEndAsync(ct);
+        try
+        {
+            if (!await store.StoreFromPeerAsync(documentNamespace, id, text, ct))
+            {
+                return AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidArgument, $"'{documentNamespace}/{id}' is not a user or access-key document.");
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return MalformedBody();
+        }
+
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "StoreFromPeerSite " + documentNamespace, id);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> RemoveFromPeerAsync(string documentNamespace, string id, HttpContext context, IdentityStore store, AuditLog audit, CancellationToken ct)
+    {
+        if (!await store.StoreFromPeerAsync(documentNamespace, id, null, ct))
+        {
+            return AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidArgument, $"'{documentNamespace}' is not an identity namespace.");
+        }
+
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "RemoveFromPeerSite " + documentNamespace, id);
+        return Results.NoContent();
+    }
 
     private static UserView View(UserDocument user, CredentialResolver resolver) =>
         new(user.Name, user.CanonicalId, resolver.ToPrincipal(user, "").Arn, user.Status, user.Administrator, user.CreatedAt, [.. user.Policies.Keys.Order(StringComparer.Ordinal)]);

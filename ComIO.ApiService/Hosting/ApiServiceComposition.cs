@@ -47,6 +47,11 @@ public static class ApiServiceComposition
         builder.Services.AddSingleton(secretProtector);
         builder.Services.AddSingleton<ICredentialStore>(new InMemoryCredentialStore([]));
         builder.Services.AddSingleton(sp => new SigV4Authenticator(sp.GetRequiredService<ICredentialStore>(), sp.GetRequiredService<TimeProvider>(), new SigV4Options()));
+        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName);
+        builder.Services.AddSingleton<PeerSites>();
+        builder.Services.AddHttpClient(PeerSites.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30))
+            .AddHttpMessageHandler(sp => new SigV4SigningHandler(
+                authSettings.AdminAccessKey, authSettings.AdminSecretKey, sp.GetRequiredService<IOptions<S3Options>>().Value.Region, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IdentityStore>();
         builder.Services.AddSingleton<CredentialResolver>();
         builder.Services.AddSingleton<RequestAuthenticator>();

@@ -9,10 +9,10 @@ namespace ComIO.ApiService.Identity;
 /// <summary>
 /// Users and access keys, stored as system documents on every storage node of the site (like bucket records): writes go
 /// to every node and succeed only when every node has them durably; reads ask the nodes in turn until one answers.
-/// Nothing is cached, so a disabled key or user stops working with the next request on every API replica.
-/// Thread-safe.
+/// Nothing is cached, so a disabled key or user stops working with the next request on every API replica. Every change
+/// is then sent to the peer sites (<see cref="PeerSites"/>), so every site knows the same users. Thread-safe.
 /// </summary>
-public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes, SecretProtector protector, TimeProvider time)
+public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes, SecretProtector protector, PeerSites peers, TimeProvider time)
 {
     public const string UsersNamespace = "users";
     public const string AccessKeysNamespace = "access-keys";
@@ -143,8 +143,35 @@ public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes,
         throw new S3Exception(S3ErrorCode.ServiceUnavailable, "No storage node answered the identity lookup.", lastFailure);
     }
 
-    /// <summary>Writes (or removes) a document on every node; fails unless every node stored it.</summary>
+    /// <summary>
+    /// Stores a user or access-key document forwarded by a peer site, as sent and on this site only (never forwarded
+    /// again). False when the namespace is not an identity namespace or the document does not match its id.
+    /// </summary>
+    public async Task<bool> StoreFromPeerAsync(string documentNamespace, string id, string? text, CancellationToken ct)
+    {
+        var valid = documentNamespace switch
+        {
+            UsersNamespace => text is null || JsonSerializer.Deserialize(text, IdentityJsonContext.Default.UserDocument)?.Name == id,
+            AccessKeysNamespace => text is null || JsonSerializer.Deserialize(text, IdentityJsonContext.Default.AccessKeyDocument)?.AccessKeyId == id,
+            _ => false,
+        };
+        if (valid)
+        {
+            await WriteLocallyAsync(documentNamespace, id, text, ct);
+        }
+
+        return valid;
+    }
+
+    /// <summary>Writes (or removes) a document on every node of this site, then on every peer site.</summary>
     private async Task WriteAsync(string documentNamespace, string id, string? text, CancellationToken ct)
+    {
+        await WriteLocallyAsync(documentNamespace, id, text, ct);
+        await peers.ForwardAsync(documentNamespace, id, text, ct);
+    }
+
+    /// <summary>Writes (or removes) a document on every node; fails unless every node stored it.</summary>
+    private async Task WriteLocallyAsync(string documentNamespace, string id, string? text, CancellationToken ct)
     {
         var results = await Task.WhenAll(cluster.All.Select(node => nodes.SetSystemDocumentAsync(node, documentNamespace, id, text, ct)));
         if (results.FirstOrDefault(r => !r.IsSuccess) is { Error: { } error })

@@ -170,7 +170,15 @@ public sealed class ComioAdminCliTests(TopologyFixture topology) : IDisposable
         }
 
         AssertOneLineFailure(await Run(AdminEnv, "replication", "resync", bucket), "comio: ");
-        AssertOneLineFailure(await Run(AdminEnv, "object", "list", bucket, "--versions"), "comio: NotImplemented");
+        await ExpectWithInput(AdminEnv, "v1"u8.ToArray(), "object", "put", $"{bucket}/v.txt", "--file", "-");
+        using (var versions = await ExpectJson(AdminEnv, "object", "list", bucket, "--versions", "--json"))
+        {
+            var version = Assert.Single(versions.RootElement.GetProperty("versions").EnumerateArray());
+            Assert.Equal("v.txt", version.GetProperty("key").GetString());
+            Assert.True(version.GetProperty("isLatest").GetBoolean());
+            Assert.Equal("null", version.GetProperty("versionId").GetString());
+        }
+
 
         using (var info = await ExpectJson(AdminEnv, "bucket", "info", bucket, "--json"))
         {
@@ -180,6 +188,7 @@ public sealed class ComioAdminCliTests(TopologyFixture topology) : IDisposable
             Assert.Equal("not configured", info.RootElement.GetProperty("policy").GetString());
         }
 
+        await Expect(AdminEnv, "object", "delete", $"{bucket}/v.txt");
         await Expect(AdminEnv, "bucket", "delete", bucket);
     }
 

@@ -32,6 +32,7 @@ public sealed class ComIOCluster : IAsyncLifetime
     private int _bucketCounter;
 
     private readonly ILoggerProvider? _logs;
+    private readonly IReadOnlyDictionary<string, string> _extraApiSettings = new Dictionary<string, string>();
 
     /// <summary>A cluster whose API service logs nowhere (the class-fixture constructor).</summary>
     public ComIOCluster()
@@ -40,6 +41,9 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     /// <summary>A cluster whose services (API service and nodes) log only to <paramref name="logs"/> (tests that read the logs).</summary>
     internal ComIOCluster(ILoggerProvider logs) => _logs = logs;
+
+    /// <summary>A cluster whose API service gets <paramref name="apiSettings"/> on top of the defaults (e.g. peer sites).</summary>
+    internal ComIOCluster(IReadOnlyDictionary<string, string> apiSettings) => _extraApiSettings = apiSettings;
 
     public Uri Endpoint => _api!.BaseAddress;
 
@@ -83,6 +87,11 @@ public sealed class ComIOCluster : IAsyncLifetime
             node.Start();
             api[$"Cluster:Nodes:{i}"] = id;
             api[$"Cluster:NodeUrls:{id}"] = node.BaseAddress.ToString();
+        }
+
+        foreach (var (name, value) in _extraApiSettings)
+        {
+            api[name] = value;
         }
 
         if (_logs is not null)
