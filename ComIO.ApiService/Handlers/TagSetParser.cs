@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using System.Xml;
 using ComIO.ApiService.Protocol.Errors;
+using ComIO.ApiService.Protocol.Xml;
 using ComIO.Contracts.Nodes;
 
 namespace ComIO.ApiService.Handlers;
@@ -86,7 +87,7 @@ public static partial class TagSetParser
             }
 
             var sawTagSet = false;
-            foreach (var _ in Children(reader))
+            foreach (var _ in XmlBodyReader.Children(reader, S3ErrorCode.MalformedXML))
             {
                 if (reader.LocalName != "TagSet" || sawTagSet)
                 {
@@ -100,7 +101,7 @@ public static partial class TagSetParser
                     continue;
                 }
 
-                foreach (var __ in Children(reader))
+                foreach (var __ in XmlBodyReader.Children(reader, S3ErrorCode.MalformedXML))
                 {
                     if (reader.LocalName != "Tag")
                     {
@@ -180,7 +181,7 @@ public static partial class TagSetParser
 
         string? key = null;
         string? value = null;
-        foreach (var _ in Children(reader))
+        foreach (var _ in XmlBodyReader.Children(reader, S3ErrorCode.MalformedXML))
         {
             switch (reader.LocalName)
             {
@@ -196,33 +197,6 @@ public static partial class TagSetParser
         }
 
         return key is null || value is null ? throw new S3Exception(S3ErrorCode.MalformedXML) : new ObjectTag(key, value);
-    }
-
-    /// <summary>
-    /// Visits the child elements of the element the reader is on (which must not be empty), positioned on each; the
-    /// visitor must consume the child. Text between children other than white space is MalformedXML. Ends after the
-    /// parent's end tag.
-    /// </summary>
-    private static IEnumerable<bool> Children(XmlReader reader)
-    {
-        reader.Read();
-        while (true)
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    yield return true;
-                    break;
-                case XmlNodeType.EndElement:
-                    reader.Read();
-                    yield break;
-                case XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction:
-                    reader.Read();
-                    break;
-                default:
-                    throw new S3Exception(S3ErrorCode.MalformedXML);
-            }
-        }
     }
 
     /// <summary>Letters, digits, white space and <c>+ - = . _ : / @</c> (AWS's tag character set).</summary>

@@ -50,7 +50,7 @@ public static class CorsConfigurationXml
             }
 
             rules = [];
-            foreach (var _ in Children(reader))
+            foreach (var _ in XmlBodyReader.Children(reader, S3ErrorCode.MalformedXML))
             {
                 if (reader.LocalName != "CORSRule" || rules.Count == CorsConfiguration.MaxRules)
                 {
@@ -177,7 +177,7 @@ public static class CorsConfigurationXml
         var methods = new List<string>();
         var headers = new List<string>();
         var expose = new List<string>();
-        foreach (var _ in Children(reader))
+        foreach (var _ in XmlBodyReader.Children(reader, S3ErrorCode.MalformedXML))
         {
             switch (reader.LocalName)
             {
@@ -242,29 +242,4 @@ public static class CorsConfigurationXml
         }
     }
 
-    /// <summary>
-    /// Visits the child elements of the (non-empty) element the reader is on, positioned on each; the visitor must
-    /// consume the child. Text between children other than white space is MalformedXML. Ends after the end tag.
-    /// </summary>
-    private static IEnumerable<bool> Children(XmlReader reader)
-    {
-        reader.Read();
-        while (true)
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    yield return true;
-                    break;
-                case XmlNodeType.EndElement:
-                    reader.Read();
-                    yield break;
-                case XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace or XmlNodeType.Comment or XmlNodeType.ProcessingInstruction:
-                    reader.Read();
-                    break;
-                default:
-                    throw new S3Exception(S3ErrorCode.MalformedXML);
-            }
-        }
-    }
 }

@@ -1,7 +1,7 @@
 using System.Xml;
 using ComIO.ApiService.Protocol.Errors;
 
-namespace ComIO.ApiService.Authorization;
+namespace ComIO.ApiService.Protocol.Xml;
 
 /// <summary>
 /// Strict, bounded reading of the small XML request bodies of the authorization APIs (ACLs, ownership controls, public
