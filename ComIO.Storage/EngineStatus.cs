@@ -33,4 +33,11 @@ public enum EngineStatus
 
     /// <summary>The operation does not apply to the named version (e.g. tagging a delete marker).</summary>
     MethodNotAllowed,
+
+    /// <summary>
+    /// Object Lock refused the change: the version is under an active retention or a legal hold (delete, in-place
+    /// overwrite), or a retention change would shorten or remove a COMPLIANCE retention (or a GOVERNANCE one without
+    /// bypass). The S3 API answers 403 AccessDenied.
+    /// </summary>
+    ObjectLocked,
 }

@@ -41,6 +41,8 @@ public sealed partial class StorageEngine
             SystemMetadata = new Dictionary<string, string>(request.SystemMetadata, StringComparer.Ordinal),
             ChecksumAlgorithm = request.ChecksumAlgorithm,
             Tags = ObjectTags.ValidatedCopy(request.Tags, nameof(request)),
+            Retention = request.Retention,
+            LegalHold = request.LegalHold,
         };
         var status = await _committer.SubmitAsync(new UploadCreateCommit(upload)).ConfigureAwait(false);
         return new CreateUploadResult { Status = status, Upload = status == EngineStatus.Ok ? upload : null };

@@ -126,7 +126,18 @@ public sealed partial class StorageEngine
     /// becomes the latest. An <see cref="OutboxEntry"/> carrying the version id is committed in the same batch when
     /// <paramref name="outboxPayload"/> is set.
     /// </summary>
-    public async Task<DeleteObjectResult> DeleteObjectVersionedAsync(string bucket, string key, string? versionId, byte[]? outboxPayload = null, CancellationToken ct = default)
+    public Task<DeleteObjectResult> DeleteObjectVersionedAsync(string bucket, string key, string? versionId, byte[]? outboxPayload = null, CancellationToken ct = default) =>
+        DeleteObjectVersionedAsync(bucket, key, versionId, bypassGovernance: false, outboxPayload, ct);
+
+    /// <summary>
+    /// As <see cref="DeleteObjectVersionedAsync(string, string, string?, byte[]?, CancellationToken)"/>, enforcing Object
+    /// Lock against the engine's clock: removing a version (or replacing the null version in place) that has a legal hold
+    /// or an active retention gives <see cref="EngineStatus.ObjectLocked"/> and changes nothing. With
+    /// <paramref name="bypassGovernance"/> (set only for callers authorized to bypass governance) an active GOVERNANCE
+    /// retention does not protect; COMPLIANCE and legal holds always do. Adding a delete marker is never refused in an
+    /// Enabled bucket (the locked version stays as a noncurrent version).
+    /// </summary>
+    public async Task<DeleteObjectResult> DeleteObjectVersionedAsync(string bucket, string key, string? versionId, bool bypassGovernance, byte[]? outboxPayload = null, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
@@ -142,7 +153,7 @@ public sealed partial class StorageEngine
             return new DeleteObjectResult { Status = EngineStatus.NoSuchBucket };
         }
 
-        var commit = new DeleteCommit(bucket, key, outboxPayload, versionId);
+        var commit = new DeleteCommit(bucket, key, outboxPayload, versionId, bypassGovernance);
         var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
         return new DeleteObjectResult { Status = status, DeleteMarker = commit.DeleteMarker, VersionId = commit.ResultVersionId };
     }
@@ -170,6 +181,45 @@ public sealed partial class StorageEngine
         }
 
         return _committer.SubmitAsync(new TagsCommit(bucket, key, copy, versionId));
+    }
+
+    /// <summary>
+    /// Sets the Object Lock retention of one version (null <paramref name="versionId"/> = the current version) to
+    /// <paramref name="retention"/> (null removes it). An active retention may always be extended in the same mode; a
+    /// COMPLIANCE retention can never be shortened, removed or changed to GOVERNANCE, and a GOVERNANCE one only with
+    /// <paramref name="bypassGovernance"/> (else <see cref="EngineStatus.ObjectLocked"/>). The record is rewritten in
+    /// place (data untouched) in a synced batch. Status: Ok (with <see cref="ObjectLockResult.Object"/>), NoSuchBucket,
+    /// NoSuchKey, NoSuchVersion, MethodNotAllowed (delete marker) or ObjectLocked. Callers validate that a new date lies
+    /// in the future (S3 does); the engine does not refuse past dates.
+    /// </summary>
+    public Task<ObjectLockResult> SetObjectRetentionAsync(string bucket, string key, string? versionId, ObjectRetention? retention, bool bypassGovernance, CancellationToken ct = default) =>
+        SubmitLockAsync(new LockCommit(bucket, key, versionId, setRetention: true, retention, legalHold: null, bypassGovernance), ct);
+
+    /// <summary>
+    /// Sets the Object Lock legal hold of one version (null <paramref name="versionId"/> = the current version) on or off.
+    /// Status as <see cref="SetObjectRetentionAsync"/> (never ObjectLocked: anyone allowed to call this may lift a hold).
+    /// </summary>
+    public Task<ObjectLockResult> SetObjectLegalHoldAsync(string bucket, string key, string? versionId, bool legalHold, CancellationToken ct = default) =>
+        SubmitLockAsync(new LockCommit(bucket, key, versionId, setRetention: false, retention: null, legalHold, bypassGovernance: false), ct);
+
+    private async Task<ObjectLockResult> SubmitLockAsync(LockCommit commit, CancellationToken ct)
+    {
+        ValidateBucketName(commit.Bucket);
+        ValidateKey(commit.Key);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (commit.VersionId is not null && !VersionIds.IsWellFormed(commit.VersionId))
+        {
+            return new ObjectLockResult { Status = EngineStatus.NoSuchVersion };
+        }
+
+        if (!_buckets.ContainsKey(commit.Bucket))
+        {
+            return new ObjectLockResult { Status = EngineStatus.NoSuchBucket };
+        }
+
+        var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
+        return new ObjectLockResult { Status = status, Object = status == EngineStatus.Ok ? commit.Committed : null };
     }
 
     /// <summary>

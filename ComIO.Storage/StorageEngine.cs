@@ -605,6 +605,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ChunkCrcs = chunkCrcs,
         InlineData = inline,
         Tags = [.. request.Tags],
+        Retention = request.Retention,
+        LegalHold = request.LegalHold,
     };
 
     /// <summary>The committed record (metadata only), or null if the bucket or key does not exist.</summary>

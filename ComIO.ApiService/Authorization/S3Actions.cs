@@ -52,6 +52,12 @@ public static class S3Actions
         ["ListParts"] = new("s3:ListMultipartUploadParts", S3ActionLevel.Object),
         ["PutBucketVersioning"] = new("s3:PutBucketVersioning", S3ActionLevel.Bucket),
         ["ListObjectVersions"] = new("s3:ListBucketVersions", S3ActionLevel.Bucket),
+        ["GetObjectLockConfiguration"] = new("s3:GetBucketObjectLockConfiguration", S3ActionLevel.Bucket),
+        ["PutObjectLockConfiguration"] = new("s3:PutBucketObjectLockConfiguration", S3ActionLevel.Bucket),
+        ["GetObjectRetention"] = new("s3:GetObjectRetention", S3ActionLevel.Object),
+        ["PutObjectRetention"] = new("s3:PutObjectRetention", S3ActionLevel.Object),
+        ["GetObjectLegalHold"] = new("s3:GetObjectLegalHold", S3ActionLevel.Object),
+        ["PutObjectLegalHold"] = new("s3:PutObjectLegalHold", S3ActionLevel.Object),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

@@ -21,6 +21,9 @@ public static class BucketSettingNames
     /// <summary>The CORSConfiguration XML.</summary>
     public const string Cors = "cors";
 
+    /// <summary>The ObjectLockConfiguration XML (present = the bucket was created with Object Lock; see <c>ObjectLockConfiguration</c>).</summary>
+    public const string ObjectLock = "object-lock";
+
     /// <summary>The versioning state ("Enabled" / "Suspended"; absent = never enabled). The storage engine interprets it.</summary>
     public const string Versioning = "versioning";
 }

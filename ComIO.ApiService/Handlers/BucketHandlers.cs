@@ -102,7 +102,7 @@ public sealed class BucketHandlers(
             throw new S3Exception(S3ErrorCode.InvalidBucketName);
         }
 
-        RejectUnsupportedCreateHeaders(request);
+        var objectLock = ObjectLockEnabledHeader(request);
         await ValidateCreateBucketBodyAsync(request);
         var owner = AclAssignment.OwnerOf(request.Principal) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
         var ownership = ParseObjectOwnershipHeader(request);
@@ -115,6 +115,13 @@ public sealed class BucketHandlers(
         if (ownership is { } explicitOwnership)
         {
             settings[BucketSettingNames.Ownership] = explicitOwnership.ToString();
+        }
+
+        if (objectLock)
+        {
+            // Object Lock needs versioning; both are committed with the bucket record, so no write can see one without the other.
+            settings[BucketSettingNames.Versioning] = "Enabled";
+            settings[BucketSettingNames.ObjectLock] = System.Text.Encoding.UTF8.GetString(ObjectLockConfiguration.EnabledWithoutRule.ToXml());
         }
 
         var results = await Task.WhenAll(cluster.All.Select(n => nodes.CreateBucketAsync(n, request.Bucket, settings, request.Aborted))).ConfigureAwait(false);
@@ -245,13 +252,17 @@ public sealed class BucketHandlers(
     /// CreateBucket headers that ask for features ComIO does not implement yet (object lock): 501 NotImplemented rather
     /// than a bucket created without them.
     /// </summary>
-    private static void RejectUnsupportedCreateHeaders(S3Request request)
+    /// <summary>
+    /// <c>x-amz-bucket-object-lock-enabled</c>: true creates the bucket with Object Lock (and versioning) enabled; absent
+    /// or false without; any other value is InvalidArgument.
+    /// </summary>
+    private static bool ObjectLockEnabledHeader(S3Request request) => request.Header("x-amz-bucket-object-lock-enabled") switch
     {
-        if (string.Equals(request.Header("x-amz-bucket-object-lock-enabled"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new S3Exception(S3ErrorCode.NotImplemented, "Object lock is not implemented yet.");
-        }
-    }
+        null => false,
+        var value when string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) => true,
+        var value when string.Equals(value, "false", StringComparison.OrdinalIgnoreCase) => false,
+        _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-bucket-object-lock-enabled must be true or false."),
+    };
 
     private static int ParseMaxBuckets(string text, bool paged)
     {

@@ -52,7 +52,8 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
                 }
 
                 var owner = cluster.OwnerOf(request.Bucket, item.Key);
-                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted, item.VersionId).ConfigureAwait(false);
+                var bypass = item.VersionId is not null && await ObjectLockHeaders.BypassGovernanceAsync(request, authorizer, item.Key);
+                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted, item.VersionId, bypass).ConfigureAwait(false);
                 var error = result.IsSuccess || result.Error!.Status is NodeStatus.NoSuchKey or NodeStatus.NoSuchVersion ? null : result.Error;
                 outcomes[index] = (item.Key, item.VersionId, error, result.Value);
             }

@@ -18,7 +18,8 @@ public sealed class MultipartHandlers(
     StorageNodeClient nodes,
     BucketSettingsStore settingsStore,
     AclAssignment aclAssignment,
-    Authorizer authorizer)
+    Authorizer authorizer,
+    TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
@@ -29,7 +30,9 @@ public sealed class MultipartHandlers(
         ObjectHeaders.ValidateKey(request.Key);
         ObjectHandlers.RejectUnsupportedWriteHeaders(request);
         var metadata = ObjectHeaders.FromRequest(request) with { ContentMd5 = null, ExpectedChecksum = null };
-        metadata = await aclAssignment.WithNewObjectAclAsync(request, await settingsStore.GetAsync(request), metadata);
+        var settings = await settingsStore.GetAsync(request);
+        metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
+        metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         var upload = (await nodes.CreateUploadAsync(Owner(request), request.Bucket, request.Key, metadata, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         if (metadata.ChecksumAlgorithm is { } algorithm)
         {

@@ -17,18 +17,18 @@ public sealed class ObjectHandlers(
     BucketHandlers buckets,
     BucketSettingsStore settingsStore,
     AclAssignment aclAssignment,
-    Authorizer authorizer)
+    Authorizer authorizer,
+    TimeProvider time)
 {
     private const int CopyBufferSize = 128 * 1024;
 
     /// <summary>
-    /// Write headers that ask for a feature ComIO does not implement yet (encryption, object lock, website
-    /// redirects, ACL grants): such a write answers 501 NotImplemented rather than succeeding without the feature.
+    /// Write headers that ask for a feature ComIO does not implement yet (encryption, website redirects): such a write
+    /// answers 501 NotImplemented rather than succeeding without the feature.
     /// </summary>
     private static readonly string[] UnsupportedWriteHeaders =
     [
         "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-aws-kms-key-id",
-        "x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
         "x-amz-website-redirect-location",
     ];
 
@@ -40,6 +40,7 @@ public sealed class ObjectHandlers(
         var metadata = ObjectHeaders.FromRequest(request);
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
+        metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
 
         var (body, length) = RequestBody.Open(request);
@@ -145,7 +146,8 @@ public sealed class ObjectHandlers(
         ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var versionId = ObjectVersions.VersionIdOf(request);
-        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId).ConfigureAwait(false);
+        var bypass = await ObjectLockHeaders.BypassGovernanceAsync(request, authorizer, request.Key);
+        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId, bypass).ConfigureAwait(false);
         if (result.IsSuccess)
         {
             // A delete marker created (no version id) or removed (by version id) is reported as S3 does.
@@ -223,6 +225,7 @@ public sealed class ObjectHandlers(
         metadata = metadata with { Tags = TaggingHandlers.CopyTags(request, info) };
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
+        metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);

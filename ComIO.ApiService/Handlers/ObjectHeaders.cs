@@ -184,6 +184,7 @@ public static class ObjectHeaders
         }
 
         TaggingHandlers.WriteTaggingCount(request.Response, info);
+        ObjectLockHeaders.WriteResponseHeaders(request.Response, info);
         ApplyResponseOverrides(request);
     }
 

@@ -48,7 +48,12 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
             throw new S3Exception(S3ErrorCode.MalformedXML);
         }
 
-        await settingsStore.GetAsync(request); // NoSuchBucket before writing anywhere
+        var settings = await settingsStore.GetAsync(request); // NoSuchBucket before writing anywhere
+        if (status != "Enabled" && settings[BucketSettingNames.ObjectLock] is not null)
+        {
+            throw new S3Exception(ObjectLockErrorCodes.VersioningLocked);
+        }
+
         await settingsStore.SetAsync(request.Bucket, BucketSettingNames.Versioning, status, request.Aborted);
         request.Response.StatusCode = StatusCodes.Status200OK;
         request.Response.ContentLength = 0;

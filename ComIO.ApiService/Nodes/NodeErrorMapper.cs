@@ -24,6 +24,7 @@ public static class NodeErrorMapper
         NodeStatus.EntityTooLarge => new S3Exception(S3ErrorCode.EntityTooLarge),
         NodeStatus.NoSuchVersion => new S3Exception(S3ErrorCodes.NoSuchVersion),
         NodeStatus.MethodNotAllowed => new S3Exception(S3ErrorCode.MethodNotAllowed),
+        NodeStatus.ObjectLocked => new S3Exception(ObjectLockErrorCodes.ObjectLocked),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

@@ -112,8 +112,23 @@ public sealed class StorageNodeClient(HttpClient http)
     /// Deletes the current version (unversioned bucket), adds a delete marker (versioned bucket), or with
     /// <paramref name="versionId"/> removes exactly that version; the outcome says which version was created or removed.
     /// </summary>
-    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null) =>
-        SendAsync(node, HttpMethod.Delete, InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId), ContractsJsonContext.Default.DeleteObjectOutcome, ct);
+    /// With <paramref name="bypassGovernance"/> (only for callers authorized for <c>s3:BypassGovernanceRetention</c>) an
+    /// active GOVERNANCE retention does not protect the version; a locked version fails with ObjectLocked.
+    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null, bool bypassGovernance = false)
+    {
+        var route = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId);
+        return SendAsync(node, HttpMethod.Delete, bypassGovernance ? InternalApi.WithGovernanceBypass(route) : route, ContractsJsonContext.Default.DeleteObjectOutcome, ct);
+    }
+
+    /// <summary>Changes the Object Lock state of one version (null = current) on its owning node; answers the version's new info.</summary>
+    public Task<NodeResult<ObjectInfo>> SetObjectLockAsync(StorageNodeInfo node, string bucket, string key, string? versionId, ObjectLockChange change, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.WithVersion(InternalApi.ObjectLock(bucket, key), versionId)))
+        {
+            Content = JsonContent.Create(change, ContractsJsonContext.Default.ObjectLockChange),
+        };
+        return SendAsync(request, ContractsJsonContext.Default.ObjectInfo, ct);
+    }
 
     public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);

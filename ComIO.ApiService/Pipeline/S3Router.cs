@@ -23,20 +23,21 @@ public sealed class S3Router(
     CorsHandlers cors,
     PostObjectHandler postObject,
     VersioningHandlers versioning,
+    ObjectLockHandlers objectLock,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
         "lifecycle", "tagging", "encryption", "replication", "website", "logging",
-        "notification", "object-lock", "accelerate", "requestPayment",
+        "notification", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
 
     /// <summary>Object sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedObjectSubresources =
     [
-        "retention", "legal-hold", "restore", "select", "attributes", "torrent",
+        "restore", "select", "attributes", "torrent",
     ];
 
     public Task RouteAsync(S3Request request)
@@ -55,6 +56,11 @@ public sealed class S3Router(
     private Task RouteBucket(S3Request request, string method)
     {
         var query = request.Query;
+        if (RouteObjectLock(request, method) is { } lockTask)
+        {
+            return lockTask;
+        }
+
         if (HttpMethods.IsGet(method))
         {
             if (query.ContainsKey("location"))
@@ -146,6 +152,11 @@ public sealed class S3Router(
             return HttpMethods.IsGet(method) ? Run("GetObjectAcl", acls.GetObjectAclAsync, request)
                 : HttpMethods.IsPut(method) ? Run("PutObjectAcl", acls.PutObjectAclAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (RouteObjectLock(request, method) is { } lockTask)
+        {
+            return lockTask;
         }
 
         if (Unimplemented(request, UnimplementedObjectSubresources) is { } rejected)
@@ -274,6 +285,37 @@ public sealed class S3Router(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The Object Lock operations: <c>?object-lock</c> on a bucket, <c>?retention</c> and <c>?legal-hold</c> on an object
+    /// (GET / PUT); null when the request names none of them.
+    /// </summary>
+    private Task? RouteObjectLock(S3Request request, string method)
+    {
+        var query = request.Query;
+        var name = !request.Target.HasKey ? (query.ContainsKey("object-lock") ? "ObjectLockConfiguration" : null)
+            : query.ContainsKey("retention") ? "ObjectRetention"
+            : query.ContainsKey("legal-hold") ? "ObjectLegalHold"
+            : null;
+        if (name is null)
+        {
+            return null;
+        }
+
+        var get = HttpMethods.IsGet(method);
+        if (!get && !HttpMethods.IsPut(method))
+        {
+            throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        Func<S3Request, Task> handler = name switch
+        {
+            "ObjectLockConfiguration" => get ? objectLock.GetConfigurationAsync : objectLock.PutConfigurationAsync,
+            "ObjectRetention" => get ? objectLock.GetRetentionAsync : objectLock.PutRetentionAsync,
+            _ => get ? objectLock.GetLegalHoldAsync : objectLock.PutLegalHoldAsync,
+        };
+        return Run((get ? "Get" : "Put") + name, handler, request);
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(UploadListPage))]
 [JsonSerializable(typeof(PutObjectTagsRequest))]
 [JsonSerializable(typeof(DeleteObjectOutcome))]
+[JsonSerializable(typeof(ObjectLockChange))]
 [JsonSerializable(typeof(ObjectVersionListPage))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]

@@ -42,6 +42,18 @@ public static class InternalApi
     /// <summary>PUT replaces the object's tag set (body = <see cref="PutObjectTagsRequest"/>); 204 on success.</summary>
     public static string ObjectTags(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/tags?key={Uri.EscapeDataString(key)}";
 
+    /// <summary>
+    /// PUT changes the Object Lock state of a version (body = <see cref="ObjectLockChange"/>; with <see cref="WithVersion"/>);
+    /// 200 with the version's <see cref="ObjectInfo"/>, 403 ObjectLocked, 404, or 405 for a delete marker.
+    /// </summary>
+    public static string ObjectLock(string bucket, string key) => $"{Prefix}/objects/{Uri.EscapeDataString(bucket)}/lock?key={Uri.EscapeDataString(key)}";
+
+    /// <summary>
+    /// An object DELETE route (<see cref="Object"/>, optionally <see cref="WithVersion"/>) that bypasses GOVERNANCE
+    /// retention; only for callers the API service authorized for <c>s3:BypassGovernanceRetention</c>.
+    /// </summary>
+    public static string WithGovernanceBypass(string objectRoute) => $"{objectRoute}&bypass-governance=true";
+
     public static string ObjectRange(string bucket, string key, long offset, long length) =>
         $"{Object(bucket, key)}&offset={offset}&length={length}";
 

@@ -25,4 +25,7 @@ public static class NodeStatus
     public const string EntityTooLarge = "EntityTooLarge";
     public const string NoSuchVersion = "NoSuchVersion";
     public const string MethodNotAllowed = "MethodNotAllowed";
+
+    /// <summary>Object Lock (retention or legal hold) refused a delete, an in-place overwrite or a retention change.</summary>
+    public const string ObjectLocked = "ObjectLocked";
 }

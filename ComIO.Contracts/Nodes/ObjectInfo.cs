@@ -32,4 +32,12 @@ public sealed record ObjectInfo
 
     /// <summary>The object's tag set in stored order; empty when the object has no tags.</summary>
     public List<ObjectTag> Tags { get; init; } = [];
+    /// <summary>Object Lock retention mode ("GOVERNANCE" / "COMPLIANCE"), set together with <see cref="ObjectLockRetainUntil"/>; null = none.</summary>
+    public string? ObjectLockMode { get; init; }
+
+    /// <summary>Object Lock retain-until date (millisecond precision), set together with <see cref="ObjectLockMode"/>.</summary>
+    public DateTimeOffset? ObjectLockRetainUntil { get; init; }
+
+    /// <summary>Object Lock legal hold (ON = true).</summary>
+    public bool ObjectLockLegalHold { get; init; }
 }

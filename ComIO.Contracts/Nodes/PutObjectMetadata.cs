@@ -24,4 +24,12 @@ public sealed record PutObjectMetadata
 
     /// <summary>Tag set of the new object (PutObject, CopyObject, CreateMultipartUpload), already validated; empty for none.</summary>
     public List<ObjectTag> Tags { get; init; } = [];
+    /// <summary>Object Lock retention mode ("GOVERNANCE" / "COMPLIANCE"), set together with <see cref="ObjectLockRetainUntil"/>; null = none.</summary>
+    public string? ObjectLockMode { get; init; }
+
+    /// <summary>Object Lock retain-until date (millisecond precision), set together with <see cref="ObjectLockMode"/>.</summary>
+    public DateTimeOffset? ObjectLockRetainUntil { get; init; }
+
+    /// <summary>Object Lock legal hold (ON = true).</summary>
+    public bool ObjectLockLegalHold { get; init; }
 }

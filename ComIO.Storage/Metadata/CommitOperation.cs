@@ -41,8 +41,11 @@ internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, s
 /// Deletes an object: without <see cref="VersionId"/>, the current version (unversioned bucket) or by adding a delete
 /// marker (versioned bucket); with it, exactly that version, permanently.
 /// </summary>
-internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null, string? versionId = null) : CommitOperation
+internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null, string? versionId = null, bool bypassGovernance = false) : CommitOperation
 {
+    /// <summary>An active GOVERNANCE retention does not protect the version (the caller was authorized to bypass it).</summary>
+    public bool BypassGovernance { get; } = bypassGovernance;
+
     public byte[]? OutboxPayload { get; } = outboxPayload;
 
     public string Bucket { get; } = bucket;
@@ -189,4 +192,31 @@ internal sealed class AbortCommit(string bucket, string key, string uploadId) : 
     public string Key { get; } = key;
 
     public string UploadId { get; } = uploadId;
+}
+
+/// <summary>
+/// Changes the Object Lock state of one version (null = the current version): its retention when
+/// <see cref="SetRetention"/> (to <see cref="Retention"/>, null = remove), its legal hold when <see cref="LegalHold"/> is
+/// set. A COMPLIANCE retention may only be extended; shortening, removing or changing the mode of an active GOVERNANCE
+/// retention needs <see cref="BypassGovernance"/>. Status: Ok, NoSuchBucket, NoSuchKey, NoSuchVersion, MethodNotAllowed
+/// (delete marker) or ObjectLocked.
+/// </summary>
+internal sealed class LockCommit(string bucket, string key, string? versionId, bool setRetention, ObjectRetention? retention, bool? legalHold, bool bypassGovernance) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    public string? VersionId { get; } = versionId;
+
+    public bool SetRetention { get; } = setRetention;
+
+    public ObjectRetention? Retention { get; } = retention;
+
+    public bool? LegalHold { get; } = legalHold;
+
+    public bool BypassGovernance { get; } = bypassGovernance;
+
+    /// <summary>The version as committed, set when the status is Ok.</summary>
+    public ObjectRecord? Committed { get; set; }
 }

@@ -341,6 +341,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    if (putState == VersioningState.Unversioned ? current?.IsLocked(_timeProvider.GetUtcNow()) == true : putState == VersioningState.Suspended && NullVersionLocked(put.Record.Bucket, put.Record.Key))
+                    {
+                        // Object Lock: the version this write would replace in place is protected.
+                        _allocator.Free(put.Record.Extents);
+                        statuses[i] = EngineStatus.ObjectLocked;
+                        continue;
+                    }
+
                     if (putState != VersioningState.Unversioned)
                     {
                         put.Committed = StageVersion(batch, put.Record, putState, replaced, ref objectDelta, ref inlineDelta);
@@ -406,6 +414,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    if (existing.IsLocked(_timeProvider.GetUtcNow(), delete.BypassGovernance))
+                    {
+                        statuses[i] = EngineStatus.ObjectLocked;
+                        continue;
+                    }
+
                     batch.Delete(MetadataKeys.Object(delete.Bucket, delete.Key));
                     if (delete.OutboxPayload is not null)
                     {
@@ -419,6 +433,20 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     inlineDelta -= InlineSize(existing);
                     statuses[i] = EngineStatus.Ok;
                     break;
+
+                case LockCommit lockChange:
+                    if (!_buckets.ContainsKey(lockChange.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (!Defer(lockChange, lockChange.Bucket, lockChange.Key, versioned: true))
+                    {
+                        statuses[i] = ChangeLock(batch, lockChange, overlay);
+                    }
+
+                    continue;
 
                 case TagsCommit tags:
                     if (!_buckets.ContainsKey(tags.Bucket))
@@ -808,12 +836,21 @@ internal sealed class GroupCommitter : IAsyncDisposable
             UserMetadata = upload.UserMetadata,
             SystemMetadata = upload.SystemMetadata,
             Tags = upload.Tags,
+            Retention = upload.Retention,
+            LegalHold = upload.LegalHold,
             PartCount = listed.Count,
             Extents = [.. extents],
             Segments = segments,
         };
 
         var state = StateOf(complete.Bucket);
+        if (state == VersioningState.Unversioned ? Lookup(complete.Bucket, complete.Key, [])?.IsLocked(_timeProvider.GetUtcNow()) == true
+            : state == VersioningState.Suspended && NullVersionLocked(complete.Bucket, complete.Key))
+        {
+            // Object Lock: the version the completed object would replace in place is protected; the upload stays.
+            return EngineStatus.ObjectLocked;
+        }
+
         if (state != VersioningState.Unversioned)
         {
             record = StageVersion(batch, record, state, replaced, ref objectDelta, ref inlineDelta);
@@ -945,6 +982,84 @@ internal sealed class GroupCommitter : IAsyncDisposable
         return staged;
     }
 
+    /// <summary>
+    /// True when the key's null version (current or noncurrent, in committed state) is protected by Object Lock, so a
+    /// write or delete that would replace it in place (versioning Suspended) must be refused.
+    /// </summary>
+    private bool NullVersionLocked(string bucket, string key, bool bypassGovernance = false)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (Lookup(bucket, key, []) is { } current && current.VersionId == VersionIds.Null)
+        {
+            return current.IsLocked(now, bypassGovernance);
+        }
+
+        return _store.GetNullSlot(bucket, key) is { } nullSlot
+            && _store.GetVersion(bucket, key, nullSlot, includeData: false) is { } oldNull
+            && oldNull.IsLocked(now, bypassGovernance);
+    }
+
+    /// <summary>
+    /// Applies a <see cref="LockCommit"/> against committed state (the caller deferred it behind earlier changes of the
+    /// key): rewrites the version record in place with the new retention and/or legal hold.
+    /// </summary>
+    private EngineStatus ChangeLock(WriteBatch batch, LockCommit change, Dictionary<string, ObjectRecord?> overlay)
+    {
+        byte[] storageKey;
+        ObjectRecord? target;
+        if (change.VersionId is not null)
+        {
+            (target, storageKey) = ResolveVersion(change.Bucket, change.Key, change.VersionId, includeData: true);
+            if (target is null)
+            {
+                return EngineStatus.NoSuchVersion;
+            }
+        }
+        else
+        {
+            storageKey = MetadataKeys.Object(change.Bucket, change.Key);
+            target = LookupFull(change.Bucket, change.Key, overlay);
+            if (target is null)
+            {
+                return _store.NewestVersion(change.Bucket, change.Key, null, includeData: false) is { IsDeleteMarker: true }
+                    ? EngineStatus.MethodNotAllowed
+                    : EngineStatus.NoSuchKey;
+            }
+        }
+
+        if (target.IsDeleteMarker)
+        {
+            return EngineStatus.MethodNotAllowed;
+        }
+
+        var retention = target.Retention;
+        if (change.SetRetention)
+        {
+            if (target.Retention is { } old && old.IsActive(_timeProvider.GetUtcNow()))
+            {
+                // Keeping the mode and not moving the date earlier is always allowed; anything else (shorten, remove,
+                // change mode) only for GOVERNANCE with bypass. COMPLIANCE can never be weakened.
+                var extends = change.Retention is { } wanted && wanted.Mode == old.Mode && wanted.RetainUntil >= old.RetainUntil;
+                if (!extends && (old.Mode == RetentionMode.Compliance || !change.BypassGovernance))
+                {
+                    return EngineStatus.ObjectLocked;
+                }
+            }
+
+            retention = change.Retention;
+        }
+
+        var updated = target.WithLock(retention, change.LegalHold ?? target.LegalHold);
+        batch.Put(storageKey, RecordSerializer.SerializeObject(updated));
+        if (change.VersionId is null)
+        {
+            overlay[OverlayKey(change.Bucket, change.Key)] = updated;
+        }
+
+        change.Committed = updated;
+        return EngineStatus.Ok;
+    }
+
     private static byte[] NullPointer(string slot) => RecordSerializer.SerializeDocument(System.Text.Encoding.ASCII.GetBytes(slot));
 
     private (ObjectRecord? Record, byte[] StorageKey) ResolveVersion(string bucket, string key, string versionId, bool includeData) =>
@@ -962,6 +1077,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
         var key = delete.Key;
         if (delete.VersionId is null)
         {
+            if (state == VersioningState.Suspended && NullVersionLocked(bucket, key, delete.BypassGovernance))
+            {
+                // A null delete marker replaces the null version in place: refused while that version is protected.
+                return EngineStatus.ObjectLocked;
+            }
+
             var marker = new ObjectRecord { Bucket = bucket, Key = key, Size = 0, ETag = string.Empty, LastModified = _timeProvider.GetUtcNow(), IsDeleteMarker = true };
             var staged = StageVersion(batch, marker, state, replaced, ref objectDelta, ref inlineDelta);
             delete.DeleteMarker = true;
@@ -979,6 +1100,11 @@ internal sealed class GroupCommitter : IAsyncDisposable
         if (target is null)
         {
             return EngineStatus.NoSuchVersion;
+        }
+
+        if (target.IsLocked(_timeProvider.GetUtcNow(), delete.BypassGovernance))
+        {
+            return EngineStatus.ObjectLocked;
         }
 
         var wasCurrent = !target.IsDeleteMarker && storageKey.AsSpan().StartsWith(MetadataKeys.ObjectPrefix);

@@ -36,7 +36,11 @@ namespace ComIO.Storage.Metadata;
 /// <code>
 /// u8 version(3) | i64 last-modified (Unix ms) | [sections] | u32 crc32c
 /// </code>
-/// Object lock (retention, legal hold) will be further optional sections ('R', 'L') of v1/v2 records.
+/// Object Lock sections (object records v1/v2 and multipart upload v1; never on delete markers), after 'T' and 'V':
+/// <code>
+/// section 'R' (0x52), retention: u8 mode (1 GOVERNANCE, 2 COMPLIANCE) | i64 retain-until (Unix ms)
+/// section 'L' (0x4C), legal hold: u8 status (1 = ON; OFF is written as no section)
+/// </code>
 /// A reader that finds bytes after the fixed fields reads sections until the end; an unknown section id is
 /// <see cref="InvalidDataException"/> (never silently dropped).
 /// Multipart upload v1: <c>u8 version(1) | i64 initiated (Unix ms) | str? content-type | u8 checksum algorithm | map user
@@ -65,6 +69,9 @@ internal static class RecordSerializer
     private const byte TagsSection = (byte)'T';
     private const byte VersionSection = (byte)'V';
     private const byte NullVersionFlag = 1;
+    private const byte RetentionSection = (byte)'R';
+    private const byte LegalHoldSection = (byte)'L';
+    private const byte LegalHoldOn = 1;
 
     /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
@@ -111,6 +118,7 @@ internal static class RecordSerializer
 
         WriteTagsSection(writer, record.Tags);
         WriteVersionSection(writer, record);
+        WriteLockSections(writer, record.Retention, record.LegalHold);
         return Seal(writer);
     }
 
@@ -128,9 +136,9 @@ internal static class RecordSerializer
         {
             var modified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
             var markerSections = ReadSections(ref reader);
-            if (markerSections.Slot is null || markerSections.Tags.Count > 0)
+            if (markerSections.Slot is null || markerSections.Tags.Count > 0 || markerSections.Retention is not null || markerSections.LegalHold)
             {
-                throw new InvalidDataException($"Delete marker record of '{bucket}/{key}' has no version section or has tags.");
+                throw new InvalidDataException($"Delete marker record of '{bucket}/{key}' has no version section, or has tags or a lock.");
             }
 
             return new ObjectRecord
@@ -188,6 +196,8 @@ internal static class RecordSerializer
             ChunkCrcs = crcs,
             InlineData = inline,
             Tags = sections.Tags,
+            Retention = sections.Retention,
+            LegalHold = sections.LegalHold,
         };
     }
 
@@ -213,6 +223,7 @@ internal static class RecordSerializer
 
         WriteTagsSection(writer, record.Tags);
         WriteVersionSection(writer, record);
+        WriteLockSections(writer, record.Retention, record.LegalHold);
         return Seal(writer);
     }
 
@@ -262,6 +273,8 @@ internal static class RecordSerializer
             Extents = [.. extents],
             Segments = segments,
             Tags = sections.Tags,
+            Retention = sections.Retention,
+            LegalHold = sections.LegalHold,
         };
     }
 
@@ -275,6 +288,7 @@ internal static class RecordSerializer
         WriteMap(writer, upload.UserMetadata);
         WriteMap(writer, upload.SystemMetadata);
         WriteTagsSection(writer, upload.Tags);
+        WriteLockSections(writer, upload.Retention, upload.LegalHold);
         return Seal(writer);
     }
 
@@ -310,6 +324,8 @@ internal static class RecordSerializer
             UserMetadata = user,
             SystemMetadata = system,
             Tags = tags,
+            Retention = sections.Retention,
+            LegalHold = sections.LegalHold,
         };
     }
 
@@ -383,53 +399,112 @@ internal static class RecordSerializer
         WriteString(writer, record.VersionSlot);
     }
 
+    /// <summary>Writes the Object Lock sections: 'R' when a retention is set, 'L' when the legal hold is on (nothing otherwise).</summary>
+    private static void WriteLockSections(ArrayBufferWriter<byte> writer, ObjectRetention? retention, bool legalHold)
+    {
+        if (retention is { } value)
+        {
+            if (value.Mode is not (RetentionMode.Governance or RetentionMode.Compliance))
+            {
+                throw new ArgumentOutOfRangeException(nameof(retention), value.Mode, "Unknown retention mode.");
+            }
+
+            WriteByte(writer, RetentionSection);
+            WriteByte(writer, (byte)value.Mode);
+            WriteInt64(writer, value.RetainUntil.ToUnixTimeMilliseconds());
+        }
+
+        if (legalHold)
+        {
+            WriteByte(writer, LegalHoldSection);
+            WriteByte(writer, LegalHoldOn);
+        }
+    }
+
     /// <summary>
-    /// Reads the optional trailing sections up to the end of the record: the tag set (empty if absent) and the version
-    /// slot (null if absent).
+    /// Reads the optional trailing sections up to the end of the record: the tag set (empty if absent), the version
+    /// slot (null if absent), the retention (null if absent) and the legal hold (false if absent). Each section may
+    /// appear at most once; an unknown or repeated one is <see cref="InvalidDataException"/>.
     /// </summary>
-    private static (IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull) ReadSections(ref Reader reader)
+    private static RecordSections ReadSections(ref Reader reader)
     {
         IReadOnlyList<KeyValuePair<string, string>> tags = ObjectTags.None;
         string? slot = null;
         var isNull = false;
+        ObjectRetention? retention = null;
+        var legalHold = false;
+        var seen = 0;
         while (reader.Remaining > 0)
         {
             var section = reader.ReadByte();
-            if (section == VersionSection && slot is null)
+            var bit = section switch { TagsSection => 1, VersionSection => 2, RetentionSection => 4, LegalHoldSection => 8, _ => 0 };
+            if ((seen & bit) != 0)
             {
-                var flags = reader.ReadByte();
-                slot = reader.ReadString();
-                if ((flags & ~NullVersionFlag) != 0 || slot is null || !VersionIds.IsWellFormed(slot) || slot == VersionIds.Null)
-                {
-                    throw new InvalidDataException($"Invalid version section (flags 0x{flags:X2}) in metadata record.");
-                }
-
-                isNull = (flags & NullVersionFlag) != 0;
-                continue;
+                throw new InvalidDataException($"Repeated metadata record section 0x{section:X2}.");
             }
 
-            if (section != TagsSection || tags.Count > 0)
-            {
-                throw new InvalidDataException($"Unknown or repeated metadata record section 0x{section:X2}.");
-            }
+            seen |= bit;
 
-            var count = reader.ReadCount(8);
-            if (count is 0 or > ObjectTags.MaxTags)
+            switch (section)
             {
-                throw new InvalidDataException($"Invalid tag count {count} in metadata record.");
-            }
+                case VersionSection:
+                    var flags = reader.ReadByte();
+                    slot = reader.ReadString();
+                    if ((flags & ~NullVersionFlag) != 0 || slot is null || !VersionIds.IsWellFormed(slot) || slot == VersionIds.Null)
+                    {
+                        throw new InvalidDataException($"Invalid version section (flags 0x{flags:X2}) in metadata record.");
+                    }
 
-            var list = new KeyValuePair<string, string>[count];
-            for (var i = 0; i < count; i++)
-            {
-                list[i] = new(reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty);
-            }
+                    isNull = (flags & NullVersionFlag) != 0;
+                    break;
 
-            tags = list;
+                case RetentionSection:
+                    var mode = reader.ReadByte();
+                    var until = reader.ReadInt64();
+                    if (mode is not ((byte)RetentionMode.Governance or (byte)RetentionMode.Compliance)
+                        || until < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || until > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+                    {
+                        throw new InvalidDataException($"Invalid retention section (mode {mode}) in metadata record.");
+                    }
+
+                    retention = new ObjectRetention((RetentionMode)mode, DateTimeOffset.FromUnixTimeMilliseconds(until));
+                    break;
+
+                case LegalHoldSection:
+                    if (reader.ReadByte() != LegalHoldOn)
+                    {
+                        throw new InvalidDataException("Invalid legal hold section in metadata record.");
+                    }
+
+                    legalHold = true;
+                    break;
+
+                case TagsSection:
+                    var count = reader.ReadCount(8);
+                    if (count is 0 or > ObjectTags.MaxTags)
+                    {
+                        throw new InvalidDataException($"Invalid tag count {count} in metadata record.");
+                    }
+
+                    var list = new KeyValuePair<string, string>[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        list[i] = new(reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty);
+                    }
+
+                    tags = list;
+                    break;
+
+                default:
+                    throw new InvalidDataException($"Unknown metadata record section 0x{section:X2}.");
+            }
         }
 
-        return (tags, slot, isNull);
+        return new RecordSections(tags, slot, isNull, retention, legalHold);
     }
+
+    private readonly record struct RecordSections(
+        IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull, ObjectRetention? Retention, bool LegalHold);
 
     private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
         WriteByte(writer, algorithm is { } value ? (byte)((int)value + 1) : (byte)0);

@@ -27,4 +27,10 @@ public sealed class CreateUploadRequest
 
     /// <summary>Checksum computed for every part that does not name its own algorithm.</summary>
     public ChecksumAlgorithm? ChecksumAlgorithm { get; init; }
+
+    /// <summary>Object Lock retention the completed object will carry (upload record section <c>'R'</c>), or null.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Object Lock legal hold the completed object will carry (upload record section <c>'L'</c>).</summary>
+    public bool LegalHold { get; init; }
 }

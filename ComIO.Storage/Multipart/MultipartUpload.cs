@@ -27,4 +27,10 @@ public sealed class MultipartUpload
 
     /// <summary>Tag set of the object the upload will create (copied to it on completion); empty when untagged.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Tags { get; init; } = ObjectTags.None;
+
+    /// <summary>Object Lock retention the completed object will carry (upload record section <c>'R'</c>), or null.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Object Lock legal hold the completed object will carry (upload record section <c>'L'</c>).</summary>
+    public bool LegalHold { get; init; }
 }

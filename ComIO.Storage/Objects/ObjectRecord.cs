@@ -73,6 +73,21 @@ public sealed class ObjectRecord
     /// <summary>Number of parts for an object created by a multipart upload; 0 otherwise.</summary>
     public int PartCount { get; init; }
 
+    /// <summary>Object Lock retention of this version (record section <c>'R'</c>), or null when it has none.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Object Lock legal hold of this version (record section <c>'L'</c>): while ON the version cannot be deleted.</summary>
+    public bool LegalHold { get; init; }
+
+    /// <summary>
+    /// True when the version may not be deleted or replaced in place at <paramref name="now"/>: a legal hold is on, or a
+    /// retention is active (a GOVERNANCE retention does not count when <paramref name="bypassGovernance"/> is set).
+    /// Delete markers are never locked.
+    /// </summary>
+    public bool IsLocked(DateTimeOffset now, bool bypassGovernance = false) =>
+        !IsDeleteMarker && (LegalHold || (Retention is { } retention && retention.IsActive(now)
+            && !(bypassGovernance && retention.Mode == RetentionMode.Governance)));
+
     /// <summary>
     /// Every device extent the object owns (all segments, in order; empty for inline objects). For a single-segment
     /// object this is also its data layout; multi-segment objects must be read through <see cref="Segments"/>.
@@ -162,8 +177,17 @@ public sealed class ObjectRecord
     private ObjectRecord WithTags(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata) =>
         Copy(tags, systemMetadata, VersionSlot, IsNullVersion, IsLatest);
 
-    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest) => new()
+    /// <summary>A copy with the given Object Lock state (data, tags and version placement unchanged).</summary>
+    internal ObjectRecord WithLock(ObjectRetention? retention, bool legalHold) =>
+        Copy(Tags, SystemMetadata, VersionSlot, IsNullVersion, IsLatest, retention, legalHold);
+
+    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest) =>
+        Copy(tags, systemMetadata, slot, isNull, isLatest, Retention, LegalHold);
+
+    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest, ObjectRetention? retention, bool legalHold) => new()
     {
+        Retention = retention,
+        LegalHold = legalHold,
         Bucket = Bucket,
         Key = Key,
         VersionSlot = slot,

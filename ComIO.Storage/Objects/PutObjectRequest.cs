@@ -54,4 +54,10 @@ public sealed class PutObjectRequest
     /// object (transactional outbox for replication).
     /// </summary>
     public byte[]? OutboxPayload { get; init; }
+
+    /// <summary>Object Lock retention of the new version (validated by the caller: a future date), or null.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Object Lock legal hold of the new version.</summary>
+    public bool LegalHold { get; init; }
 }

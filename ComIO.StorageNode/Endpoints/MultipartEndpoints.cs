@@ -20,6 +20,11 @@ public static class MultipartEndpoints
                 return Results.Json(new NodeError(NodeStatus.InvalidRequest, $"Unknown checksum algorithm {metadata.ChecksumAlgorithm}."), ContractsJsonContext.Default.NodeError, statusCode: 400);
             }
 
+            if (!ObjectInfoMapper.TryParseRetention(metadata.ObjectLockMode, metadata.ObjectLockRetainUntil, out var retention))
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid object lock retention."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
             var result = await engines.For(bucket, key).CreateMultipartUploadAsync(
                 new CreateUploadRequest
                 {
@@ -30,6 +35,8 @@ public static class MultipartEndpoints
                     SystemMetadata = metadata.SystemMetadata,
                     ChecksumAlgorithm = algorithm,
                     Tags = metadata.Tags.ToEngineTags(),
+                    Retention = retention,
+                    LegalHold = metadata.ObjectLockLegalHold,
                 },
                 ct);
             return result.Status == EngineStatus.Ok

@@ -25,9 +25,10 @@ public static class ObjectEndpoints
             var record = Resolve(engine, bucket, key, versionId, context, out var error);
             return record is null ? error! : Results.Json(ReadInfo(engine, record), ContractsJsonContext.Default.ObjectInfo);
         });
-        group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, NodeEngines engines, CancellationToken ct) =>
+        group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
-            var result = await engines.For(bucket, key).DeleteObjectVersionedAsync(bucket, key, versionId, null, ct);
+            var bypassGovernance = request.Query["bypass-governance"] == "true";
+            var result = await engines.For(bucket, key).DeleteObjectVersionedAsync(bucket, key, versionId, bypassGovernance, null, ct);
             return result.Status == EngineStatus.Ok
                 ? Results.Json(new DeleteObjectOutcome(result.DeleteMarker, result.VersionId), ContractsJsonContext.Default.DeleteObjectOutcome)
                 : ObjectInfoMapper.ToError(result.Status);
@@ -55,6 +56,11 @@ public static class ObjectEndpoints
             return error!;
         }
 
+        if (!ObjectInfoMapper.TryParseRetention(metadata.ObjectLockMode, metadata.ObjectLockRetainUntil, out var retention))
+        {
+            return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid object lock retention."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+        }
+
         try
         {
             var result = await engines.For(bucket, key).PutObjectAsync(
@@ -72,6 +78,8 @@ public static class ObjectEndpoints
                     IfMatch = metadata.IfMatch,
                     IfNoneMatch = metadata.IfNoneMatch,
                     Tags = metadata.Tags.ToEngineTags(),
+                    Retention = retention,
+                    LegalHold = metadata.ObjectLockLegalHold,
                 },
                 context.Request.Body,
                 context.RequestAborted);

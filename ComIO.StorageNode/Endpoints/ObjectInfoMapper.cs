@@ -23,7 +23,34 @@ public static class ObjectInfoMapper
         Checksum = record.Checksum,
         PartCount = record.PartCount,
         Tags = [.. record.Tags.Select(static t => new ObjectTag(t.Key, t.Value))],
+        ObjectLockMode = record.Retention is { } retention ? ModeName(retention.Mode) : null,
+        ObjectLockRetainUntil = record.Retention?.RetainUntil,
+        ObjectLockLegalHold = record.LegalHold,
     };
+
+    /// <summary>The wire (and S3) name of a retention mode.</summary>
+    public static string ModeName(RetentionMode mode) => mode == RetentionMode.Compliance ? "COMPLIANCE" : "GOVERNANCE";
+
+    /// <summary>
+    /// The engine retention for a wire mode and date: both null = none; one without the other or an unknown mode is
+    /// invalid (false).
+    /// </summary>
+    public static bool TryParseRetention(string? mode, DateTimeOffset? retainUntil, out ObjectRetention? retention)
+    {
+        retention = null;
+        if (mode is null && retainUntil is null)
+        {
+            return true;
+        }
+
+        if (retainUntil is not { } until || mode is not ("GOVERNANCE" or "COMPLIANCE"))
+        {
+            return false;
+        }
+
+        retention = new ObjectRetention(mode == "COMPLIANCE" ? RetentionMode.Compliance : RetentionMode.Governance, until);
+        return true;
+    }
 
     /// <summary>The engine's form of a wire tag set.</summary>
     public static KeyValuePair<string, string>[] ToEngineTags(this List<ObjectTag>? tags) =>
@@ -41,6 +68,7 @@ public static class ObjectInfoMapper
         {
             EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload or EngineStatus.NoSuchVersion => StatusCodes.Status404NotFound,
             EngineStatus.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+            EngineStatus.ObjectLocked => StatusCodes.Status403Forbidden,
             EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall or EngineStatus.EntityTooLarge => StatusCodes.Status400BadRequest,
             EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,

@@ -4,7 +4,10 @@ using ComIO.StorageNode.Engines;
 
 namespace ComIO.StorageNode.Endpoints;
 
-/// <summary>Internal object-tagging route: replaces an object's tag set on the engine that owns the key.</summary>
+/// <summary>
+/// Internal per-version metadata routes on the engine that owns the key: the tag set, and the Object Lock state
+/// (<c>PUT /objects/{bucket}/lock?key=…[&amp;versionId=…]</c>, body <see cref="ObjectLockChange"/>, enforced by the engine).
+/// </summary>
 public static class TaggingEndpoints
 {
     /// <summary>
@@ -33,6 +36,32 @@ public static class TaggingEndpoints
 
             var status = await engines.For(bucket, key).SetObjectTagsAsync(bucket, key, versionId, tags, ct);
             return status == EngineStatus.Ok ? Results.NoContent() : ObjectInfoMapper.ToError(status);
+        });
+        group.MapPut("/objects/{bucket}/lock", async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
+        {
+            ObjectLockChange? change;
+            try
+            {
+                change = await request.ReadFromJsonAsync(ContractsJsonContext.Default.ObjectLockChange, ct);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, e.Message), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
+            if (change is null || change.SetRetention == change.LegalHold.HasValue
+                || !ObjectInfoMapper.TryParseRetention(change.RetentionMode, change.RetainUntil, out var retention))
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid object lock change."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
+            var engine = engines.For(bucket, key);
+            var result = change.SetRetention
+                ? await engine.SetObjectRetentionAsync(bucket, key, versionId, retention, change.BypassGovernance, ct)
+                : await engine.SetObjectLegalHoldAsync(bucket, key, versionId, change.LegalHold!.Value, ct);
+            return result.Status == EngineStatus.Ok
+                ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
+                : ObjectInfoMapper.ToError(result.Status);
         });
         return group;
     }

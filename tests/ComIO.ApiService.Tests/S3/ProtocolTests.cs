@@ -85,7 +85,7 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [InlineData("GET", "lifecycle")]
     [InlineData("GET", "encryption")]
     [InlineData("GET", "website")]
-    [InlineData("GET", "object-lock")]
+    [InlineData("GET", "replication")]
     public async Task BucketSubresource_ReturnsNotImplemented_WhenOperationIsUnsupported(string method, string subresource)
     {
         var bucket = await cluster.CreateBucketAsync("ni");
@@ -97,7 +97,7 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
 
     [Theory]
     [InlineData("GET", "attributes")]
-    [InlineData("PUT", "retention")]
+    [InlineData("GET", "torrent")]
     [InlineData("POST", "restore")]
     public async Task ObjectSubresource_ReturnsNotImplemented_WhenOperationIsUnsupported(string method, string subresource)
     {
@@ -111,7 +111,7 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
 
     [Theory]
     [InlineData("x-amz-server-side-encryption", "AES256")]
-    [InlineData("x-amz-object-lock-mode", "GOVERNANCE")]
+    [InlineData("x-amz-website-redirect-location", "/elsewhere")]
     [InlineData("x-amz-server-side-encryption-customer-algorithm", "AES256")]
     public async Task PutObject_ReturnsNotImplementedAndStoresNothing_WhenHeaderNeedsUnsupportedFeature(string header, string value)
     {
@@ -125,14 +125,14 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     }
 
     [Theory]
-    [InlineData("x-amz-bucket-object-lock-enabled", "true")]
-    public async Task CreateBucket_ReturnsNotImplementedAndCreatesNothing_WhenHeaderNeedsUnsupportedFeature(string header, string value)
+    [InlineData("x-amz-bucket-object-lock-enabled", "yes")]
+    public async Task CreateBucket_ReturnsInvalidArgumentAndCreatesNothing_WhenHeaderValueIsInvalid(string header, string value)
     {
         var bucket = cluster.NewBucketName("nib");
 
         using var response = await cluster.Wire.SendAsync(HttpMethod.Put, "/" + bucket, headers: [(header, value)]);
 
-        await S3Assert.ErrorAsync(response, HttpStatusCode.NotImplemented, "NotImplemented");
+        await S3Assert.ErrorAsync(response, HttpStatusCode.BadRequest, "InvalidArgument");
         using var head = await cluster.Wire.SendAsync(HttpMethod.Head, "/" + bucket);
         Assert.Equal(HttpStatusCode.NotFound, head.StatusCode);
     }

@@ -49,6 +49,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public FaultInjectingBlockDevice? Faults { get; }
 
+    /// <summary>The engine's clock (the system clock unless a test sets one before opening).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public StorageEngine Engine => _engine ?? throw new InvalidOperationException("Engine not open.");
 
     public static async Task<EngineHarness> CreateAsync(DeviceType type, long capacity = 32L * 1024 * 1024, int inlineThreshold = 16 * 1024, int chunkSize = 64 * 1024, bool open = true)
@@ -68,6 +71,7 @@ public sealed class EngineHarness : IAsyncDisposable
         MetadataPath = MetadataPath,
         InlineThreshold = InlineThreshold,
         ChunkSize = ChunkSize,
+        TimeProvider = Clock,
         DeviceFactory = Type switch
         {
             DeviceType.Memory => _ => _memory!,
