@@ -35,7 +35,7 @@ public static class ConfigurationFileValidator
         {
             var reason = (ex.InnerException as YamlException ?? ex).Message;
             var close = reason.IndexOf("): ", StringComparison.Ordinal);
-            return $"{fileName}:{ex.Start.Line}: not valid YAML: {(close >= 0 ? reason[(close + 3)..] : reason)}";
+            return $"{fileName}:{LineOf(ex)}: not valid YAML: {(close >= 0 ? reason[(close + 3)..] : reason)}";
         }
 
         if (stream.Documents.Count == 0)
@@ -45,7 +45,7 @@ public static class ConfigurationFileValidator
 
         if (stream.Documents.Count > 1)
         {
-            return $"{fileName}:{stream.Documents[1].RootNode.Start.Line}: only one YAML document is allowed";
+            return $"{fileName}:{LineOf(stream.Documents[1].RootNode)}: only one YAML document is allowed";
         }
 
         var root = stream.Documents[0].RootNode;
@@ -55,7 +55,7 @@ public static class ConfigurationFileValidator
     private static string? Walk(string fileName, YamlNode node, ConfigurationNode schema, string key)
     {
         string Error(YamlNode at, string atKey, string message) =>
-            $"{fileName}:{at.Start.Line}: {(atKey.Length == 0 ? "" : atKey + ": ")}{message}";
+            $"{fileName}:{LineOf(at)}: {(atKey.Length == 0 ? "" : atKey + ": ")}{message}";
 
         if (schema is not ValueNode && IsNull(node))
         {
@@ -157,6 +157,18 @@ public static class ConfigurationFileValidator
             default:
                 throw new InvalidOperationException($"Unknown schema node {schema.GetType().Name}.");
         }
+    }
+
+    /// <summary>
+    /// The 1-based line of a node's or exception's <c>Start</c> mark. Read by reflection on purpose: YamlDotNet 13 (used by
+    /// the services) has <c>Mark</c> as a class with an <c>int</c> line, 16+ (which Aspire.Hosting brings into the AppHost)
+    /// as a struct with a <c>long</c> line, so a compiled property access would fail with MissingMethodException in one of them.
+    /// </summary>
+    private static long LineOf(object owner)
+    {
+        var start = owner.GetType().GetProperty("Start")?.GetValue(owner);
+        var line = start?.GetType().GetProperty("Line")?.GetValue(start);
+        return line is null ? 0 : Convert.ToInt64(line, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>An empty value, <c>~</c> or <c>null</c> (unquoted): the key is present but unset.</summary>
