@@ -64,6 +64,26 @@ public sealed class TopologyConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Load_TopologyExample_DescribesEastAndWest()
+    {
+        var example = Path.Combine(RepositoryRoot(), "configs", "topology.yaml.example");
+
+        var topology = TopologyConfiguration.Load(AppSettings(("config", example)));
+
+        Assert.Equal([("east", 8080, 6390), ("west", 8081, 6391)], topology.Sites.Select(s => (s.Name, s.S3Port, s.RedisPort)));
+    }
+
+    [Fact]
+    public void Load_ServiceExample_KeepsComIOSites()
+    {
+        var example = Path.Combine(RepositoryRoot(), "configs", "config.yaml.example");
+
+        var topology = TopologyConfiguration.Load(AppSettings(("config", example)));
+
+        Assert.Equal("east", Assert.Single(topology.Sites).Name);
+    }
+
+    [Fact]
     public void Load_FileWithoutSites_KeepsComIOSites()
     {
         var path = Write("auth:\n  admin_access_key: k\n");
@@ -124,6 +144,17 @@ public sealed class TopologyConfigurationTests : IDisposable
         Assert.Equal(78, process.ExitCode);
         var line = Assert.Single((await stdErr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"configuration error: {path}:3: sites[0].s3_prot: unknown key (sites[0] accepts: name, s3_port, ", line, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ComIO.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("ComIO.sln not found above the test binaries");
     }
 
     private static ConfigurationManager AppSettings(params (string Key, string Value)[] extra)
