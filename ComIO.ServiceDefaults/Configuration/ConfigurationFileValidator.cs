@@ -100,6 +100,16 @@ public static class ConfigurationFileValidator
                     }
                 }
 
+                foreach (var required in section.RequiredKeys)
+                {
+                    var present = mapping.Children.FirstOrDefault(c =>
+                        c.Key is YamlScalarNode { Value: { } name } && SectionNode.Normalize(name) == SectionNode.Normalize(required));
+                    if (present.Value is null || IsNull(present.Value))
+                    {
+                        return Error(present.Value ?? mapping, $"{key}.{required}", "required, but not set");
+                    }
+                }
+
                 return null;
             }
 

@@ -25,7 +25,7 @@ internal static class ConfigurationSchema
         ("storage", new SectionNode(
             ("devices", new ListNode(new SectionNode(
                 ("path", Text),
-                ("type", OneOf("file", "block"))))),
+                ("type", OneOf("file", "block"))).Requiring("path"))),
             ("block_size", BlockSize),
             ("metadata_path", Text),
             ("format", Bool),
@@ -35,7 +35,7 @@ internal static class ConfigurationSchema
             ("scrub_bytes_per_second", Long(0)))),
         ("replication", new SectionNode(
             ("enabled", Bool),
-            ("nodes", new ListNode(new SectionNode(("address", Url)))),
+            ("nodes", new ListNode(new SectionNode(("address", Url)).Requiring("address"))),
             ("sync_interval", Duration),
             ("consumer_group", Text))),
         ("auth", new SectionNode(

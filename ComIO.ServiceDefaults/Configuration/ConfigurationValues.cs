@@ -39,7 +39,7 @@ internal static class ConfigurationValues
         var buffer = new byte[48];
         return Convert.TryFromBase64String(text.Trim(), buffer, out var written) && written == 32
             ? null
-            : "is not base64 of 32 bytes (generate one with: openssl rand -base64 32)";
+            : "not base64 of 32 bytes (generate one with: openssl rand -base64 32)";
     });
 
     public static ValueNode Int(int min, int max, string? expected = null)

@@ -21,6 +21,16 @@ internal sealed class SectionNode : ConfigurationNode
     /// <summary>The documented key names, in declaration order.</summary>
     public IReadOnlyList<string> Keys { get; }
 
+    /// <summary>Keys that must be present (with a value) whenever the section is (e.g. a device's <c>path</c>).</summary>
+    public IReadOnlyList<string> RequiredKeys { get; private init; } = [];
+
+    /// <summary>A copy of this section in which <paramref name="keys"/> are required.</summary>
+    public SectionNode Requiring(params string[] keys)
+    {
+        var copy = new SectionNode(Keys.Select(k => (k, _children[Normalize(k)])).ToArray()) { RequiredKeys = keys };
+        return copy;
+    }
+
     public override string Expected => "a section (key: value lines)";
 
     public ConfigurationNode? Find(string key) => _children.GetValueOrDefault(Normalize(key));

@@ -172,6 +172,9 @@ public sealed class ConfigurationFileValidatorTests : IDisposable
     [InlineData("sites:\n  - name: East\n", "comio.yaml:2: sites[0].name: 'East' is not a valid name (lower-case letters, digits and hyphens)")]
     [InlineData("sites:\n  - name: east\n    s3_port: 0\n", "comio.yaml:3: sites[0].s3_port: '0' is not a TCP port (1-65535)")]
     [InlineData("server:\n  port: 1\n  Port: 2\n", "comio.yaml:3: server.Port: set twice")]
+    [InlineData("storage:\n  devices:\n    - type: file\n", "comio.yaml:3: storage.devices[0].path: required, but not set")]
+    [InlineData("replication:\n  nodes:\n    - address: http://west:8080\n    - {}\n", "comio.yaml:4: replication.nodes[1].address: required, but not set")]
+    [InlineData("auth:\n  secret_encryption_key: c2hvcnQ=\n", "comio.yaml:2: auth.secret_encryption_key: not base64 of 32 bytes (generate one with: openssl rand -base64 32)")]
     [InlineData("server: 8080\n", "comio.yaml:1: server: expected a section (key: value lines), found '8080'")]
     public void Check_InvalidValue_NamesKeyAndLine(string yaml, string expected) =>
         Assert.Equal(expected, ConfigurationFileValidator.Check(File, yaml));
