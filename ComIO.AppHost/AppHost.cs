@@ -2,14 +2,14 @@ using System.Security.Cryptography;
 using ComIO.AppHost.Redis;
 using ComIO.AppHost.Topology;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
+ConfigurationErrors.ExitCleanlyOnInvalidConfiguration();
 var builder = DistributedApplication.CreateBuilder(args);
 
-var topology = builder.Configuration.GetSection(TopologyOptions.SectionName).Get<TopologyOptions>() ?? new TopologyOptions();
-if (topology.Sites.Count == 0)
-{
-    topology.Sites.Add(new SiteOptions());
-}
+// Topology: appsettings.json's ComIO section, or the YAML file of --config / COMIO_CONFIG (its `sites` list and
+// credentials), validated like every service's file.
+var topology = TopologyConfiguration.Load(builder.Configuration);
 
 var dataDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, topology.DataDirectory));
 
@@ -49,6 +49,7 @@ foreach (var site in topology.Sites)
 
         var node = builder.AddProject<Projects.ComIO_StorageNode>(nodeId)
             .WithHttpEndpoint(name: "http")
+            .WithEnvironment(ConfigurationFileExtensions.ConfigFileVariable, "") // settings come from here, not the AppHost's file
             .WithEnvironment("Node__Id", nodeId)
             .WithEnvironment("Node__Site", site.Name)
             .WithEnvironment("Storage__Devices__0__Path", devicePath)
@@ -63,6 +64,7 @@ foreach (var site in topology.Sites)
     var api = builder.AddProject<Projects.ComIO_ApiService>($"{site.Name}-api")
         .WithHttpEndpoint(name: "http", port: site.S3Port)
         .WithReplicas(site.ApiReplicas)
+        .WithEnvironment(ConfigurationFileExtensions.ConfigFileVariable, "")
         .WithEnvironment("Site__Name", site.Name)
         .WithEnvironment("Cluster__Secret", clusterSecret)
         .WithEnvironment("Auth__AdminAccessKey", adminAccessKey)
@@ -80,6 +82,7 @@ foreach (var site in topology.Sites)
 
     builder.AddProject<Projects.ComIO_ReplicationWorker>($"{site.Name}-replication")
         .WithHttpEndpoint(name: "http")
+        .WithEnvironment(ConfigurationFileExtensions.ConfigFileVariable, "")
         .WithEnvironment("Site__Name", site.Name)
         .WithReference(redis, connectionName: "redis")
         .WaitFor(redis)

@@ -10,8 +10,16 @@ public static class ConfigurationErrors
 {
     public const int ExitCode = 78;
 
-    /// <summary>Call first in a service's Program.</summary>
-    public static void ExitCleanlyOnInvalidConfiguration() =>
+    private static int _installed;
+
+    /// <summary>Call first in a service's Program; later calls do nothing (<c>AddComIOConfigurationFile</c> calls it too).</summary>
+    public static void ExitCleanlyOnInvalidConfiguration()
+    {
+        if (Interlocked.Exchange(ref _installed, 1) == 1)
+        {
+            return;
+        }
+
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
             var error = e.ExceptionObject as Exception;
@@ -26,4 +34,5 @@ public static class ConfigurationErrors
                 Environment.Exit(ExitCode);
             }
         };
+    }
 }

@@ -1,4 +1,8 @@
+using ComIO.ServiceDefaults.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -9,31 +13,50 @@ public static class ConfigurationFileExtensions
 
     /// <summary>
     /// Adds the YAML file named by <c>--config</c> or <c>COMIO_CONFIG</c>, if any, above appsettings.json and below
-    /// environment variables and the command line, so both still override it. A named file that does not exist fails start-up.
+    /// environment variables and the command line, so both still override it. A named file that does not exist, or one
+    /// that fails <see cref="ConfigurationFileValidator"/> (unknown key, invalid value), fails start-up with one line
+    /// (exit code 78 through <see cref="ConfigurationErrors"/>).
     /// </summary>
     public static TBuilder AddComIOConfigurationFile<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        var path = builder.Configuration["config"] ?? Environment.GetEnvironmentVariable(ConfigFileVariable);
-        if (string.IsNullOrWhiteSpace(path))
+        ConfigurationErrors.ExitCleanlyOnInvalidConfiguration();
+        if (builder.Configuration.GetComIOConfigurationFilePath() is { } path)
         {
-            return builder;
+            builder.Configuration.AddComIOConfigurationFile(path);
         }
 
+        return builder;
+    }
+
+    /// <summary>The file named by <c>--config</c> (the <c>config</c> key) or <c>COMIO_CONFIG</c>, or <c>null</c>.</summary>
+    public static string? GetComIOConfigurationFilePath(this IConfiguration configuration)
+    {
+        var path = configuration["config"] ?? Environment.GetEnvironmentVariable(ConfigFileVariable);
+        return string.IsNullOrWhiteSpace(path) ? null : path;
+    }
+
+    /// <summary>
+    /// Validates the YAML file at <paramref name="path"/> and inserts its values (snake_case keys with underscores
+    /// dropped, so <c>block_size</c> binds to <c>BlockSize</c>) before the environment-variable and command-line sources.
+    /// Throws <see cref="FileNotFoundException"/> or <see cref="InvalidConfigurationException"/> (<c>file:line: key: message</c>).
+    /// </summary>
+    public static IConfigurationBuilder AddComIOConfigurationFile(this IConfigurationBuilder configuration, string path)
+    {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Configuration file '{path}' (from --config or {ConfigFileVariable}) does not exist.", path);
         }
 
-        // The YAML format uses snake_case keys (storage.block_size); .NET binding is case-insensitive but does not
-        // ignore underscores, so keys are normalised (block_size -> blocksize binds to BlockSize).
+        ConfigurationFileValidator.Validate(path);
+
+        // .NET binding is case-insensitive but does not ignore underscores, so keys are normalised.
         var yaml = new ConfigurationBuilder().AddYamlFile(Path.GetFullPath(path), optional: false).Build();
         var values = yaml.AsEnumerable()
             .Where(pair => pair.Value is not null)
             .Select(pair => new KeyValuePair<string, string?>(pair.Key.Replace("_", "", StringComparison.Ordinal), pair.Value));
-        var sources = builder.Configuration.Sources;
-        var position = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource
-            or Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource);
-        sources.Insert(position < 0 ? sources.Count : position, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = values.ToList() });
-        return builder;
+        var sources = configuration.Sources;
+        var position = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource or CommandLineConfigurationSource);
+        sources.Insert(position < 0 ? sources.Count : position, new MemoryConfigurationSource { InitialData = values.ToList() });
+        return configuration;
     }
 }
