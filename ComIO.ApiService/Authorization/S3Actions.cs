@@ -52,6 +52,9 @@ public static class S3Actions
         ["ListParts"] = new("s3:ListMultipartUploadParts", S3ActionLevel.Object),
         ["PutBucketVersioning"] = new("s3:PutBucketVersioning", S3ActionLevel.Bucket),
         ["ListObjectVersions"] = new("s3:ListBucketVersions", S3ActionLevel.Bucket),
+        ["GetBucketLifecycleConfiguration"] = new("s3:GetLifecycleConfiguration", S3ActionLevel.Bucket),
+        ["PutBucketLifecycleConfiguration"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
+        ["DeleteBucketLifecycle"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

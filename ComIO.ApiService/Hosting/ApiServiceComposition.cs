@@ -106,6 +106,7 @@ public static class ApiServiceComposition
         builder.Services.AddSingleton<MultipartListingHandlers>();
         builder.Services.AddSingleton<TaggingHandlers>();
         builder.Services.AddSingleton<VersioningHandlers>();
+        builder.Services.AddSingleton<Lifecycle.LifecycleHandlers>();
         builder.Services.AddSingleton<S3Router>();
         builder.Services.AddSingleton<S3Endpoint>();
         return builder;

@@ -23,12 +23,13 @@ public sealed class S3Router(
     CorsHandlers cors,
     PostObjectHandler postObject,
     VersioningHandlers versioning,
+    Lifecycle.LifecycleHandlers lifecycle,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "lifecycle", "tagging", "encryption", "replication", "website", "logging",
+        "tagging", "encryption", "replication", "website", "logging",
         "notification", "object-lock", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
@@ -55,6 +56,14 @@ public sealed class S3Router(
     private Task RouteBucket(S3Request request, string method)
     {
         var query = request.Query;
+        if (query.ContainsKey("lifecycle"))
+        {
+            return HttpMethods.IsGet(method) ? Run("GetBucketLifecycleConfiguration", lifecycle.GetAsync, request)
+                : HttpMethods.IsPut(method) ? Run("PutBucketLifecycleConfiguration", lifecycle.PutAsync, request)
+                : HttpMethods.IsDelete(method) ? Run("DeleteBucketLifecycle", lifecycle.DeleteAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
         if (HttpMethods.IsGet(method))
         {
             if (query.ContainsKey("location"))
