@@ -58,6 +58,9 @@ public static class S3Actions
         ["PutObjectRetention"] = new("s3:PutObjectRetention", S3ActionLevel.Object),
         ["GetObjectLegalHold"] = new("s3:GetObjectLegalHold", S3ActionLevel.Object),
         ["PutObjectLegalHold"] = new("s3:PutObjectLegalHold", S3ActionLevel.Object),
+        ["GetBucketLifecycleConfiguration"] = new("s3:GetLifecycleConfiguration", S3ActionLevel.Bucket),
+        ["PutBucketLifecycleConfiguration"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
+        ["DeleteBucketLifecycle"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

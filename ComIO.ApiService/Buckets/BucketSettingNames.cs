@@ -26,4 +26,7 @@ public static class BucketSettingNames
 
     /// <summary>The versioning state ("Enabled" / "Suspended"; absent = never enabled). The storage engine interprets it.</summary>
     public const string Versioning = "versioning";
+
+    /// <summary>The LifecycleConfiguration XML in canonical form (see <c>LifecycleXml</c>); applied by each storage node's lifecycle scanner.</summary>
+    public const string Lifecycle = "lifecycle";
 }

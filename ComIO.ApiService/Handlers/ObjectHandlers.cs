@@ -86,6 +86,7 @@ public sealed class ObjectHandlers(
         var info = opened.Info ?? throw new S3Exception(S3ErrorCode.InternalError);
         ThrowIfPreconditionFails(request, info);
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
+        await WriteExpirationAsync(request, info, versionId);
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
         WritePartsCount(request, info, partNumber);
         var response = request.Response;
@@ -113,6 +114,7 @@ public sealed class ObjectHandlers(
         var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
         ThrowIfPreconditionFails(request, info);
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
+        await WriteExpirationAsync(request, info, versionId);
         if (PartNumberOf(request) is { } partNumber)
         {
             await HeadPartAsync(request, owner, info, partNumber, versionId);
@@ -260,6 +262,25 @@ public sealed class ObjectHandlers(
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= MultipartHandlers.MaxPartNumber
             ? value
             : throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
+    }
+
+    /// <summary>
+    /// <c>x-amz-expiration</c> on GET/HEAD of a current version that an enabled lifecycle Expiration rule of the bucket
+    /// matches (see <see cref="Lifecycle.LifecycleHandlers.ExpirationValue"/>); nothing for noncurrent versions.
+    /// </summary>
+    private async Task WriteExpirationAsync(S3Request request, ObjectInfo info, string? versionId)
+    {
+        if (info.IsDeleteMarker || (versionId is not null && !info.IsLatest))
+        {
+            return;
+        }
+
+        var settings = await settingsStore.GetAsync(request);
+        var tags = info.Tags.Count == 0 ? [] : info.Tags.ConvertAll(static t => new KeyValuePair<string, string>(t.Key, t.Value));
+        if (Lifecycle.LifecycleHandlers.ExpirationValue(settings, info.Key, info.Size, tags, info.LastModified) is { } expiration)
+        {
+            request.Response.Headers[Lifecycle.LifecycleHandlers.ExpirationHeader] = expiration;
+        }
     }
 
     /// <summary>

@@ -107,6 +107,7 @@ public static class ApiServiceComposition
         builder.Services.AddSingleton<TaggingHandlers>();
         builder.Services.AddSingleton<VersioningHandlers>();
         builder.Services.AddSingleton<ObjectLockHandlers>();
+        builder.Services.AddSingleton<Lifecycle.LifecycleHandlers>();
         builder.Services.AddSingleton<S3Router>();
         builder.Services.AddSingleton<S3Endpoint>();
         return builder;

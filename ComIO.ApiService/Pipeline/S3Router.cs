@@ -24,12 +24,13 @@ public sealed class S3Router(
     PostObjectHandler postObject,
     VersioningHandlers versioning,
     ObjectLockHandlers objectLock,
+    Lifecycle.LifecycleHandlers lifecycle,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "lifecycle", "tagging", "encryption", "replication", "website", "logging",
+        "tagging", "encryption", "replication", "website", "logging",
         "notification", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
@@ -59,6 +60,14 @@ public sealed class S3Router(
         if (RouteObjectLock(request, method) is { } lockTask)
         {
             return lockTask;
+        }
+
+        if (query.ContainsKey("lifecycle"))
+        {
+            return HttpMethods.IsGet(method) ? Run("GetBucketLifecycleConfiguration", lifecycle.GetAsync, request)
+                : HttpMethods.IsPut(method) ? Run("PutBucketLifecycleConfiguration", lifecycle.PutAsync, request)
+                : HttpMethods.IsDelete(method) ? Run("DeleteBucketLifecycle", lifecycle.DeleteAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 
         if (HttpMethods.IsGet(method))

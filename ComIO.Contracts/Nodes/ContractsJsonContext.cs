@@ -13,6 +13,7 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(ObjectListPage))]
 [JsonSerializable(typeof(NodeStats))]
 [JsonSerializable(typeof(ScrubSummary))]
+[JsonSerializable(typeof(LifecycleRunSummary))]
 [JsonSerializable(typeof(MultipartUploadInfo))]
 [JsonSerializable(typeof(PartInfo))]
 [JsonSerializable(typeof(CompleteMultipartRequest))]

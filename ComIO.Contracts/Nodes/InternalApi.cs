@@ -84,6 +84,9 @@ public static class InternalApi
     /// <summary>POST runs a scrub of every device now and returns a <see cref="ScrubSummary"/>.</summary>
     public static string Scrub() => $"{Prefix}/scrub";
 
+    /// <summary>POST: run a lifecycle scan of every device of the node now (answers <see cref="LifecycleRunSummary"/>).</summary>
+    public static string LifecycleRun() => $"{Prefix}/lifecycle/run";
+
     /// <summary>POST creates an upload of (bucket, key); GET lists the bucket's uploads.</summary>
     public static string Uploads(string bucket) => $"{Prefix}/uploads/{Uri.EscapeDataString(bucket)}";
 

@@ -5,7 +5,7 @@ namespace ComIO.ServiceDefaults.Configuration;
 /// <summary>
 /// Every key the ComIO configuration file may contain, in one place: the seed format (<c>server</c>,
 /// <c>storage.devices</c>, <c>replication</c>, <c>auth</c>, <c>logging</c>) and its extensions (<c>node</c>,
-/// <c>site</c>, <c>cluster</c>, <c>s3</c>, <c>identity</c>, the AppHost's <c>sites</c>). Mirrors the services' options
+/// <c>site</c>, <c>cluster</c>, <c>s3</c>, <c>identity</c>, <c>lifecycle</c>, the AppHost's <c>sites</c>). Mirrors the services' options
 /// classes (StorageOptions, NodeOptions, ClusterOptions, AuthOptions, S3Options, IdentityOptions,
 /// ReplicationWorkerOptions, the CLI's ServerSettings and the AppHost's SiteOptions) and docs/configuration.md; a key
 /// added to one of those must be added here, or files using it are rejected as unknown.
@@ -63,6 +63,11 @@ internal static class ConfigurationSchema
             ("virtual_host_domains", new ListNode(Text)))),
         ("identity", new SectionNode(
             ("peer_sites", new ListNode(Url)))),
+        ("lifecycle", new SectionNode(
+            ("scan_interval", Duration),
+            ("time_offset", Duration),
+            ("max_operations_per_second", Int(1, int.MaxValue)),
+            ("page_size", Int(1, 100_000)))),
         ("connection_strings", new MapNode(Text)),
         ("sites", new ListNode(new SectionNode(
             ("name", Name),

@@ -4,6 +4,7 @@ using ComIO.StorageNode.Configuration;
 using ComIO.StorageNode.Endpoints;
 using ComIO.StorageNode.Engines;
 using ComIO.StorageNode.Health;
+using ComIO.StorageNode.Lifecycle;
 using ComIO.StorageNode.Scrubbing;
 using ComIO.StorageNode.Telemetry;
 
@@ -30,6 +31,10 @@ public static class StorageNodeComposition
         builder.Services.AddSingleton<ScrubState>();
         builder.Services.AddSingleton<NodeScrubber>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeScrubber>());
+        builder.Services.AddOptions<LifecycleOptions>().BindConfiguration(LifecycleOptions.SectionName);
+        builder.Services.AddSingleton<LifecycleState>();
+        builder.Services.AddSingleton<NodeLifecycleService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeLifecycleService>());
         builder.Services.AddSingleton<NodeMetrics>();
 
         var clusterSecret = builder.Configuration["Cluster:Secret"];
@@ -51,7 +56,8 @@ public static class StorageNodeComposition
             .MapTaggingEndpoints()
             .MapDocumentEndpoints()
             .MapMultipartEndpoints()
-            .MapMaintenanceEndpoints();
+            .MapMaintenanceEndpoints()
+            .MapLifecycleEndpoints();
         return app;
     }
 }

@@ -1,18 +1,19 @@
 using System.Diagnostics.Metrics;
 using ComIO.StorageNode.Engines;
+using ComIO.StorageNode.Lifecycle;
 using ComIO.StorageNode.Scrubbing;
 
 namespace ComIO.StorageNode.Telemetry;
 
 /// <summary>
-/// Capacity, usage and scrub gauges per device (Meter <c>ComIO.StorageNode</c>), read from the engines when scraped.
+/// Capacity, usage, scrub and lifecycle gauges per device (Meter <c>ComIO.StorageNode</c>), read from the engines when scraped.
 /// </summary>
 public sealed class NodeMetrics : IDisposable
 {
     public const string MeterName = "ComIO.StorageNode";
     private readonly Meter _meter;
 
-    public NodeMetrics(NodeEngines engines, ScrubState scrub)
+    public NodeMetrics(NodeEngines engines, ScrubState scrub, LifecycleState lifecycle)
     {
         _meter = new Meter(MeterName);
         _meter.CreateObservableGauge("comio.node.device.capacity", () => PerDevice(engines, s => s.Capacity), "By", "Device capacity.");
@@ -21,6 +22,11 @@ public sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("comio.node.device.objects", () => PerDevice(engines, s => s.ObjectCount), "{object}", "Objects stored.");
         _meter.CreateObservableCounter("comio.node.scrub.findings", () => scrub.TotalFindings, "{chunk}", "Chunks that failed verification during scrubs.");
         _meter.CreateObservableCounter("comio.node.scrub.bytes_verified", () => scrub.TotalBytesVerified, "By", "Bytes re-read and verified by scrubs.");
+        _meter.CreateObservableCounter("comio.node.lifecycle.objects_scanned", () => lifecycle.ObjectsScanned, "{object}", "Versions, delete markers and uploads examined by lifecycle scans.");
+        _meter.CreateObservableCounter("comio.node.lifecycle.objects_expired", () => lifecycle.Expired, "{object}", "Versions and delete markers expired by lifecycle rules.");
+        _meter.CreateObservableCounter("comio.node.lifecycle.uploads_aborted", () => lifecycle.UploadsAborted, "{upload}", "Incomplete multipart uploads aborted by lifecycle rules.");
+        _meter.CreateObservableCounter("comio.node.lifecycle.bytes_freed", () => lifecycle.BytesFreed, "By", "Device bytes released by lifecycle actions.");
+        _meter.CreateObservableGauge("comio.node.lifecycle.last_run", () => lifecycle.LastRunUnixSeconds, "s", "Unix time of the last finished lifecycle scan (0 = never).");
     }
 
     private static IEnumerable<Measurement<long>> PerDevice(NodeEngines engines, Func<Storage.EngineStats, long> value)

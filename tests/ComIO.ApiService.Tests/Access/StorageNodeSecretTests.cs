@@ -19,6 +19,7 @@ public sealed class StorageNodeSecretTests(ComIOCluster cluster) : IClassFixture
         { "PUT", InternalApi.SystemDocument("users", "intruder") },
         { "GET", InternalApi.Prefix + "/objects/some-bucket?key=k" },
         { "POST", InternalApi.Prefix + "/scrub" },
+        { "POST", InternalApi.LifecycleRun() },
     };
 
     [Theory]

@@ -39,6 +39,13 @@ internal static class XmlBodyParsers
                 $"<PublicAccessBlockConfiguration {Ns}><BlockPublicAcls>true</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>"
                 + "<BlockPublicPolicy> TRUE </BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>",
                 body => PublicAccessBlockXml.Parse(body)),
+            ["LifecycleConfiguration"] = ("LifecycleConfiguration",
+                $"<LifecycleConfiguration {Ns}><Rule><ID>r1</ID><Filter><And><Prefix>logs/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag>"
+                + "<ObjectSizeGreaterThan>10</ObjectSizeGreaterThan><ObjectSizeLessThan>100</ObjectSizeLessThan></And></Filter><Status>Enabled</Status>"
+                + "<Expiration><Days>3</Days></Expiration><NoncurrentVersionExpiration><NoncurrentDays>5</NoncurrentDays><NewerNoncurrentVersions>2</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>"
+                + "<Rule><ID>r2</ID><Prefix>tmp/</Prefix><Status>Disabled</Status><Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration>"
+                + "<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>",
+                body => Lifecycle.LifecycleXmlTests.ParseOrThrow(body)),
         };
 
     /// <summary>Tokens that steer mutations towards XML structure, entities and DTDs.</summary>

@@ -82,7 +82,7 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [Theory]
     [InlineData("GET", "tagging")]
     [InlineData("PUT", "tagging")]
-    [InlineData("GET", "lifecycle")]
+    [InlineData("GET", "logging")]
     [InlineData("GET", "encryption")]
     [InlineData("GET", "website")]
     [InlineData("GET", "replication")]

@@ -33,6 +33,7 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     private readonly ILoggerProvider? _logs;
     private readonly IReadOnlyDictionary<string, string> _extraApiSettings = new Dictionary<string, string>();
+    private readonly IReadOnlyDictionary<string, string> _extraNodeSettings = new Dictionary<string, string>();
 
     /// <summary>A cluster whose API service logs nowhere (the class-fixture constructor).</summary>
     public ComIOCluster()
@@ -44,6 +45,13 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     /// <summary>A cluster whose API service gets <paramref name="apiSettings"/> on top of the defaults (e.g. peer sites).</summary>
     internal ComIOCluster(IReadOnlyDictionary<string, string> apiSettings) => _extraApiSettings = apiSettings;
+
+    /// <summary>A cluster whose storage nodes get <paramref name="nodeSettings"/> on top of the defaults (e.g. <c>Lifecycle:TimeOffset</c>).</summary>
+    internal ComIOCluster(IReadOnlyDictionary<string, string> apiSettings, IReadOnlyDictionary<string, string> nodeSettings)
+    {
+        _extraApiSettings = apiSettings;
+        _extraNodeSettings = nodeSettings;
+    }
 
     public Uri Endpoint => _api!.BaseAddress;
 
@@ -75,14 +83,20 @@ public sealed class ComIOCluster : IAsyncLifetime
             var id = NodeIds[i];
             var device = Path.Combine(_root, id, "device.img");
             DeviceFormatter.Format(device, DeviceBytes);
-            var node = new ServiceFactory<NodeEngines>(new Dictionary<string, string>
+            var nodeSettings = new Dictionary<string, string>
             {
                 ["Cluster:Secret"] = ClusterSecret,
                 ["Node:Id"] = id,
                 ["Storage:Devices:0:Path"] = device,
                 ["Storage:Devices:0:Type"] = "file",
                 ["Storage:MetadataPath"] = Path.Combine(_root, id, "meta"),
-            }, _logs);
+            };
+            foreach (var (name, value) in _extraNodeSettings)
+            {
+                nodeSettings[name] = value;
+            }
+
+            var node = new ServiceFactory<NodeEngines>(nodeSettings, _logs);
             _nodes.Add(node);
             node.Start();
             api[$"Cluster:Nodes:{i}"] = id;
