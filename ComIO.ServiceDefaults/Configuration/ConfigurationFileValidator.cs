@@ -65,104 +65,104 @@ public static class ConfigurationFileValidator
         switch (schema)
         {
             case SectionNode section:
-            {
-                if (node is not YamlMappingNode mapping)
                 {
-                    return Error(node, key, $"expected {section.Expected}, found {Describe(node)}");
+                    if (node is not YamlMappingNode mapping)
+                    {
+                        return Error(node, key, $"expected {section.Expected}, found {Describe(node)}");
+                    }
+
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var (keyNode, valueNode) in mapping.Children)
+                    {
+                        if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
+                        {
+                            return Error(keyNode, key, "keys must be plain names");
+                        }
+
+                        var childKey = key.Length == 0 ? name : $"{key}.{name}";
+                        var child = section.Find(name);
+                        if (child is null)
+                        {
+                            var known = string.Join(", ", section.Keys);
+                            return Error(keyNode, childKey, key.Length == 0
+                                ? $"unknown key (top-level sections: {known})"
+                                : $"unknown key ({key} accepts: {known})");
+                        }
+
+                        if (!seen.Add(SectionNode.Normalize(name)))
+                        {
+                            return Error(keyNode, childKey, "set twice");
+                        }
+
+                        if (Walk(fileName, valueNode, child, childKey) is { } error)
+                        {
+                            return error;
+                        }
+                    }
+
+                    foreach (var required in section.RequiredKeys)
+                    {
+                        var present = mapping.Children.FirstOrDefault(c =>
+                            c.Key is YamlScalarNode { Value: { } name } && SectionNode.Normalize(name) == SectionNode.Normalize(required));
+                        if (present.Value is null || IsNull(present.Value))
+                        {
+                            return Error(present.Value ?? mapping, $"{key}.{required}", "required, but not set");
+                        }
+                    }
+
+                    return null;
                 }
-
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (keyNode, valueNode) in mapping.Children)
-                {
-                    if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
-                    {
-                        return Error(keyNode, key, "keys must be plain names");
-                    }
-
-                    var childKey = key.Length == 0 ? name : $"{key}.{name}";
-                    var child = section.Find(name);
-                    if (child is null)
-                    {
-                        var known = string.Join(", ", section.Keys);
-                        return Error(keyNode, childKey, key.Length == 0
-                            ? $"unknown key (top-level sections: {known})"
-                            : $"unknown key ({key} accepts: {known})");
-                    }
-
-                    if (!seen.Add(SectionNode.Normalize(name)))
-                    {
-                        return Error(keyNode, childKey, "set twice");
-                    }
-
-                    if (Walk(fileName, valueNode, child, childKey) is { } error)
-                    {
-                        return error;
-                    }
-                }
-
-                foreach (var required in section.RequiredKeys)
-                {
-                    var present = mapping.Children.FirstOrDefault(c =>
-                        c.Key is YamlScalarNode { Value: { } name } && SectionNode.Normalize(name) == SectionNode.Normalize(required));
-                    if (present.Value is null || IsNull(present.Value))
-                    {
-                        return Error(present.Value ?? mapping, $"{key}.{required}", "required, but not set");
-                    }
-                }
-
-                return null;
-            }
 
             case ListNode list:
-            {
-                if (node is not YamlSequenceNode sequence)
                 {
-                    return Error(node, key, $"expected {list.Expected} (- item lines or [a, b]), found {Describe(node)}");
-                }
-
-                for (var i = 0; i < sequence.Children.Count; i++)
-                {
-                    if (Walk(fileName, sequence.Children[i], list.Item, $"{key}[{i}]") is { } error)
+                    if (node is not YamlSequenceNode sequence)
                     {
-                        return error;
+                        return Error(node, key, $"expected {list.Expected} (- item lines or [a, b]), found {Describe(node)}");
                     }
-                }
 
-                return null;
-            }
+                    for (var i = 0; i < sequence.Children.Count; i++)
+                    {
+                        if (Walk(fileName, sequence.Children[i], list.Item, $"{key}[{i}]") is { } error)
+                        {
+                            return error;
+                        }
+                    }
+
+                    return null;
+                }
 
             case MapNode map:
-            {
-                if (node is not YamlMappingNode mapping)
                 {
-                    return Error(node, key, $"expected {map.Expected}, found {Describe(node)}");
-                }
-
-                foreach (var (keyNode, valueNode) in mapping.Children)
-                {
-                    if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
+                    if (node is not YamlMappingNode mapping)
                     {
-                        return Error(keyNode, key, "keys must be plain names");
+                        return Error(node, key, $"expected {map.Expected}, found {Describe(node)}");
                     }
 
-                    if (Walk(fileName, valueNode, map.Value, $"{key}.{name}") is { } error)
+                    foreach (var (keyNode, valueNode) in mapping.Children)
                     {
-                        return error;
-                    }
-                }
+                        if (keyNode is not YamlScalarNode { Value: { Length: > 0 } name })
+                        {
+                            return Error(keyNode, key, "keys must be plain names");
+                        }
 
-                return null;
-            }
+                        if (Walk(fileName, valueNode, map.Value, $"{key}.{name}") is { } error)
+                        {
+                            return error;
+                        }
+                    }
+
+                    return null;
+                }
 
             case ValueNode value:
-            {
-                if (node is not YamlScalarNode scalar)
                 {
-                    return Error(node, key, $"expected {value.Expected}, found {Describe(node)}");
-                }
+                    if (node is not YamlScalarNode scalar)
+                    {
+                        return Error(node, key, $"expected {value.Expected}, found {Describe(node)}");
+                    }
 
-                return IsNull(scalar) || value.Check(scalar.Value!) is not { } message ? null : Error(node, key, message);
-            }
+                    return IsNull(scalar) || value.Check(scalar.Value!) is not { } message ? null : Error(node, key, message);
+                }
 
             default:
                 throw new InvalidOperationException($"Unknown schema node {schema.GetType().Name}.");

@@ -100,6 +100,28 @@ public sealed class LifecycleScannerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scan_LeavesLockedVersions_AndExpiresThemOnlyAfterRetentionAndHoldEnd()
+    {
+        // The engine enforces Object Lock on its own (real) clock; the scan's clock is far ahead, so the rule is due.
+        var bucket = await BucketAsync("locked", Config(
+            "<Rule><ID>nc</ID><Filter/><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration></Rule>",
+            "<Rule><ID>cur</ID><Filter><Prefix>held</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"),
+            VersioningState.Enabled);
+        var compliance = new ObjectRetention(RetentionMode.Compliance, DateTimeOffset.UtcNow.AddDays(30));
+        Assert.Equal(EngineStatus.Ok, (await _engine.PutObjectAsync(new PutObjectRequest { Bucket = bucket, Key = "k", ContentLength = 3, Retention = compliance }, new MemoryStream("old"u8.ToArray()), Ct)).Status);
+        await PutAsync(bucket, "k", 5); // the locked version is noncurrent from here
+        Assert.Equal(EngineStatus.Ok, (await _engine.PutObjectAsync(new PutObjectRequest { Bucket = bucket, Key = "held", ContentLength = 1, LegalHold = true }, new MemoryStream("h"u8.ToArray()), Ct)).Status);
+
+        var report = await ScanAsync(DateTimeOffset.UtcNow.AddDays(10));
+
+        Assert.Equal(0, report.NoncurrentExpired); // the COMPLIANCE-locked version survives the rule
+        Assert.Equal(2, _engine.ListObjectVersions(bucket, "k", null, null, 100).Versions.Count);
+        // The current version under legal hold gets a delete marker (allowed, as on AWS), but its data version stays.
+        Assert.Contains(_engine.ListObjectVersions(bucket, "held", null, null, 100).Versions, v => v.Size == 1);
+        Assert.Equal(0, (await ScanAsync(DateTimeOffset.UtcNow.AddDays(20))).NoncurrentExpired);
+    }
+
+    [Fact]
     public async Task Scan_ExpiresNoncurrentVersions_AfterNoncurrentDaysKeepingNewer()
     {
         var bucket = await BucketAsync("noncurrent", Config(

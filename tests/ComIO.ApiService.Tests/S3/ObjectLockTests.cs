@@ -91,14 +91,20 @@ public sealed class ObjectLockTests(ComIOCluster cluster) : IClassFixture<ComIOC
         await RefusedAsync(
             () => cluster.S3.PutObjectRetentionAsync(new PutObjectRetentionRequest
             {
-                BucketName = bucket, Key = "backup", VersionId = id, BypassGovernanceRetention = true,
+                BucketName = bucket,
+                Key = "backup",
+                VersionId = id,
+                BypassGovernanceRetention = true,
                 Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Compliance, RetainUntilDate = until.AddHours(-1) },
             }, Ct),
             HttpStatusCode.Forbidden, "AccessDenied");
         await RefusedAsync(
             () => cluster.S3.PutObjectRetentionAsync(new PutObjectRetentionRequest
             {
-                BucketName = bucket, Key = "backup", VersionId = id, BypassGovernanceRetention = true,
+                BucketName = bucket,
+                Key = "backup",
+                VersionId = id,
+                BypassGovernanceRetention = true,
                 Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = until.AddDays(1) },
             }, Ct),
             HttpStatusCode.Forbidden, "AccessDenied");
@@ -109,7 +115,9 @@ public sealed class ObjectLockTests(ComIOCluster cluster) : IClassFixture<ComIOC
         // Extending is allowed; a delete without version id only adds a delete marker.
         await cluster.S3.PutObjectRetentionAsync(new PutObjectRetentionRequest
         {
-            BucketName = bucket, Key = "backup", VersionId = id,
+            BucketName = bucket,
+            Key = "backup",
+            VersionId = id,
             Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Compliance, RetainUntilDate = until.AddDays(1) },
         }, Ct);
         var retention = await cluster.S3.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = bucket, Key = "backup", VersionId = id }, Ct);
@@ -141,7 +149,10 @@ public sealed class ObjectLockTests(ComIOCluster cluster) : IClassFixture<ComIOC
         await RefusedAsync(
             () => deleterS3.PutObjectRetentionAsync(new PutObjectRetentionRequest
             {
-                BucketName = bucket, Key = "k", VersionId = id, BypassGovernanceRetention = true,
+                BucketName = bucket,
+                Key = "k",
+                VersionId = id,
+                BypassGovernanceRetention = true,
                 Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddHours(1) },
             }, Ct),
             HttpStatusCode.Forbidden, "AccessDenied");
@@ -243,7 +254,8 @@ public sealed class ObjectLockTests(ComIOCluster cluster) : IClassFixture<ComIOC
         var retention = await RefusedAsync(
             () => cluster.S3.PutObjectRetentionAsync(new PutObjectRetentionRequest
             {
-                BucketName = bucket, Key = "k",
+                BucketName = bucket,
+                Key = "k",
                 Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddDays(1) },
             }, Ct),
             HttpStatusCode.BadRequest, "InvalidRequest");
