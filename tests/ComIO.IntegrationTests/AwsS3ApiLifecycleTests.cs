@@ -1,12 +1,14 @@
 using System.Text.Json;
+using Aspire.Hosting.Testing;
 using ComIO.IntegrationTests.Infrastructure;
 
 namespace ComIO.IntegrationTests;
 
 /// <summary>
 /// Bucket lifecycle configuration through <c>aws s3api</c> against the running topology: put (the CLI sends the required
-/// checksum), get, <c>Expiration</c> on head-object, validation errors, delete. Expiry itself is covered with a moved
-/// clock in the service tests (<c>LifecycleTests</c>), which can trigger the nodes' scanners.
+/// checksum), get, <c>Expiration</c> on head-object, validation errors, delete — and the expiry itself: the nodes run
+/// with <see cref="TopologyFixture.LifecycleTimeOffset"/> (10 days), the test triggers every node's scanner, and the
+/// object a 7-day rule matches is gone while the one outside the rule's prefix stays.
 /// </summary>
 [Collection(TopologyCollection.Name)]
 public sealed class AwsS3ApiLifecycleTests(TopologyFixture topology)
@@ -45,6 +47,23 @@ public sealed class AwsS3ApiLifecycleTests(TopologyFixture topology)
             var head = await Json("s3api", "head-object", "--bucket", bucket, "--key", "tmp/a.txt");
             Assert.Contains("rule-id=\"tmp\"", head.GetProperty("Expiration").GetString(), StringComparison.Ordinal);
 
+            await Json("s3api", "put-object", "--bucket", bucket, "--key", "keep/b.txt", "--body", file);
+            foreach (var node in new[] { $"{TopologyFixture.Site}-node1", $"{TopologyFixture.Site}-node2" })
+            {
+                using var http = new HttpClient { BaseAddress = topology.App.GetEndpoint(node, "http") };
+                using var run = new HttpRequestMessage(HttpMethod.Post, "/internal/v1/lifecycle/run");
+                run.Headers.Add("X-ComIO-Cluster-Secret", TopologyFixture.ClusterSecret);
+                using var response = await http.SendAsync(run, Ct);
+                Assert.True(response.IsSuccessStatusCode, $"{node}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            }
+
+            var expired = await AwsCli.RunAsync(topology, Ct, "s3api", "head-object", "--bucket", bucket, "--key", "tmp/a.txt");
+            Assert.NotEqual(0, expired.ExitCode);
+            Assert.Contains("404", expired.StdErr, StringComparison.Ordinal);
+            await Json("s3api", "head-object", "--bucket", bucket, "--key", "keep/b.txt");
+            await File.WriteAllTextAsync(file, "expiring again", Ct);
+            await Json("s3api", "put-object", "--bucket", bucket, "--key", "tmp/a.txt", "--body", file);
+
             var invalid = JsonSerializer.Serialize(new { Rules = new object[] { new { ID = "bad", Status = "Enabled", Filter = new { Prefix = "" }, Expiration = new { Days = 0 } } } });
             var refused = await AwsCli.RunAsync(topology, Ct, "s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", invalid);
             Assert.NotEqual(0, refused.ExitCode);
@@ -56,6 +75,7 @@ public sealed class AwsS3ApiLifecycleTests(TopologyFixture topology)
             Assert.Contains("NoSuchLifecycleConfiguration", gone.StdErr, StringComparison.Ordinal);
 
             await Json("s3api", "delete-object", "--bucket", bucket, "--key", "tmp/a.txt");
+            await Json("s3api", "delete-object", "--bucket", bucket, "--key", "keep/b.txt");
             await Json("s3api", "delete-bucket", "--bucket", bucket);
         }
         finally

@@ -19,6 +19,9 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     /// <summary>Cluster secret of the test topology, so tests can call the nodes' internal API (scrub) as the API service does.</summary>
     public const string ClusterSecret = "integration-cluster-secret";
+
+    /// <summary>How far ahead the storage nodes' lifecycle scanners see the clock.</summary>
+    public static readonly TimeSpan LifecycleTimeOffset = TimeSpan.FromDays(10);
     public const string Site = "east";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -64,6 +67,9 @@ public sealed class TopologyFixture : IAsyncLifetime
             {
                 env["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
                 env["Logging__LogLevel__ComIO.ApiService.Requests"] = "Debug";
+                // Lifecycle scans (triggered by tests through the nodes' run endpoint) see the clock 10 days ahead, so
+                // rules with day counts below that are due; buckets without rules are unaffected.
+                env["Lifecycle__TimeOffset"] = LifecycleTimeOffset.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
             }));
         }
 
