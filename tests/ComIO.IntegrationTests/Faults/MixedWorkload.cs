@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -25,6 +26,11 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
 
     public ConcurrentQueue<string> Violations { get; } = new();
 
+    private int _largeInFlight;
+
+    /// <summary>Requests carrying 1 MiB or more in flight now (the fault injector prefers to strike during one).</summary>
+    public int LargeInFlight => Volatile.Read(ref _largeInFlight);
+
     /// <summary>Runs <paramref name="workers"/> workers until <paramref name="stop"/>; requests use <paramref name="ct"/>.</summary>
     public Task RunAsync(int workers, CancellationToken stop, CancellationToken ct) =>
         Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w, stop, ct), ct)));
@@ -37,6 +43,7 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             var roll = random.Next(100);
+            var started = Stopwatch.GetTimestamp();
             var failed = roll switch
             {
                 _ when live.Count == 0 || roll < 28 => await PutAsync(random, NewKey(worker, n), ct),
@@ -45,9 +52,16 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
                 < 64 when deleted.Count > 0 => await GetAsync(Pick(random, deleted), ct),
                 < 68 => await HeadAsync(Pick(random, live), ct),
                 < 80 => await DeleteAsync(Pick(random, live), ct),
-                < 88 => await ListAsync($"w{worker}/", ct),
+                < 92 => await ListAsync($"w{worker}/", ct),
                 _ => await MultipartAsync(random, NewKey(worker, n), ct),
             };
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed > TimeSpan.FromSeconds(2))
+            {
+                Counters.Add(faultActive() ? "slow.during_fault" : "slow.outside_fault");
+            }
+
+            Counters.Max("latency.max_ms", (long)elapsed.TotalMilliseconds);
 
             // Keep the lists in step with the model: uncertain keys leave the workload, deleted keys are re-read now and then.
             live.Clear();
@@ -86,7 +100,25 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
         var version = new ObjectVersion(size, [size], Hash(data));
         var model = Keys.GetOrAdd(key, _ => new KeyModel());
         return await MutateAsync("put", model, version, async () =>
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(data) }, ct));
+        {
+            var large = size >= 1024 * 1024;
+            if (large)
+            {
+                Interlocked.Increment(ref _largeInFlight);
+            }
+
+            try
+            {
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(data) }, ct);
+            }
+            finally
+            {
+                if (large)
+                {
+                    Interlocked.Decrement(ref _largeInFlight);
+                }
+            }
+        });
     }
 
     private async Task<bool> MultipartAsync(Random random, string key, CancellationToken ct)
@@ -97,6 +129,19 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
         var version = new ObjectVersion(data.Length, [MultipartFirstPart, second], Hash(data));
         var model = Keys.GetOrAdd(key, _ => new KeyModel());
         return await MutateAsync("multipart", model, version, async () =>
+        {
+            Interlocked.Increment(ref _largeInFlight);
+            try
+            {
+                await UploadAsync();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _largeInFlight);
+            }
+        });
+
+        async Task UploadAsync()
         {
             var upload = await s3.InitiateMultipartUploadAsync(bucket, key, ct);
             var etags = new List<PartETag>();
@@ -114,7 +159,7 @@ public sealed class MixedWorkload(IAmazonS3 s3, string bucket, int seed, Func<bo
             }
 
             await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartETags = etags }, ct);
-        });
+        }
     }
 
     private async Task<bool> DeleteAsync(string key, CancellationToken ct) =>

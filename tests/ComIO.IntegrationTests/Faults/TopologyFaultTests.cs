@@ -67,6 +67,11 @@ public sealed class TopologyFaultTests(TopologyFixture topology)
             foreach (var kind in faults)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1000, 5000)), Ct);
+                for (var wait = 0; wait < 30 && workload.LargeInFlight == 0; wait++)
+                {
+                    await Task.Delay(100, Ct); // strike while a large body is in flight, when there is one within 3 s
+                }
+
                 var (resource, marker) = kind switch
                 {
                     FaultKind.StorageNode => (Nodes[random.Next(Nodes.Length)], "ComIO.StorageNode"),
@@ -177,6 +182,7 @@ public sealed class TopologyFaultTests(TopologyFixture topology)
         Log($"operations: {operations} in {workloadTime.TotalSeconds:F0} s ({Format(c.WithPrefix("op."))})");
         Log($"faults injected: {c.WithPrefix("fault.").Sum(f => f.Value)} ({Format(c.WithPrefix("fault."))})");
         Log($"failed operations (expected while a fault is active): {failed} ({c["failed.during_fault"]} during a fault, {c["failed.outside_fault"]} outside; {Format(c.WithPrefix("error."))})");
+        Log($"operations slowed over 2 s (node calls retried while a process restarts): {c["slow.during_fault"]} during a fault, {c["slow.outside_fault"]} outside; slowest {c["latency.max_ms"]} ms");
         Log($"verified: {workload.Keys.Count} keys ({certainWrites} acknowledged writes byte-identical, {certainDeletes} acknowledged deletes gone, {uncertain} with an unacknowledged outcome), {present.Count} objects exist, {aborted} stale multipart uploads aborted");
         Log($"device space: {used} bytes allocated for {expected} bytes of objects (block-rounded); baseline restored after deleting: {!workload.Violations.Any(v => v.StartsWith("space", StringComparison.Ordinal))}");
         Log($"lost: {lost}; violations: {workload.Violations.Count}");

@@ -47,12 +47,22 @@ public sealed class TopologyProcesses(TopologyFixture topology)
         return [.. ids];
     }
 
-    /// <summary>Kills the instance's service process with SIGKILL and returns its pid.</summary>
+    /// <summary>Kills the instance's service process with SIGKILL, waits until it is gone and returns its pid.</summary>
     public int Kill(string instanceId, string commandLineMarker)
     {
         var pid = ServiceProcessId(instanceId, commandLineMarker);
+        if (!CommandLine(pid).Contains(commandLineMarker, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{instanceId}: process {pid} is not {commandLineMarker} ({CommandLine(pid)}).");
+        }
+
         using var process = Process.GetProcessById(pid);
         process.Kill(); // SIGKILL: no shutdown, no flush beyond what was acknowledged
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            throw new InvalidOperationException($"{instanceId}: process {pid} survived SIGKILL.");
+        }
+
         return pid;
     }
 

@@ -9,6 +9,9 @@ public sealed class WorkloadCounters
 
     public void Add(string name, long value = 1) => _counts.AddOrUpdate(name, value, (_, v) => v + value);
 
+    /// <summary>Keeps the largest value seen under <paramref name="name"/>.</summary>
+    public void Max(string name, long value) => _counts.AddOrUpdate(name, value, (_, v) => Math.Max(v, value));
+
     public long this[string name] => _counts.TryGetValue(name, out var v) ? v : 0;
 
     public IEnumerable<KeyValuePair<string, long>> WithPrefix(string prefix) =>
