@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test test-unit test-integration bench fmt lint coverage clean
+.PHONY: setup build run test test-unit test-integration test-faults bench fmt lint coverage clean
 
 ## setup: install the system packages ComIO and its tests use (redis-server, aws CLI, boto3, rclone, fio, ...)
 setup:
@@ -32,6 +32,14 @@ test-unit:
 ## test-integration: whole-topology and real-client tests
 test-integration:
 	$(DOTNET) test --project tests/ComIO.IntegrationTests -c $(CONFIGURATION)
+
+## test-faults: kill -9 of a storage node, an API replica, the worker and Redis under a seeded mixed workload, then
+## verify nothing was lost (COMIO_FAULT_SEED replays a run, COMIO_FAULT_ROUNDS faults of each kind, default 2); prints the report
+test-faults:
+	@mkdir -p TestResults; rm -f TestResults/faults-report.txt
+	COMIO_FAULT_ROUNDS=$${COMIO_FAULT_ROUNDS:-2} COMIO_FAULT_REPORT=$(CURDIR)/TestResults/faults-report.txt \
+	  $(DOTNET) test --project tests/ComIO.IntegrationTests -c $(CONFIGURATION) -- --filter-trait "Category=Faults"; \
+	  status=$$?; cat TestResults/faults-report.txt 2>/dev/null; exit $$status
 
 ## bench: the benchmark suite (QUICK=1 for the short run); results land in bench/results/
 bench:

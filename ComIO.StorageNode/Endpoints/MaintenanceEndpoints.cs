@@ -11,7 +11,7 @@ public static class MaintenanceEndpoints
 {
     public static RouteGroupBuilder MapMaintenanceEndpoints(this RouteGroupBuilder group)
     {
-        // Totals over the node's devices; healthy = devices open, no checksum failures, last scrub clean.
+        // Totals over the node's devices; healthy = devices open, no checksum failures, no device I/O errors, last scrub clean.
         group.MapGet("/stats", (NodeEngines engines, ScrubState scrub, IOptions<NodeOptions> node) =>
         {
             if (!engines.IsOpen)
@@ -23,7 +23,7 @@ public static class MaintenanceEndpoints
             var failures = stats.Sum(s => s.ChecksumFailures);
             return Results.Json(
                 new NodeStats(node.Value.Id, stats.Sum(s => s.Capacity), stats.Sum(s => s.UsedBytes), stats.Sum(s => s.FreeBytes), stats.Sum(s => s.ObjectCount), failures,
-                    failures == 0 && scrub.LastFindings.Count == 0),
+                    failures == 0 && scrub.LastFindings.Count == 0 && engines.Devices.All(d => d.TotalErrors == 0)),
                 ContractsJsonContext.Default.NodeStats);
         });
 

@@ -6,7 +6,8 @@ namespace ComIO.StorageNode.Health;
 
 /// <summary>
 /// Healthy when every device is open and neither reads nor the last scrub found corrupt chunks (Degraded otherwise);
-/// reports capacity, used and free bytes, objects and checksum failures per device.
+/// Unhealthy when a device returned I/O errors (EIO on read, write or flush) since the node started. Reports capacity,
+/// used and free bytes, objects, checksum failures and I/O errors per device.
 /// </summary>
 public sealed class DeviceHealthCheck(NodeEngines engines, ScrubState scrub) : IHealthCheck
 {
@@ -19,6 +20,7 @@ public sealed class DeviceHealthCheck(NodeEngines engines, ScrubState scrub) : I
 
         var data = new Dictionary<string, object>();
         var healthy = scrub.LastFindings.Count == 0;
+        var failing = new List<string>();
         data["scrub.last_findings"] = scrub.LastFindings.Count;
         data["scrub.last_completed"] = scrub.LastCompleted?.ToString("O") ?? "never";
         for (var i = 0; i < engines.All.Count; i++)
@@ -30,6 +32,20 @@ public sealed class DeviceHealthCheck(NodeEngines engines, ScrubState scrub) : I
             data[$"device{i}.objects"] = stats.ObjectCount;
             data[$"device{i}.checksum_failures"] = stats.ChecksumFailures;
             healthy &= stats.ChecksumFailures == 0;
+            if (i < engines.Devices.Count)
+            {
+                var device = engines.Devices[i];
+                data[$"device{i}.io_errors"] = device.TotalErrors;
+                if (device.TotalErrors > 0)
+                {
+                    failing.Add($"device{i} ({device.Path}): {device.ReadErrors} read, {device.WriteErrors} write, {device.FlushErrors} flush errors; last: {device.LastError}");
+                }
+            }
+        }
+
+        if (failing.Count > 0)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("Device I/O errors: " + string.Join("; ", failing), data: data));
         }
 
         return Task.FromResult(healthy

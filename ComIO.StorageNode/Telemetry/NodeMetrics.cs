@@ -20,6 +20,7 @@ public sealed class NodeMetrics : IDisposable
         _meter.CreateObservableGauge("comio.node.device.used", () => PerDevice(engines, s => s.UsedBytes), "By", "Bytes allocated to objects.");
         _meter.CreateObservableGauge("comio.node.device.free", () => PerDevice(engines, s => s.FreeBytes), "By", "Bytes free for new objects.");
         _meter.CreateObservableGauge("comio.node.device.objects", () => PerDevice(engines, s => s.ObjectCount), "{object}", "Objects stored.");
+        _meter.CreateObservableCounter("comio.node.device.io_errors", () => IoErrors(engines), "{error}", "I/O errors (EIO) returned by the device, by operation.");
         _meter.CreateObservableCounter("comio.node.scrub.findings", () => scrub.TotalFindings, "{chunk}", "Chunks that failed verification during scrubs.");
         _meter.CreateObservableCounter("comio.node.scrub.bytes_verified", () => scrub.TotalBytesVerified, "By", "Bytes re-read and verified by scrubs.");
         _meter.CreateObservableCounter("comio.node.lifecycle.objects_scanned", () => lifecycle.ObjectsScanned, "{object}", "Versions, delete markers and uploads examined by lifecycle scans.");
@@ -35,6 +36,18 @@ public sealed class NodeMetrics : IDisposable
         for (var i = 0; i < all.Count; i++)
         {
             yield return new Measurement<long>(value(all[i].GetStats()), new KeyValuePair<string, object?>("comio.device.index", i));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> IoErrors(NodeEngines engines)
+    {
+        var all = engines.Devices;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var index = new KeyValuePair<string, object?>("comio.device.index", i);
+            yield return new Measurement<long>(all[i].ReadErrors, index, new KeyValuePair<string, object?>("comio.io.operation", "read"));
+            yield return new Measurement<long>(all[i].WriteErrors, index, new KeyValuePair<string, object?>("comio.io.operation", "write"));
+            yield return new Measurement<long>(all[i].FlushErrors, index, new KeyValuePair<string, object?>("comio.io.operation", "flush"));
         }
     }
 
