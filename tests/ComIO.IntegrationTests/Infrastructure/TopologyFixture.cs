@@ -4,6 +4,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ComIO.IntegrationTests.Infrastructure;
 
@@ -60,6 +61,9 @@ public sealed class TopologyFixture : IAsyncLifetime
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ComIO_AppHost>(args, (options, _) => options.DisableDashboard = true);
         builder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+        // Resource logs go to Logs (tests read them); echoing them all to the console made the test run's output exceed
+        // what `dotnet test` can hold (over 1 G characters with the 100,000-key listing): the console shows warnings only.
+        builder.Services.AddLogging(logging => logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>("ComIO.AppHost.Resources", Microsoft.Extensions.Logging.LogLevel.Warning));
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             // Services log requests at Warning by default; tests read request lines (with trace ids) from the logs.
