@@ -95,7 +95,7 @@ public sealed class PostObjectHandler(
             resolved = await credentials.ResolveAsync(credential[..slash], ct);
         }
 
-        var accessKeyId = PostSignatureV4.Verify(fields, id => resolved is not null && resolved.Principal.AccessKeyId == id ? resolved.SecretKey : null, time.GetUtcNow(), s3.Value.Region);
+        var accessKeyId = PostSignatureV4.Verify(fields, id => resolved is not null && resolved.Principal.AccessKeyId == id ? resolved.SecretKey : null, s3.Value.Region);
         return accessKeyId is null ? null : resolved!.Principal;
     }
 

@@ -30,15 +30,13 @@ public static class PostSignatureV4
     /// <summary>
     /// Verifies the form's signature and returns the access key id that signed it, or null for an anonymous form.
     /// <paramref name="secretLookup"/> returns the secret for an access key id, null when the key is unknown.
-    /// <paramref name="now"/> is accepted for symmetry with header authentication but does not bound the request:
     /// S3 bounds a POST by its policy's expiration (<see cref="PostPolicyValidator.Validate"/>), not by <c>x-amz-date</c>.
     /// </summary>
-    public static string? Verify(IReadOnlyDictionary<string, string> fields, Func<string, string?> secretLookup, DateTimeOffset now, string region)
+    public static string? Verify(IReadOnlyDictionary<string, string> fields, Func<string, string?> secretLookup, string region)
     {
         ArgumentNullException.ThrowIfNull(fields);
         ArgumentNullException.ThrowIfNull(secretLookup);
         ArgumentNullException.ThrowIfNull(region);
-        _ = now;
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in fields)
         {

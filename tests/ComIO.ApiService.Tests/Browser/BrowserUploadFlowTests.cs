@@ -62,7 +62,7 @@ public sealed class BrowserUploadFlowTests
     {
         var form = await PostFormReader.ReadAsync(content.Headers.ContentType!.ToString(), await content.ReadAsStreamAsync(Ct), Ct);
         var fields = new Dictionary<string, string>(form.Fields, StringComparer.OrdinalIgnoreCase) { ["bucket"] = "photos" };
-        Assert.Equal(AccessKey, PostSignatureV4.Verify(fields, id => id == AccessKey ? Secret : null, Now, "us-east-1"));
+        Assert.Equal(AccessKey, PostSignatureV4.Verify(fields, id => id == AccessKey ? Secret : null, "us-east-1"));
         var policy = PostPolicy.Parse(fields["policy"]);
         PostPolicyValidator.Validate(policy, fields, Now);
 

@@ -37,12 +37,12 @@ public sealed class PostSignatureV4Tests
     };
 
     private static S3Exception Fails(Dictionary<string, string> form) =>
-        Assert.Throws<S3Exception>(() => PostSignatureV4.Verify(form, Lookup, Now, Region));
+        Assert.Throws<S3Exception>(() => PostSignatureV4.Verify(form, Lookup, Region));
 
     [Fact]
     public void Verify_ReturnsAccessKey_WhenSignatureIsRight()
     {
-        Assert.Equal(AccessKey, PostSignatureV4.Verify(Form(), Lookup, Now, Region));
+        Assert.Equal(AccessKey, PostSignatureV4.Verify(Form(), Lookup, Region));
     }
 
     [Fact]
@@ -51,13 +51,13 @@ public sealed class PostSignatureV4Tests
         var form = Form().ToDictionary(f => f.Key.ToLowerInvariant(), f => f.Value);
         form["x-amz-signature"] = form["x-amz-signature"].ToUpperInvariant();
 
-        Assert.Equal(AccessKey, PostSignatureV4.Verify(form, Lookup, Now, Region));
+        Assert.Equal(AccessKey, PostSignatureV4.Verify(form, Lookup, Region));
     }
 
     [Fact]
     public void Verify_ReturnsNull_WhenFormIsAnonymous()
     {
-        Assert.Null(PostSignatureV4.Verify(new Dictionary<string, string> { ["key"] = "k", ["acl"] = "public-read" }, Lookup, Now, Region));
+        Assert.Null(PostSignatureV4.Verify(new Dictionary<string, string> { ["key"] = "k", ["acl"] = "public-read" }, Lookup, Region));
     }
 
     [Fact]
@@ -105,13 +105,13 @@ public sealed class PostSignatureV4Tests
     [Fact]
     public void Verify_DerivesKeyFromCredentialDate_NotFromXAmzDate()
     {
-        Assert.Equal(AccessKey, PostSignatureV4.Verify(Form(credentialDate: "20261125"), Lookup, Now, Region));
+        Assert.Equal(AccessKey, PostSignatureV4.Verify(Form(credentialDate: "20261125"), Lookup, Region));
     }
 
     [Fact]
     public void Verify_ReturnsNull_WhenOnlyPolicyIsSent()
     {
-        Assert.Null(PostSignatureV4.Verify(new Dictionary<string, string> { ["key"] = "k", ["policy"] = Policy }, Lookup, Now, Region));
+        Assert.Null(PostSignatureV4.Verify(new Dictionary<string, string> { ["key"] = "k", ["policy"] = Policy }, Lookup, Region));
     }
 
     [Fact]
