@@ -130,6 +130,28 @@ public sealed partial class StorageEngine
         DeleteObjectVersionedAsync(bucket, key, versionId, bypassGovernance: false, outboxPayload, ct);
 
     /// <summary>
+    /// Deletes the current version of <paramref name="key"/> (a delete marker in a versioned bucket) only if it is still the
+    /// version with <paramref name="etag"/> and <paramref name="lastModified"/>, checked atomically with the commit:
+    /// lifecycle expiry never removes an object a client overwrote after the scan looked at it. Status: Ok,
+    /// PreconditionFailed (the current version changed or is gone), ObjectLocked, NoSuchBucket, NoSuchKey.
+    /// </summary>
+    public async Task<DeleteObjectResult> DeleteCurrentIfUnchangedAsync(string bucket, string key, string etag, DateTimeOffset lastModified, CancellationToken ct = default)
+    {
+        ValidateBucketName(bucket);
+        ValidateKey(key);
+        ct.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        if (!_buckets.ContainsKey(bucket))
+        {
+            return new DeleteObjectResult { Status = EngineStatus.NoSuchBucket };
+        }
+
+        var commit = new DeleteCommit(bucket, key) { ExpectedCurrent = (etag, lastModified) };
+        var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
+        return new DeleteObjectResult { Status = status, DeleteMarker = commit.DeleteMarker, VersionId = commit.ResultVersionId };
+    }
+
+    /// <summary>
     /// As <see cref="DeleteObjectVersionedAsync(string, string, string?, byte[]?, CancellationToken)"/>, enforcing Object
     /// Lock against the engine's clock: removing a version (or replacing the null version in place) that has a legal hold
     /// or an active retention gives <see cref="EngineStatus.ObjectLocked"/> and changes nothing. With

@@ -43,6 +43,12 @@ internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, s
 /// </summary>
 internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayload = null, string? versionId = null, bool bypassGovernance = false) : CommitOperation
 {
+    /// <summary>
+    /// When set (only with no <see cref="VersionId"/>), the delete happens only if the current version still has this
+    /// ETag and Last-Modified; otherwise PreconditionFailed and nothing changes (lifecycle expiry racing an overwrite).
+    /// </summary>
+    public (string ETag, DateTimeOffset LastModified)? ExpectedCurrent { get; init; }
+
     /// <summary>An active GOVERNANCE retention does not protect the version (the caller was authorized to bypass it).</summary>
     public bool BypassGovernance { get; } = bypassGovernance;
 

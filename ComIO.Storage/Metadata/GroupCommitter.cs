@@ -420,6 +420,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    if (!IsExpectedCurrent(delete, existing))
+                    {
+                        statuses[i] = EngineStatus.PreconditionFailed;
+                        continue;
+                    }
+
                     batch.Delete(MetadataKeys.Object(delete.Bucket, delete.Key));
                     if (delete.OutboxPayload is not null)
                     {
@@ -1071,12 +1077,22 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// commit) and, when the key is left without a current data version, promotes the newest remaining version if it
     /// holds data (a delete marker stays the latest version).
     /// </summary>
+    /// <summary>True when the delete has no expectation, or <paramref name="current"/> is still the expected version.</summary>
+    private static bool IsExpectedCurrent(DeleteCommit delete, ObjectRecord? current) =>
+        delete.ExpectedCurrent is not { } expected
+        || (current is { IsDeleteMarker: false } && current.ETag == expected.ETag && current.LastModified == expected.LastModified);
+
     private EngineStatus DeleteVersioned(WriteBatch batch, DeleteCommit delete, VersioningState state, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta, ref long outboxDelta)
     {
         var bucket = delete.Bucket;
         var key = delete.Key;
         if (delete.VersionId is null)
         {
+            if (delete.ExpectedCurrent is not null && !IsExpectedCurrent(delete, _store.GetObject(bucket, key, includeData: false)))
+            {
+                return EngineStatus.PreconditionFailed;
+            }
+
             if (state == VersioningState.Suspended && NullVersionLocked(bucket, key, delete.BypassGovernance))
             {
                 // A null delete marker replaces the null version in place: refused while that version is protected.

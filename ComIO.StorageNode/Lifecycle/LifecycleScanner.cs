@@ -172,24 +172,21 @@ public sealed class LifecycleScanner(StorageEngine engine, int pageSize = 500, i
             && configuration.CurrentExpiry(key, latest.Size, latest.Tags, latest.LastModified) is { } expiry
             && expiry.Expiry <= now)
         {
-            var current = engine.GetObject(bucket, key);
-            if (current is not null && current.ETag == latest.ETag && current.LastModified == latest.LastModified)
+            // Conditional on the version the scan saw, atomically with the commit: a concurrent overwrite wins.
+            await _throttle.WaitAsync(ct);
+            var result = await engine.DeleteCurrentIfUnchangedAsync(bucket, key, latest.ETag, latest.LastModified, ct);
+            if (result.Status == EngineStatus.Ok)
             {
-                await _throttle.WaitAsync(ct);
-                var result = await engine.DeleteObjectVersionedAsync(bucket, key, null, null, ct);
-                if (result.Status == EngineStatus.Ok)
+                report.CurrentExpired++;
+                if (versioned)
                 {
-                    report.CurrentExpired++;
-                    if (versioned)
-                    {
-                        markerAdded = true;
-                        remaining.Insert(0, new ObjectRecord { Bucket = bucket, Key = key, Size = 0, ETag = string.Empty, LastModified = now, IsDeleteMarker = true });
-                    }
-                    else
-                    {
-                        report.BytesFreed += latest.Size;
-                        remaining.RemoveAt(0);
-                    }
+                    markerAdded = true;
+                    remaining.Insert(0, new ObjectRecord { Bucket = bucket, Key = key, Size = 0, ETag = string.Empty, LastModified = now, IsDeleteMarker = true });
+                }
+                else
+                {
+                    report.BytesFreed += latest.Size;
+                    remaining.RemoveAt(0);
                 }
             }
         }
