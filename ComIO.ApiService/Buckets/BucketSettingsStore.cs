@@ -43,33 +43,11 @@ public sealed class BucketSettingsStore(ClusterNodes cluster, StorageNodeClient 
     /// <summary>The bucket's settings; throws NoSuchBucket when it does not exist.</summary>
     public async Task<BucketSettings> GetAsync(string bucket, CancellationToken ct)
     {
-        HttpRequestException? lastFailure = null;
-        foreach (var node in cluster.All)
-        {
-            NodeResult<Dictionary<string, string>> result;
-            try
-            {
-                result = await nodes.GetBucketSettingsAsync(node, bucket, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                lastFailure = e;
-                continue;
-            }
-
-            return new BucketSettings(bucket, result.OrThrow() ?? [], _rootOwner);
-        }
-
-        throw new S3Exception(S3ErrorCode.ServiceUnavailable, "No storage node answered.", lastFailure);
+        var result = await cluster.FirstAnswerAsync(node => nodes.GetBucketSettingsAsync(node, bucket, ct));
+        return new BucketSettings(bucket, result.OrThrow() ?? [], _rootOwner);
     }
 
     /// <summary>Writes (text) or removes (null) one setting on every node; throws NoSuchBucket when the bucket is gone.</summary>
-    public async Task SetAsync(string bucket, string name, string? text, CancellationToken ct)
-    {
-        var results = await Task.WhenAll(cluster.All.Select(node => nodes.SetBucketSettingAsync(node, bucket, name, text, ct)));
-        if (results.FirstOrDefault(r => !r.IsSuccess) is { Error: { } error })
-        {
-            throw NodeErrorMapper.ToS3(error);
-        }
-    }
+    public Task SetAsync(string bucket, string name, string? text, CancellationToken ct) =>
+        cluster.OnEveryNodeAsync(node => nodes.SetBucketSettingAsync(node, bucket, name, text, ct));
 }

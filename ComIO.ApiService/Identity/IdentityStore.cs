@@ -110,37 +110,11 @@ public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes,
         return [.. documents.Values.Select(text => JsonSerializer.Deserialize(text, type)!)];
     }
 
-    /// <summary>Asks the nodes in turn; a node that is down is skipped. Not-found answers null when allowed.</summary>
+    /// <summary>The first answering node's document; null when it has none (and <paramref name="allowNotFound"/>).</summary>
     private async Task<T?> FromAnyNodeAsync<T>(Func<Placement.StorageNodeInfo, Task<NodeResult<T>>> read, bool allowNotFound)
     {
-        HttpRequestException? lastFailure = null;
-        foreach (var node in cluster.All)
-        {
-            NodeResult<T> result;
-            try
-            {
-                result = await read(node);
-            }
-            catch (HttpRequestException e)
-            {
-                lastFailure = e;
-                continue;
-            }
-
-            if (result.IsSuccess)
-            {
-                return result.Value;
-            }
-
-            if (allowNotFound && result.Error!.Status == NodeStatus.NoSuchKey)
-            {
-                return default;
-            }
-
-            throw NodeErrorMapper.ToS3(result.Error!);
-        }
-
-        throw new S3Exception(S3ErrorCode.ServiceUnavailable, "No storage node answered the identity lookup.", lastFailure);
+        var result = await cluster.FirstAnswerAsync(read);
+        return !result.IsSuccess && allowNotFound && result.Error!.Status == NodeStatus.NoSuchKey ? default : result.OrThrow();
     }
 
     /// <summary>
@@ -171,12 +145,6 @@ public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes,
     }
 
     /// <summary>Writes (or removes) a document on every node; fails unless every node stored it.</summary>
-    private async Task WriteLocallyAsync(string documentNamespace, string id, string? text, CancellationToken ct)
-    {
-        var results = await Task.WhenAll(cluster.All.Select(node => nodes.SetSystemDocumentAsync(node, documentNamespace, id, text, ct)));
-        if (results.FirstOrDefault(r => !r.IsSuccess) is { Error: { } error })
-        {
-            throw NodeErrorMapper.ToS3(error);
-        }
-    }
+    private Task WriteLocallyAsync(string documentNamespace, string id, string? text, CancellationToken ct) =>
+        cluster.OnEveryNodeAsync(node => nodes.SetSystemDocumentAsync(node, documentNamespace, id, text, ct));
 }
