@@ -8,6 +8,8 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(NodeError))]
 [JsonSerializable(typeof(ObjectInfo))]
 [JsonSerializable(typeof(PutObjectMetadata))]
+[JsonSerializable(typeof(ComIO.Contracts.Replication.ReplicationCompletion))]
+[JsonSerializable(typeof(List<ComIO.Contracts.Replication.ReplicationDestination>))]
 [JsonSerializable(typeof(BucketInfo))]
 [JsonSerializable(typeof(List<BucketInfo>))]
 [JsonSerializable(typeof(ObjectListPage))]
