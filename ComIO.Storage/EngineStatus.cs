@@ -40,4 +40,7 @@ public enum EngineStatus
     /// bypass). The S3 API answers 403 AccessDenied.
     /// </summary>
     ObjectLocked,
+
+    /// <summary>The bucket's versioning state does not allow the operation (a replica needs versioning Enabled).</summary>
+    InvalidBucketState,
 }

@@ -176,8 +176,18 @@ public sealed partial class StorageEngine
     /// As <see cref="CompleteMultipartUploadAsync(string, string, string, IReadOnlyList{CompletedPart}, CancellationToken)"/>;
     /// when <paramref name="outboxPayload"/> is set, an <see cref="OutboxEntry"/> (operation Put) is committed in the same batch.
     /// </summary>
-    public async Task<PutObjectResult> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, byte[]? outboxPayload, CancellationToken ct = default)
+    public Task<PutObjectResult> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, byte[]? outboxPayload, CancellationToken ct = default) =>
+        CompleteMultipartUploadAsync(bucket, key, uploadId, parts, outboxPayload, replica: null, ct);
+
+    /// <summary>
+    /// As <see cref="CompleteMultipartUploadAsync(string, string, string, IReadOnlyList{CompletedPart}, byte[], CancellationToken)"/>;
+    /// with <paramref name="replica"/> the object is another site's version applied as a replica (see
+    /// <see cref="PutObjectRequest.Replica"/>): InvalidBucketState unless versioning is Enabled; when that version is
+    /// already stored the upload is consumed and the stored version returned.
+    /// </summary>
+    public async Task<PutObjectResult> CompleteMultipartUploadAsync(string bucket, string key, string uploadId, IReadOnlyList<CompletedPart> parts, byte[]? outboxPayload, ReplicaVersion? replica, CancellationToken ct = default)
     {
+        ValidateReplica(replica);
         ValidateBucketName(bucket);
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(parts);
@@ -193,7 +203,7 @@ public sealed partial class StorageEngine
             return new PutObjectResult { Status = EngineStatus.NoSuchUpload };
         }
 
-        var commit = new CompleteCommit(bucket, key, uploadId, [.. parts], outboxPayload);
+        var commit = new CompleteCommit(bucket, key, uploadId, [.. parts], outboxPayload) { Replica = replica };
         var status = await _committer.SubmitAsync(commit).ConfigureAwait(false);
         if (status != EngineStatus.Ok)
         {

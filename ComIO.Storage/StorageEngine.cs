@@ -338,6 +338,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(body);
         ValidateBucketName(request.Bucket);
         ValidateKey(request.Key);
+        ValidateReplica(request.Replica);
         ArgumentOutOfRangeException.ThrowIfNegative(request.ContentLength);
         if (request.ExpectedChecksum is not null && request.ChecksumAlgorithm is null)
         {
@@ -445,7 +446,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     private async Task<PutObjectResult> CommitPutAsync(ObjectRecord record, PutObjectRequest request, WriterTicket? ticket)
     {
-        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record), request.IfMatch?.Trim('"'), request.IfNoneMatch, request.OutboxPayload);
+        var commit = new PutCommit(record, MetadataKeys.Object(record.Bucket, record.Key), RecordSerializer.SerializeObject(record), request.IfMatch?.Trim('"'), request.IfNoneMatch, request.OutboxPayload) { Replica = request.Replica };
         var status = await _committer.SubmitAsync(commit, ticket).ConfigureAwait(false);
         if (status != EngineStatus.Ok)
         {
@@ -597,7 +598,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         LastModified = _options.TimeProvider.GetUtcNow(),
         ContentType = request.ContentType,
         UserMetadata = new Dictionary<string, string>(request.UserMetadata, StringComparer.Ordinal),
-        SystemMetadata = new Dictionary<string, string>(request.SystemMetadata, StringComparer.Ordinal),
+        SystemMetadata = new Dictionary<string, string>(ReplicationStatus.With(request.SystemMetadata, ReplicationStatus.ForNewVersion(request.OutboxPayload is not null, request.Replica)), StringComparer.Ordinal),
         ChecksumAlgorithm = request.ChecksumAlgorithm,
         Checksum = checksumValue,
         Extents = extents,

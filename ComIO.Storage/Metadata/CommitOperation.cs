@@ -35,6 +35,9 @@ internal sealed class PutCommit(ObjectRecord record, byte[] key, byte[] value, s
 
     /// <summary>The record as committed (with its version id in a versioned bucket), set when the status is Ok.</summary>
     public ObjectRecord? Committed { get; set; }
+
+    /// <summary>Set when the record is another site's version applied as a replica.</summary>
+    public ReplicaVersion? Replica { get; init; }
 }
 
 /// <summary>
@@ -59,6 +62,9 @@ internal sealed class DeleteCommit(string bucket, string key, byte[]? outboxPayl
     public string Key { get; } = key;
 
     public string? VersionId { get; } = versionId;
+
+    /// <summary>Set when the delete applies another site's delete marker (no <see cref="VersionId"/>).</summary>
+    public ReplicaVersion? Replica { get; init; }
 
     /// <summary>Set on Ok: the version created or removed is a delete marker.</summary>
     public bool DeleteMarker { get; set; }
@@ -182,6 +188,9 @@ internal sealed class CompleteCommit(string bucket, string key, string uploadId,
 
     public byte[]? OutboxPayload { get; } = outboxPayload;
 
+    /// <summary>Set when the completed object is another site's version applied as a replica.</summary>
+    public ReplicaVersion? Replica { get; init; }
+
     /// <summary>The committed object, set when the status is Ok.</summary>
     public ObjectRecord? Result { get; set; }
 
@@ -225,4 +234,28 @@ internal sealed class LockCommit(string bucket, string key, string? versionId, b
 
     /// <summary>The version as committed, set when the status is Ok.</summary>
     public ObjectRecord? Committed { get; set; }
+}
+
+/// <summary>
+/// Replication bookkeeping of one version, in one commit: records <see cref="Status"/> on the version (when it still
+/// exists), removes the outbox entry <see cref="CompletedSequence"/> (a completion report) and/or appends a new outbox
+/// entry with <see cref="EnqueuePayload"/> (a resync). NoSuchBucket, NoSuchVersion/NoSuchKey when enqueuing an absent version.
+/// </summary>
+internal sealed class ReplicationCommit(string bucket, string key, string? versionId, string status) : CommitOperation
+{
+    public string Bucket { get; } = bucket;
+
+    public string Key { get; } = key;
+
+    /// <summary>The version (null = the current version).</summary>
+    public string? VersionId { get; } = versionId;
+
+    public string Status { get; } = status;
+
+    public long? CompletedSequence { get; init; }
+
+    public byte[]? EnqueuePayload { get; init; }
+
+    /// <summary>The sequence of the entry appended for <see cref="EnqueuePayload"/>.</summary>
+    public long? EnqueuedSequence { get; set; }
 }

@@ -332,6 +332,26 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
+                    if (put.Replica is not null)
+                    {
+                        if (putState != VersioningState.Enabled)
+                        {
+                            _allocator.Free(put.Record.Extents);
+                            statuses[i] = EngineStatus.InvalidBucketState;
+                            continue;
+                        }
+
+                        var stagedReplica = StageReplica(batch, put.Record, put.Replica, replaced, ref objectDelta, ref inlineDelta, out var existingReplica);
+                        if (stagedReplica is null)
+                        {
+                            _allocator.Free(put.Record.Extents);
+                        }
+
+                        put.Committed = stagedReplica ?? existingReplica;
+                        statuses[i] = EngineStatus.Ok;
+                        break;
+                    }
+
                     var current = Lookup(put.Record.Bucket, put.Record.Key, overlay);
                     if ((put.IfNoneMatch && current is not null)
                         || (put.IfMatch is not null && !string.Equals(current?.ETag, put.IfMatch, StringComparison.OrdinalIgnoreCase)))
@@ -392,7 +412,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     }
 
                     var deleteState = StateOf(delete.Bucket);
-                    if (deleteState != VersioningState.Unversioned || delete.VersionId is not null)
+                    if (deleteState != VersioningState.Unversioned || delete.VersionId is not null || delete.Replica is not null)
                     {
                         if (!Defer(delete, delete.Bucket, delete.Key, versioned: true))
                         {
@@ -541,6 +561,20 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     overlay[OverlayKey(metadata.Bucket, metadata.Key)] = changed;
                     statuses[i] = EngineStatus.Ok;
                     break;
+
+                case ReplicationCommit replication:
+                    if (!_buckets.ContainsKey(replication.Bucket))
+                    {
+                        statuses[i] = EngineStatus.NoSuchBucket;
+                        continue;
+                    }
+
+                    if (!Defer(replication, replication.Bucket, replication.Key, versioned: true))
+                    {
+                        statuses[i] = ApplyReplication(batch, replication, removedOutbox, ref outboxDelta);
+                    }
+
+                    continue;
 
                 case OutboxRemoveCommit remove:
                     foreach (var sequence in remove.Sequences)
@@ -840,7 +874,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             LastModified = _timeProvider.GetUtcNow(),
             ContentType = upload.ContentType,
             UserMetadata = upload.UserMetadata,
-            SystemMetadata = upload.SystemMetadata,
+            SystemMetadata = ReplicationStatus.With(upload.SystemMetadata, ReplicationStatus.ForNewVersion(complete.OutboxPayload is not null, complete.Replica)),
             Tags = upload.Tags,
             Retention = upload.Retention,
             LegalHold = upload.LegalHold,
@@ -857,7 +891,25 @@ internal sealed class GroupCommitter : IAsyncDisposable
             return EngineStatus.ObjectLocked;
         }
 
-        if (state != VersioningState.Unversioned)
+        if (complete.Replica is not null)
+        {
+            if (state != VersioningState.Enabled)
+            {
+                return EngineStatus.InvalidBucketState;
+            }
+
+            var applied = StageReplica(batch, record, complete.Replica, replaced, ref objectDelta, ref inlineDelta, out var existing);
+            if (applied is null)
+            {
+                // Already stored: the upload is consumed and its parts freed, as a completed upload's would be.
+                RemoveUpload(batch, complete.Bucket, complete.Key, complete.UploadId, replaced);
+                complete.Result = existing;
+                return EngineStatus.Ok;
+            }
+
+            record = applied;
+        }
+        else if (state != VersioningState.Unversioned)
         {
             record = StageVersion(batch, record, state, replaced, ref objectDelta, ref inlineDelta);
         }
@@ -922,12 +974,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
     /// noncurrent range <c>v\0</c>; a data version becomes current in <c>o\0</c>, a delete marker goes to <c>v\0</c>
     /// (and the key has no current data version). Returns the record as staged.
     /// </summary>
-    private ObjectRecord StageVersion(WriteBatch batch, ObjectRecord record, VersioningState state, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta)
+    private ObjectRecord StageVersion(WriteBatch batch, ObjectRecord record, VersioningState state, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta, string? givenSlot = null)
     {
         var bucket = record.Bucket;
         var key = record.Key;
         var current = LookupFull(bucket, key, []);
-        var slot = VersionIds.Create(NextVersionStamp());
+        var slot = givenSlot ?? VersionIds.Create(NextVersionStamp());
         var isNull = state == VersioningState.Suspended;
         var staged = record.WithVersion(slot, isNull, isLatest: true);
         if (isNull)
@@ -986,6 +1038,107 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
 
         return staged;
+    }
+
+    /// <summary>
+    /// Stages another site's version (data or delete marker) in an Enabled bucket under its own version id, deciding
+    /// against committed state: when that id is already stored, nothing is staged and <paramref name="existing"/> is the
+    /// stored version (null is returned); when it is newer than every stored version of the key it becomes the latest
+    /// (<see cref="StageVersion"/>); otherwise it is inserted as a noncurrent version at its place in the order. Version
+    /// stamps issued here afterwards are newer than the replica's, so a local write that follows a replica wins over it.
+    /// </summary>
+    private ObjectRecord? StageReplica(WriteBatch batch, ObjectRecord record, ReplicaVersion replica, List<Extent[]> replaced, ref long objectDelta, ref long inlineDelta, out ObjectRecord? existing)
+    {
+        var bucket = record.Bucket;
+        var key = record.Key;
+        var slot = replica.VersionId;
+        var current = _store.GetObject(bucket, key, includeData: false);
+        if (current is not null && current.VersionId == slot)
+        {
+            existing = current.WithLatest(true);
+            return null;
+        }
+
+        var (found, _) = ResolveVersion(bucket, key, slot, includeData: false);
+        if (found is not null)
+        {
+            existing = found;
+            return null;
+        }
+
+        existing = null;
+        var stamp = VersionIds.StampOf(slot);
+        _lastVersionStamp = Math.Max(_lastVersionStamp, stamp);
+        var identified = record.AsReplica(replica.ETag, DateTimeOffset.UnixEpoch.AddTicks(stamp * 10));
+        var currentSlot = current is null ? null : current.VersionSlot ?? VersionIds.Create(VersionIds.StampOf(current.LastModified));
+        var newestSlot = _store.NewestVersion(bucket, key, null, includeData: false)?.VersionSlot;
+        var isNewest = (currentSlot is null || string.CompareOrdinal(slot, currentSlot) < 0)
+            && (newestSlot is null || string.CompareOrdinal(slot, newestSlot) < 0);
+        if (isNewest)
+        {
+            return StageVersion(batch, identified, VersioningState.Enabled, replaced, ref objectDelta, ref inlineDelta, slot);
+        }
+
+        var placed = identified.WithVersion(slot, isNull: false, isLatest: false);
+        batch.Put(MetadataKeys.Version(bucket, key, slot), RecordSerializer.SerializeObject(placed));
+        if (!placed.IsDeleteMarker)
+        {
+            objectDelta++;
+            inlineDelta += InlineSize(placed);
+        }
+
+        return placed;
+    }
+
+    /// <summary>
+    /// Applies a <see cref="ReplicationCommit"/> against committed state: the status goes on the version when it still
+    /// exists (a replica's status is never changed), the completed outbox entry is removed, a resync entry appended.
+    /// </summary>
+    private EngineStatus ApplyReplication(WriteBatch batch, ReplicationCommit replication, HashSet<long> removedOutbox, ref long outboxDelta)
+    {
+        var bucket = replication.Bucket;
+        var key = replication.Key;
+        ObjectRecord? target;
+        byte[] storageKey;
+        if (replication.VersionId is null)
+        {
+            storageKey = MetadataKeys.Object(bucket, key);
+            target = LookupFull(bucket, key, []);
+        }
+        else
+        {
+            (target, storageKey) = ResolveVersion(bucket, key, replication.VersionId, includeData: true);
+        }
+
+        if (replication.CompletedSequence is { } sequence)
+        {
+            var outboxKey = MetadataKeys.Outbox(sequence);
+            if (removedOutbox.Add(sequence) && _store.HasKey(outboxKey))
+            {
+                batch.Delete(outboxKey);
+                outboxDelta--;
+            }
+        }
+
+        if (target is null)
+        {
+            return replication.EnqueuePayload is null ? EngineStatus.Ok : replication.VersionId is null ? EngineStatus.NoSuchKey : EngineStatus.NoSuchVersion;
+        }
+
+        if (target.SystemMetadata.GetValueOrDefault(ReplicationStatus.MetadataName) != ReplicationStatus.Replica)
+        {
+            var changes = new Dictionary<string, string?>(StringComparer.Ordinal) { [ReplicationStatus.MetadataName] = replication.Status };
+            batch.Put(storageKey, RecordSerializer.SerializeObject(target.WithSystemMetadata(changes)));
+        }
+
+        if (replication.EnqueuePayload is { } payload)
+        {
+            var operation = target.IsDeleteMarker ? OutboxOperation.Delete : OutboxOperation.Put;
+            replication.EnqueuedSequence = AppendOutbox(batch, operation, bucket, key, target.IsDeleteMarker ? null : target.ETag, payload, target.VersionId, target.IsDeleteMarker);
+            outboxDelta++;
+        }
+
+        return EngineStatus.Ok;
     }
 
     /// <summary>
@@ -1099,7 +1252,31 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 return EngineStatus.ObjectLocked;
             }
 
-            var marker = new ObjectRecord { Bucket = bucket, Key = key, Size = 0, ETag = string.Empty, LastModified = _timeProvider.GetUtcNow(), IsDeleteMarker = true };
+            var markerStatus = ReplicationStatus.ForNewVersion(delete.OutboxPayload is not null, delete.Replica);
+            var marker = new ObjectRecord
+            {
+                Bucket = bucket,
+                Key = key,
+                Size = 0,
+                ETag = string.Empty,
+                LastModified = _timeProvider.GetUtcNow(),
+                IsDeleteMarker = true,
+                SystemMetadata = ReplicationStatus.With(new Dictionary<string, string>(), markerStatus),
+            };
+            if (delete.Replica is not null)
+            {
+                if (state != VersioningState.Enabled)
+                {
+                    return EngineStatus.InvalidBucketState;
+                }
+
+                var applied = StageReplica(batch, marker, delete.Replica, replaced, ref objectDelta, ref inlineDelta, out var existingMarker);
+                var result = applied ?? existingMarker!;
+                delete.DeleteMarker = result.IsDeleteMarker;
+                delete.ResultVersionId = result.VersionId;
+                return EngineStatus.Ok;
+            }
+
             var staged = StageVersion(batch, marker, state, replaced, ref objectDelta, ref inlineDelta);
             delete.DeleteMarker = true;
             delete.ResultVersionId = staged.VersionId;

@@ -73,6 +73,9 @@ internal static class RecordSerializer
     private const byte LegalHoldSection = (byte)'L';
     private const byte LegalHoldOn = 1;
 
+    /// <summary>Delete markers only (objects keep it in their system metadata): the marker's replication status.</summary>
+    private const byte ReplicationSection = (byte)'P';
+
     /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
     {
@@ -87,6 +90,12 @@ internal static class RecordSerializer
             WriteByte(marker, DeleteMarkerVersion);
             WriteInt64(marker, record.LastModified.ToUnixTimeMilliseconds());
             WriteVersionSection(marker, record);
+            if (record.SystemMetadata.GetValueOrDefault(ReplicationStatus.MetadataName) is { } markerStatus)
+            {
+                WriteByte(marker, ReplicationSection);
+                WriteString(marker, markerStatus);
+            }
+
             return Seal(marker);
         }
 
@@ -151,6 +160,9 @@ internal static class RecordSerializer
                 IsDeleteMarker = true,
                 VersionSlot = markerSections.Slot,
                 IsNullVersion = markerSections.IsNull,
+                SystemMetadata = markerSections.ReplicationStatus is { } markerStatus
+                    ? new Dictionary<string, string>(StringComparer.Ordinal) { [ReplicationStatus.MetadataName] = markerStatus }
+                    : new Dictionary<string, string>(StringComparer.Ordinal),
             };
         }
 
@@ -433,11 +445,12 @@ internal static class RecordSerializer
         var isNull = false;
         ObjectRetention? retention = null;
         var legalHold = false;
+        string? replicationStatus = null;
         var seen = 0;
         while (reader.Remaining > 0)
         {
             var section = reader.ReadByte();
-            var bit = section switch { TagsSection => 1, VersionSection => 2, RetentionSection => 4, LegalHoldSection => 8, _ => 0 };
+            var bit = section switch { TagsSection => 1, VersionSection => 2, RetentionSection => 4, LegalHoldSection => 8, ReplicationSection => 16, _ => 0 };
             if ((seen & bit) != 0)
             {
                 throw new InvalidDataException($"Repeated metadata record section 0x{section:X2}.");
@@ -495,16 +508,25 @@ internal static class RecordSerializer
                     tags = list;
                     break;
 
+                case ReplicationSection:
+                    replicationStatus = reader.ReadString();
+                    if (replicationStatus is not (ReplicationStatus.Pending or ReplicationStatus.Completed or ReplicationStatus.Failed or ReplicationStatus.Replica))
+                    {
+                        throw new InvalidDataException("Invalid replication section in metadata record.");
+                    }
+
+                    break;
+
                 default:
                     throw new InvalidDataException($"Unknown metadata record section 0x{section:X2}.");
             }
         }
 
-        return new RecordSections(tags, slot, isNull, retention, legalHold);
+        return new RecordSections(tags, slot, isNull, retention, legalHold, replicationStatus);
     }
 
     private readonly record struct RecordSections(
-        IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull, ObjectRetention? Retention, bool LegalHold);
+        IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull, ObjectRetention? Retention, bool LegalHold, string? ReplicationStatus);
 
     private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
         WriteByte(writer, algorithm is { } value ? (byte)((int)value + 1) : (byte)0);

@@ -181,10 +181,17 @@ public sealed class ObjectRecord
     internal ObjectRecord WithLock(ObjectRetention? retention, bool legalHold) =>
         Copy(Tags, SystemMetadata, VersionSlot, IsNullVersion, IsLatest, retention, legalHold);
 
+    /// <summary>
+    /// A copy carrying another site's identity of this version: its ETag (verbatim; null keeps this one) and its
+    /// modification time (the time encoded in its version id), so a replica reads back as the source version does.
+    /// </summary>
+    internal ObjectRecord AsReplica(string? etag, DateTimeOffset lastModified) =>
+        Copy(Tags, SystemMetadata, VersionSlot, IsNullVersion, IsLatest, Retention, LegalHold, etag ?? ETag, lastModified);
+
     private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest) =>
         Copy(tags, systemMetadata, slot, isNull, isLatest, Retention, LegalHold);
 
-    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest, ObjectRetention? retention, bool legalHold) => new()
+    private ObjectRecord Copy(IReadOnlyList<KeyValuePair<string, string>> tags, IReadOnlyDictionary<string, string> systemMetadata, string? slot, bool isNull, bool isLatest, ObjectRetention? retention, bool legalHold, string? etag = null, DateTimeOffset? lastModified = null) => new()
     {
         Retention = retention,
         LegalHold = legalHold,
@@ -195,8 +202,8 @@ public sealed class ObjectRecord
         IsDeleteMarker = IsDeleteMarker,
         IsLatest = isLatest,
         Size = Size,
-        ETag = ETag,
-        LastModified = LastModified,
+        ETag = etag ?? ETag,
+        LastModified = lastModified ?? LastModified,
         ContentType = ContentType,
         UserMetadata = UserMetadata,
         SystemMetadata = systemMetadata,

@@ -55,6 +55,13 @@ public sealed class PutObjectRequest
     /// </summary>
     public byte[]? OutboxPayload { get; init; }
 
+    /// <summary>
+    /// When set, the body is another site's version applied as a replica (the bucket must have versioning Enabled,
+    /// else <see cref="EngineStatus.InvalidBucketState"/>); applying a version that is already stored changes nothing
+    /// and returns the stored version.
+    /// </summary>
+    public ReplicaVersion? Replica { get; init; }
+
     /// <summary>Object Lock retention of the new version (validated by the caller: a future date), or null.</summary>
     public ObjectRetention? Retention { get; init; }
 
