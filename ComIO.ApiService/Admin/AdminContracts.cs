@@ -27,7 +27,13 @@ public sealed record ClusterStatusView(string Site, string Region, long Capacity
 public sealed record ReplicationGroupView(string Name, long Pending, long Consumers, string? LastDeliveredId, long? Lag);
 
 /// <summary>The site's replication stream in Redis.</summary>
-public sealed record ReplicationStatusView(bool Configured, string Stream, long Length, IReadOnlyList<ReplicationGroupView> Groups, string? Error);
+public sealed record ReplicationStatusView(bool Configured, string Stream, long Length, IReadOnlyList<ReplicationGroupView> Groups, string? Error, long DeadLetters = 0);
+
+/// <summary>Body of <c>POST /replication/resync</c>: the bucket whose existing versions are queued again.</summary>
+public sealed record ResyncRequestBody(string? Bucket, bool IncludeCompleted = false);
+
+/// <summary>How many versions a resync queued (not yet replicated or failed; with includeCompleted, completed too) and skipped.</summary>
+public sealed record ResyncView(string Bucket, long Queued, long Skipped);
 
 /// <summary>An admin API error: a stable code (S3-style names) and a message.</summary>
 public sealed record AdminError(string Code, string Message);

@@ -14,6 +14,8 @@ namespace ComIO.ApiService.Admin;
 [JsonSerializable(typeof(StatusRequest))]
 [JsonSerializable(typeof(ClusterStatusView))]
 [JsonSerializable(typeof(ReplicationStatusView))]
+[JsonSerializable(typeof(ResyncRequestBody))]
+[JsonSerializable(typeof(ResyncView))]
 [JsonSerializable(typeof(AdminError))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -46,7 +46,10 @@ public static class AdminRoutes
         admin.MapDelete("/sync/{documentNamespace}/{id}", RemoveFromPeerAsync).WithName("RemoveIdentityFromPeerSite")
             .WithSummary("Removes a user or access-key document, as another site did (site-to-site identity sync).").WithTags("Sites");
         admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.").WithTags("Status");
-        admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries.").WithTags("Status");
+        admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries, dead letters.").WithTags("Status");
+        admin.MapPost("/replication/resync", ResyncAsync).WithName("ResyncReplication")
+            .WithSummary("Queues a bucket's existing versions for replication again under its current rules (written before replication was enabled, or FAILED).")
+            .Accepts<ResyncRequestBody>("application/json").WithTags("Replication");
     }
 
     private static async Task<IResult> ListUsersAsync(IdentityStore store, CredentialResolver resolver, CancellationToken ct) =>
@@ -233,6 +236,18 @@ public static class AdminRoutes
         {
             return null;
         }
+    }
+
+    private static async Task<IResult> ResyncAsync(HttpContext context, Replication.ReplicationResync resync, AuditLog audit, CancellationToken ct)
+    {
+        if (await ReadJsonAsync(context, AdminJsonContext.Default.ResyncRequestBody, ct) is not { Bucket: { Length: > 0 } bucket } body)
+        {
+            return MalformedBody();
+        }
+
+        var view = await resync.RunAsync(bucket, body.IncludeCompleted, ct);
+        audit.AdminChange(AdminAuthenticationMiddleware.PrincipalOf(context), "ResyncReplication", bucket);
+        return Results.Json(view, AdminJsonContext.Default.ResyncView);
     }
 
     private static IResult MalformedBody() => AdminAuthenticationMiddleware.Error(S3ErrorCode.InvalidRequest, "The request body is not the expected JSON document.");

@@ -61,6 +61,9 @@ public static class S3Actions
         ["GetBucketLifecycleConfiguration"] = new("s3:GetLifecycleConfiguration", S3ActionLevel.Bucket),
         ["PutBucketLifecycleConfiguration"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
         ["DeleteBucketLifecycle"] = new("s3:PutLifecycleConfiguration", S3ActionLevel.Bucket),
+        ["GetBucketReplication"] = new("s3:GetReplicationConfiguration", S3ActionLevel.Bucket),
+        ["PutBucketReplication"] = new("s3:PutReplicationConfiguration", S3ActionLevel.Bucket),
+        ["DeleteBucketReplication"] = new("s3:PutReplicationConfiguration", S3ActionLevel.Bucket),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>

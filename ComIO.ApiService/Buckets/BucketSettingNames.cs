@@ -29,4 +29,7 @@ public static class BucketSettingNames
 
     /// <summary>The LifecycleConfiguration XML in canonical form (see <c>LifecycleXml</c>); applied by each storage node's lifecycle scanner.</summary>
     public const string Lifecycle = "lifecycle";
+
+    /// <summary>The ReplicationConfiguration XML in canonical form (see <c>ReplicationConfigurationXml</c>).</summary>
+    public const string Replication = "replication";
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Xml;
 using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Bodies;
@@ -11,7 +12,7 @@ using ComIO.Contracts.Nodes;
 namespace ComIO.ApiService.Handlers;
 
 /// <summary>DeleteObjects (POST ?delete): up to 1,000 keys per request, quiet mode, per-key errors.</summary>
-public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets, Authorizer authorizer)
+public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient nodes, BucketHandlers buckets, BucketSettingsStore settingsStore, Replication.ReplicationPlanner replication, Authorizer authorizer)
 {
     private const int MaxKeys = 1000;
 
@@ -28,6 +29,7 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
         S3Requests.VerifyRequiredIntegrity(request, body);
         var (quiet, keys) = Parse(body);
         await buckets.EnsureExistsAsync(request);
+        var settings = await settingsStore.GetAsync(request);
 
         var outcomes = new (string Key, string? VersionId, NodeError? Error, DeleteObjectOutcome? Outcome)[keys.Count];
         using var throttle = new SemaphoreSlim(16);
@@ -53,7 +55,8 @@ public sealed class DeleteObjectsHandler(ClusterNodes cluster, StorageNodeClient
 
                 var owner = cluster.OwnerOf(request.Bucket, item.Key);
                 var bypass = item.VersionId is not null && await ObjectLockHeaders.BypassGovernanceAsync(request, authorizer, item.Key);
-                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted, item.VersionId, bypass).ConfigureAwait(false);
+                var intent = item.VersionId is null ? replication.IntentFor(settings, item.Key, deleteMarker: true) : null;
+                var result = await nodes.DeleteObjectAsync(owner, request.Bucket, item.Key, request.Aborted, item.VersionId, bypass, intent).ConfigureAwait(false);
                 var error = result.IsSuccess || result.Error!.Status is NodeStatus.NoSuchKey or NodeStatus.NoSuchVersion ? null : result.Error;
                 outcomes[index] = (item.Key, item.VersionId, error, result.Value);
             }

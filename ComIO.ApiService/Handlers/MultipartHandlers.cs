@@ -19,6 +19,7 @@ public sealed class MultipartHandlers(
     BucketSettingsStore settingsStore,
     AclAssignment aclAssignment,
     Authorizer authorizer,
+    Replication.ReplicationPlanner replication,
     TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
@@ -136,7 +137,11 @@ public sealed class MultipartHandlers(
             }
         }
 
-        var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts), request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        // A replication worker's completion commits another site's version (never replicated again); any other carries
+        // the bucket's replication intent, if a rule matches.
+        var replica = await Replication.ReplicaWrites.ReadAsync(request, authorizer, deleteMarker: false);
+        var intent = replica is null ? replication.IntentFor(await settingsStore.GetAsync(request), request.Key) : null;
+        var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts, intent, replica), request.Aborted).ConfigureAwait(false)).OrThrow()!;
         ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
         await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>

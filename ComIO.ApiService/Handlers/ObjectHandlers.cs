@@ -18,6 +18,7 @@ public sealed class ObjectHandlers(
     BucketSettingsStore settingsStore,
     AclAssignment aclAssignment,
     Authorizer authorizer,
+    Replication.ReplicationPlanner replication,
     TimeProvider time)
 {
     private const int CopyBufferSize = 128 * 1024;
@@ -42,6 +43,7 @@ public sealed class ObjectHandlers(
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
+        metadata = await WithReplicationAsync(request, settings, metadata);
 
         var (body, length) = RequestBody.Open(request);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
@@ -149,7 +151,15 @@ public sealed class ObjectHandlers(
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var versionId = ObjectVersions.VersionIdOf(request);
         var bypass = await ObjectLockHeaders.BypassGovernanceAsync(request, authorizer, request.Key);
-        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId, bypass).ConfigureAwait(false);
+        var replica = await Replication.ReplicaWrites.ReadAsync(request, authorizer, deleteMarker: true);
+        if (replica is not null && versionId is not null)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "A replica delete marker cannot name a versionId.");
+        }
+
+        // A delete marker (no version id) is replicated as the bucket's rules say; removing a version is not (as AWS).
+        var intent = replica is null && versionId is null ? replication.IntentFor(await settingsStore.GetAsync(request), request.Key, deleteMarker: true) : null;
+        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId, bypass, intent, replica).ConfigureAwait(false);
         if (result.IsSuccess)
         {
             // A delete marker created (no version id) or removed (by version id) is reported as S3 does.
@@ -230,6 +240,7 @@ public sealed class ObjectHandlers(
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
+        metadata = metadata with { Replication = replication.IntentFor(settings, request.Key) };
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
         var copied = result.OrThrow()!;
         if (info.VersionId != "null" || sourceVersionId is not null)
@@ -248,6 +259,20 @@ public sealed class ObjectHandlers(
                 xml.Element("Checksum" + algorithm.ToUpperInvariant(), checksum);
             }
         }));
+    }
+
+    /// <summary>
+    /// A replication worker's PUT becomes a replica write (never replicated again); any other PUT carries the bucket's
+    /// replication intent, if a rule matches.
+    /// </summary>
+    private async Task<PutObjectMetadata> WithReplicationAsync(S3Request request, BucketSettings settings, PutObjectMetadata metadata)
+    {
+        if (await Replication.ReplicaWrites.ReadAsync(request, authorizer, deleteMarker: false) is { } replica)
+        {
+            return Replication.ReplicaWrites.WithEtagCheck(metadata, replica) with { Replica = replica };
+        }
+
+        return metadata with { Replication = replication.IntentFor(settings, request.Key) };
     }
 
     /// <summary>The <c>partNumber</c> query parameter (1–10,000), or null when absent.</summary>

@@ -156,6 +156,9 @@ public static class ObjectHeaders
     /// <summary>System-metadata entries ComIO keeps for itself (e.g. the object ACL); never sent as response headers.</summary>
     public const string InternalMetadataPrefix = "x-comio-";
 
+    /// <summary>The system-metadata entry in which the storage engine keeps a version's replication status.</summary>
+    public const string ReplicationStatusMetadata = "x-comio-replication-status";
+
     /// <summary>Writes the headers GET and HEAD return for an object.</summary>
     public static void WriteObjectHeaders(S3Request request, ObjectInfo info, bool includeChecksum)
     {
@@ -181,6 +184,11 @@ public static class ObjectHeaders
         {
             headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = checksum;
             headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        }
+
+        if (info.SystemMetadata.GetValueOrDefault(ReplicationStatusMetadata) is { } replicationStatus)
+        {
+            headers["x-amz-replication-status"] = replicationStatus;
         }
 
         TaggingHandlers.WriteTaggingCount(request.Response, info);

@@ -27,6 +27,7 @@ public sealed class PostObjectHandler(
     ClusterNodes cluster,
     StorageNodeClient nodes,
     IOptions<S3Options> s3,
+    Replication.ReplicationPlanner replication,
     TimeProvider time)
 {
     /// <summary>The largest file a POST may upload (as a single PutObject).</summary>
@@ -67,7 +68,7 @@ public sealed class PostObjectHandler(
         file.Position = 0;
         var settings = await settingsStore.GetAsync(upload);
         var metadata = Metadata(fields, form);
-        metadata = metadata with { SystemMetadata = await WithAclAsync(upload, settings, fields, metadata.SystemMetadata) };
+        metadata = metadata with { SystemMetadata = await WithAclAsync(upload, settings, fields, metadata.SystemMetadata), Replication = replication.IntentFor(settings, key) };
         var node = cluster.OwnerOf(request.Bucket, key);
         var stored = (await nodes.PutObjectAsync(node, request.Bucket, key, length, metadata, file, request.Aborted)).OrThrow()!;
 

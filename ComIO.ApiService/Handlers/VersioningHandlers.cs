@@ -54,6 +54,11 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
             throw new S3Exception(ObjectLockErrorCodes.VersioningLocked);
         }
 
+        if (status != "Enabled" && settings[BucketSettingNames.Replication] is not null)
+        {
+            throw new S3Exception(S3ErrorCodes.InvalidBucketState, "A replication configuration is present on this bucket, so you cannot change the versioning state. To change the versioning state, first delete the replication configuration.");
+        }
+
         await settingsStore.SetAsync(request.Bucket, BucketSettingNames.Versioning, status, request.Aborted);
         request.Response.StatusCode = StatusCodes.Status200OK;
         request.Response.ContentLength = 0;

@@ -108,6 +108,10 @@ public static class ApiServiceComposition
         builder.Services.AddSingleton<VersioningHandlers>();
         builder.Services.AddSingleton<ObjectLockHandlers>();
         builder.Services.AddSingleton<Lifecycle.LifecycleHandlers>();
+        builder.Services.AddOptions<Replication.ReplicationOptions>().BindConfiguration(Replication.ReplicationOptions.SectionName);
+        builder.Services.AddSingleton<Replication.ReplicationPlanner>();
+        builder.Services.AddSingleton<Replication.ReplicationHandlers>();
+        builder.Services.AddSingleton<Replication.ReplicationResync>();
         builder.Services.AddSingleton<S3Router>();
         builder.Services.AddSingleton<S3Endpoint>();
         return builder;

@@ -25,6 +25,7 @@ public static class NodeErrorMapper
         NodeStatus.NoSuchVersion => new S3Exception(S3ErrorCodes.NoSuchVersion),
         NodeStatus.MethodNotAllowed => new S3Exception(S3ErrorCode.MethodNotAllowed),
         NodeStatus.ObjectLocked => new S3Exception(ObjectLockErrorCodes.ObjectLocked),
+        NodeStatus.InvalidBucketState => new S3Exception(S3ErrorCodes.InvalidBucketState, "Versioning must be 'Enabled' on the bucket to store replicas."),
         _ => new S3Exception(S3ErrorCode.InternalError),
     };
 

@@ -114,10 +114,34 @@ public sealed class StorageNodeClient(HttpClient http)
     /// </summary>
     /// With <paramref name="bypassGovernance"/> (only for callers authorized for <c>s3:BypassGovernanceRetention</c>) an
     /// active GOVERNANCE retention does not protect the version; a locked version fails with ObjectLocked.
-    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null, bool bypassGovernance = false)
+    /// <paramref name="replication"/> (no version id) makes the delete marker replicated; <paramref name="replica"/> applies
+    /// another site's delete marker instead.
+    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null, bool bypassGovernance = false,
+        ComIO.Contracts.Replication.ReplicationIntent? replication = null, ComIO.Contracts.Replication.ReplicaInfo? replica = null)
     {
         var route = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId);
-        return SendAsync(node, HttpMethod.Delete, bypassGovernance ? InternalApi.WithGovernanceBypass(route) : route, ContractsJsonContext.Default.DeleteObjectOutcome, ct);
+        var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(node.BaseAddress, bypassGovernance ? InternalApi.WithGovernanceBypass(route) : route));
+        if (replication is not null)
+        {
+            request.Headers.Add(InternalApi.ReplicationHeader, HeaderJson.Encode(replication, ContractsJsonContext.Default.ReplicationIntent));
+        }
+
+        if (replica is not null)
+        {
+            request.Headers.Add(InternalApi.ReplicaHeader, HeaderJson.Encode(replica, ContractsJsonContext.Default.ReplicaInfo));
+        }
+
+        return SendAsync(request, ContractsJsonContext.Default.DeleteObjectOutcome, ct);
+    }
+
+    /// <summary>Queues the bucket's versions held by <paramref name="node"/> for replication again (see <see cref="ComIO.Contracts.Replication.ResyncRequest"/>).</summary>
+    public Task<NodeResult<ComIO.Contracts.Replication.ResyncResult>> ResyncAsync(StorageNodeInfo node, string bucket, ComIO.Contracts.Replication.ResyncRequest resync, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.BaseAddress, InternalApi.ReplicationResync(bucket)))
+        {
+            Content = JsonContent.Create(resync, ContractsJsonContext.Default.ResyncRequest),
+        };
+        return SendAsync(request, ContractsJsonContext.Default.ResyncResult, ct);
     }
 
     /// <summary>Changes the Object Lock state of one version (null = current) on its owning node; answers the version's new info.</summary>

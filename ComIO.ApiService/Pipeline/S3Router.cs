@@ -25,12 +25,13 @@ public sealed class S3Router(
     VersioningHandlers versioning,
     ObjectLockHandlers objectLock,
     Lifecycle.LifecycleHandlers lifecycle,
+    Replication.ReplicationHandlers replication,
     Authorizer authorizer)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "tagging", "encryption", "replication", "website", "logging",
+        "tagging", "encryption", "website", "logging",
         "notification", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
@@ -60,6 +61,14 @@ public sealed class S3Router(
         if (RouteObjectLock(request, method) is { } lockTask)
         {
             return lockTask;
+        }
+
+        if (query.ContainsKey("replication"))
+        {
+            return HttpMethods.IsGet(method) ? Run("GetBucketReplication", replication.GetAsync, request)
+                : HttpMethods.IsPut(method) ? Run("PutBucketReplication", replication.PutAsync, request)
+                : HttpMethods.IsDelete(method) ? Run("DeleteBucketReplication", replication.DeleteAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 
         if (query.ContainsKey("lifecycle"))

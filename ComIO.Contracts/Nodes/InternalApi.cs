@@ -13,6 +13,18 @@ public static class InternalApi
     /// <summary>Request header of an object PUT: base64 of the JSON <see cref="PutObjectMetadata"/>.</summary>
     public const string PutMetadataHeader = "X-ComIO-Put-Metadata";
 
+    /// <summary>
+    /// Request header of an object DELETE without versionId: base64 of the JSON
+    /// <see cref="Replication.ReplicationIntent"/> when the delete marker it creates must be replicated.
+    /// </summary>
+    public const string ReplicationHeader = "X-ComIO-Replication";
+
+    /// <summary>
+    /// Request header of an object DELETE that applies another site's delete marker: base64 of the JSON
+    /// <see cref="Replication.ReplicaInfo"/>.
+    /// </summary>
+    public const string ReplicaHeader = "X-ComIO-Replica";
+
     /// <summary>Response header of an object GET: base64 of the JSON <see cref="ObjectInfo"/>.</summary>
     public const string ObjectInfoHeader = "X-ComIO-Object-Info";
 
@@ -80,6 +92,9 @@ public static class InternalApi
         + (versionIdMarker is null ? "" : $"&version-id-marker={Uri.EscapeDataString(versionIdMarker)}");
 
     public static string Stats() => $"{Prefix}/stats";
+
+    /// <summary>POST (body = <see cref="Replication.ResyncRequest"/>) queues the bucket's versions on the node for replication again.</summary>
+    public static string ReplicationResync(string bucket) => $"{Prefix}/replication/resync/{Uri.EscapeDataString(bucket)}";
 
     /// <summary>POST runs a scrub of every device now and returns a <see cref="ScrubSummary"/>.</summary>
     public static string Scrub() => $"{Prefix}/scrub";

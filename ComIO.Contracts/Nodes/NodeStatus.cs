@@ -28,4 +28,7 @@ public static class NodeStatus
 
     /// <summary>Object Lock (retention or legal hold) refused a delete, an in-place overwrite or a retention change.</summary>
     public const string ObjectLocked = "ObjectLocked";
+
+    /// <summary>The bucket's versioning state does not allow the operation (a replica needs versioning Enabled).</summary>
+    public const string InvalidBucketState = "InvalidBucketState";
 }

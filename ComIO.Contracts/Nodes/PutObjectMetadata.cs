@@ -32,4 +32,10 @@ public sealed record PutObjectMetadata
 
     /// <summary>Object Lock legal hold (ON = true).</summary>
     public bool ObjectLockLegalHold { get; init; }
+
+    /// <summary>Set when the write must be replicated: committed as its outbox entry's payload.</summary>
+    public ComIO.Contracts.Replication.ReplicationIntent? Replication { get; init; }
+
+    /// <summary>Set when the write is another site's version applied as a replica.</summary>
+    public ComIO.Contracts.Replication.ReplicaInfo? Replica { get; init; }
 }

@@ -1,6 +1,7 @@
 using ComIO.Contracts.Nodes;
 using ComIO.Storage;
 using ComIO.StorageNode.Engines;
+using ComIO.StorageNode.Replication;
 
 namespace ComIO.StorageNode.Endpoints;
 
@@ -94,8 +95,14 @@ public static class MultipartEndpoints
                 return Results.Json(new NodeError(NodeStatus.InvalidRequest, "No parts to complete."), ContractsJsonContext.Default.NodeError, statusCode: 400);
             }
 
+            if (body.Replica is { } replica && (!StorageEngine.IsValidVersionId(replica.VersionId) || replica.VersionId == "null"))
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid replica version id."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
             var result = await engines.For(bucket, key).CompleteMultipartUploadAsync(
-                bucket, key, uploadId, [.. body.Parts.Select(p => new CompletedPart(p.PartNumber, p.ETag))], ct);
+                bucket, key, uploadId, [.. body.Parts.Select(p => new CompletedPart(p.PartNumber, p.ETag))],
+                ReplicationPayload.Encode(body.Replication), ReplicationPayload.ToEngine(body.Replica), ct);
             return result.Status == EngineStatus.Ok
                 ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
                 : ObjectInfoMapper.ToError(result.Status);

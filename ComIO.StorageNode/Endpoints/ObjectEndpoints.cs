@@ -2,6 +2,7 @@ using System.Buffers;
 using ComIO.Contracts.Nodes;
 using ComIO.Storage;
 using ComIO.StorageNode.Engines;
+using ComIO.StorageNode.Replication;
 
 namespace ComIO.StorageNode.Endpoints;
 
@@ -28,7 +29,17 @@ public static class ObjectEndpoints
         group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
             var bypassGovernance = request.Query["bypass-governance"] == "true";
-            var result = await engines.For(bucket, key).DeleteObjectVersionedAsync(bucket, key, versionId, bypassGovernance, null, ct);
+            var engine = engines.For(bucket, key);
+            var replica = HeaderJson.Decode(request.Headers[InternalApi.ReplicaHeader], ContractsJsonContext.Default.ReplicaInfo);
+            if (replica is not null && (versionId is not null || !StorageEngine.IsValidVersionId(replica.VersionId) || replica.VersionId == "null"))
+            {
+                return Results.Json(new NodeError(NodeStatus.InvalidRequest, "A replica delete marker needs a source version id and no versionId."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+            }
+
+            var intent = HeaderJson.Decode(request.Headers[InternalApi.ReplicationHeader], ContractsJsonContext.Default.ReplicationIntent);
+            var result = replica is not null
+                ? await engine.ApplyReplicaDeleteMarkerAsync(bucket, key, ReplicationPayload.ToEngine(replica)!, ct)
+                : await engine.DeleteObjectVersionedAsync(bucket, key, versionId, bypassGovernance, versionId is null ? ReplicationPayload.Encode(intent) : null, ct);
             return result.Status == EngineStatus.Ok
                 ? Results.Json(new DeleteObjectOutcome(result.DeleteMarker, result.VersionId), ContractsJsonContext.Default.DeleteObjectOutcome)
                 : ObjectInfoMapper.ToError(result.Status);
@@ -61,6 +72,11 @@ public static class ObjectEndpoints
             return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid object lock retention."), ContractsJsonContext.Default.NodeError, statusCode: 400);
         }
 
+        if (metadata.Replica is { } replicaInfo && (!StorageEngine.IsValidVersionId(replicaInfo.VersionId) || replicaInfo.VersionId == "null"))
+        {
+            return Results.Json(new NodeError(NodeStatus.InvalidRequest, "Invalid replica version id."), ContractsJsonContext.Default.NodeError, statusCode: 400);
+        }
+
         try
         {
             var result = await engines.For(bucket, key).PutObjectAsync(
@@ -80,6 +96,8 @@ public static class ObjectEndpoints
                     Tags = metadata.Tags.ToEngineTags(),
                     Retention = retention,
                     LegalHold = metadata.ObjectLockLegalHold,
+                    OutboxPayload = ReplicationPayload.Encode(metadata.Replication),
+                    Replica = ReplicationPayload.ToEngine(metadata.Replica),
                 },
                 context.Request.Body,
                 context.RequestAborted);

@@ -74,6 +74,7 @@ public static class ObjectInfoMapper
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,
             EngineStatus.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
             EngineStatus.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
+            EngineStatus.InvalidBucketState => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status500InternalServerError,
         };
         return Results.Json(new NodeError(status.ToString(), message), ContractsJsonContext.Default.NodeError, statusCode: code);

@@ -5,6 +5,7 @@ using ComIO.StorageNode.Endpoints;
 using ComIO.StorageNode.Engines;
 using ComIO.StorageNode.Health;
 using ComIO.StorageNode.Lifecycle;
+using ComIO.StorageNode.Replication;
 using ComIO.StorageNode.Scrubbing;
 using ComIO.StorageNode.Telemetry;
 
@@ -36,6 +37,13 @@ public static class StorageNodeComposition
         builder.Services.AddSingleton<NodeLifecycleService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeLifecycleService>());
         builder.Services.AddSingleton<NodeMetrics>();
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+        builder.Services.AddSingleton<OutboxRelay>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
+        {
+            builder.AddRedisClient("redis");
+        }
 
         var clusterSecret = builder.Configuration["Cluster:Secret"];
         if (string.IsNullOrEmpty(clusterSecret))
@@ -57,7 +65,8 @@ public static class StorageNodeComposition
             .MapDocumentEndpoints()
             .MapMultipartEndpoints()
             .MapMaintenanceEndpoints()
-            .MapLifecycleEndpoints();
+            .MapLifecycleEndpoints()
+            .MapReplicationEndpoints();
         return app;
     }
 }

@@ -32,6 +32,8 @@ public static class S3ErrorCodes
     public static readonly S3ErrorCode BadRequest = new("BadRequest", HttpStatusCode.BadRequest, "Bad Request");
     public static readonly S3ErrorCode AccessForbidden = new("AccessForbidden", HttpStatusCode.Forbidden, "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.");
     public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", HttpStatusCode.NotFound, "The CORS configuration does not exist");
+    public static readonly S3ErrorCode InvalidBucketState = new("InvalidBucketState", HttpStatusCode.Conflict, "The request is not valid with the current state of the bucket.");
+    public static readonly S3ErrorCode ReplicationConfigurationNotFoundError = new("ReplicationConfigurationNotFoundError", HttpStatusCode.NotFound, "The replication configuration was not found");
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", HttpStatusCode.NotFound, "The lifecycle configuration does not exist");
     public static readonly S3ErrorCode MaxMessageLengthExceeded = new("MaxMessageLengthExceeded", HttpStatusCode.BadRequest, "Your request was too big.");
     public static readonly S3ErrorCode MalformedPOSTRequest = new("MalformedPOSTRequest", HttpStatusCode.BadRequest, "The body of your POST request is not well-formed multipart/form-data.");
