@@ -33,6 +33,7 @@ if (string.IsNullOrEmpty(builder.Configuration["Parameters:secret-encryption-key
 var secretEncryptionKey = builder.AddParameter("secret-encryption-key", secret: true);
 
 var apis = new List<IResourceBuilder<ProjectResource>>();
+var workers = new List<IResourceBuilder<ProjectResource>>();
 foreach (var site in topology.Sites)
 {
     var siteData = Path.Combine(dataDirectory, site.Name);
@@ -80,14 +81,45 @@ foreach (var site in topology.Sites)
             .WaitFor(nodes[i]);
     }
 
-    builder.AddProject<Projects.ComIO_ReplicationWorker>($"{site.Name}-replication")
+    // The worker reads this site's stream, the source versions through this site's S3 endpoint, and reports to the
+    // nodes that hold the outbox entries (by service name: it references every node of the site).
+    var worker = builder.AddProject<Projects.ComIO_ReplicationWorker>($"{site.Name}-replication")
         .WithHttpEndpoint(name: "http")
         .WithEnvironment(ConfigurationFileExtensions.ConfigFileVariable, "")
         .WithEnvironment("Site__Name", site.Name)
+        .WithEnvironment("Cluster__Secret", clusterSecret)
+        .WithEnvironment("Replication__SourceEndpoint", api.GetEndpoint("http"))
+        .WithEnvironment("Replication__AccessKey", adminAccessKey)
+        .WithEnvironment("Replication__SecretKey", adminSecretKey)
         .WithReference(redis, connectionName: "redis")
         .WaitFor(redis)
         .WaitFor(api)
         .WithHttpHealthCheck("/health");
+    foreach (var node in nodes)
+    {
+        worker.WithReference(node);
+    }
+
+    workers.Add(worker);
+}
+
+// Replication destinations: each site may replicate to every other site (or to those its replicate_to names); which
+// buckets and prefixes replicate is each bucket's replication configuration (PutBucketReplication / comio replication).
+for (var i = 0; i < topology.Sites.Count; i++)
+{
+    var site = topology.Sites[i];
+    for (var j = 0; j < topology.Sites.Count; j++)
+    {
+        var other = topology.Sites[j];
+        if (i == j || (site.ReplicateTo.Count > 0 && !site.ReplicateTo.Contains(other.Name)))
+        {
+            continue;
+        }
+
+        var endpoint = apis[j].GetEndpoint("http");
+        apis[i].WithEnvironment($"Replication__Sites__{other.Name}__Endpoint", endpoint);
+        workers[i].WithEnvironment($"Replication__Sites__{other.Name}__Endpoint", endpoint);
+    }
 }
 
 // Every site knows the same users: each API service sends identity changes to the other sites' API services.

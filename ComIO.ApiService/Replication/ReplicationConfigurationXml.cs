@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Xml;
 using ComIO.ApiService.Protocol.Errors;
-using ComIO.ApiService.Protocol.Xml;
 using ComIO.ApiService.Protocol.Routing;
+using ComIO.ApiService.Protocol.Xml;
 
 namespace ComIO.ApiService.Replication;
 

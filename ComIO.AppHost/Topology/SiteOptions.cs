@@ -30,4 +30,7 @@ public sealed class SiteOptions
     /// use a sparse image file under the data folder.
     /// </summary>
     public List<string> DevicePaths { get; set; } = [];
+
+    /// <summary>Sites this site may replicate to (YAML <c>replicate_to</c>); empty = every other site.</summary>
+    public List<string> ReplicateTo { get; set; } = [];
 }

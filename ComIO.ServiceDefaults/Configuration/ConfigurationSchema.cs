@@ -37,7 +37,10 @@ internal static class ConfigurationSchema
             ("enabled", Bool),
             ("nodes", new ListNode(new SectionNode(("address", Url)).Requiring("address"))),
             ("sync_interval", Duration),
-            ("consumer_group", Text))),
+            ("consumer_group", Text),
+            ("republish_after", Duration),
+            ("relay_batch_size", Int(1, 10_000)),
+            ("sites", new MapNode(new SectionNode(("endpoint", Url)))))),
         ("auth", new SectionNode(
             ("enabled", Bool),
             ("admin_access_key", Text),
@@ -76,5 +79,6 @@ internal static class ConfigurationSchema
             ("nodes", Int(1, 64)),
             ("device_size_mib", Long(1)),
             ("device_paths", new ListNode(Text)),
-            ("api_replicas", Int(1, 64))))));
+            ("api_replicas", Int(1, 64)),
+            ("replicate_to", new ListNode(Name))))));
 }

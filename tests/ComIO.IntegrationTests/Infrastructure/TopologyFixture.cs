@@ -49,12 +49,12 @@ public sealed class TopologyFixture : IAsyncLifetime
         string[] args =
         [
             $"--ComIO:DataDirectory={_dataDirectory}",
-            $"--ComIO:Sites:0:Name={Site}",
-            $"--ComIO:Sites:0:S3Port={_s3Port}",
-            $"--ComIO:Sites:0:RedisPort={_redisPort}",
-            "--ComIO:Sites:0:Nodes=2",
-            "--ComIO:Sites:0:ApiReplicas=2", // every test also proves the API service holds no per-replica state
-            "--ComIO:Sites:0:DeviceSizeMiB=1024",
+            $"--Sites:0:Name={Site}",
+            $"--Sites:0:S3Port={_s3Port}",
+            $"--Sites:0:RedisPort={_redisPort}",
+            "--Sites:0:Nodes=2",
+            "--Sites:0:ApiReplicas=2", // every test also proves the API service holds no per-replica state
+            "--Sites:0:DeviceSizeMiB=1024",
             $"--Parameters:admin-access-key={AccessKey}",
             $"--Parameters:admin-secret-key={SecretKey}",
             $"--Parameters:cluster-secret={ClusterSecret}",
