@@ -16,7 +16,7 @@ app.AddSubCommand("admin", a =>
     a.AddCommands<AdminStatusCommands>();
 }).WithDescription("Administration through the admin API (administrator credentials)");
 app.AddSubCommand("lifecycle", l => l.AddCommands<LifecycleCommands>()).WithDescription("Bucket lifecycle rules: set, get, delete");
-app.AddSubCommand("replication", r => r.AddCommands<ReplicationCommands>()).WithDescription("Cross-site replication: status, resync");
+app.AddSubCommand("replication", r => r.AddCommands<ReplicationCommands>()).WithDescription("Cross-site replication: enable, get, disable, status, resync");
 app.AddSubCommand("device", d => d.AddCommands<DeviceCommands>()).WithDescription("Storage-node devices: format, info");
 app.AddCommands<ServerCommands>();
 await app.RunAsync();

@@ -14,8 +14,13 @@ namespace ComIO.IntegrationTests.Faults;
 /// whose pid the resource reports; the service is its child (<c>/proc/{pid}/task/{pid}/children</c>). Executables (Redis)
 /// are the reported process themselves.
 /// </summary>
-public sealed class TopologyProcesses(TopologyFixture topology)
+public sealed class TopologyProcesses(Func<DistributedApplication> app)
 {
+    public TopologyProcesses(TopologyFixture topology)
+        : this(() => topology.App)
+    {
+    }
+
     private static readonly TimeSpan RestartTimeout = TimeSpan.FromSeconds(120);
 
     /// <summary>
@@ -24,7 +29,7 @@ public sealed class TopologyProcesses(TopologyFixture topology)
     /// </summary>
     public async Task<IReadOnlyList<string>> InstancesAsync(string resourceName, CancellationToken ct)
     {
-        var model = topology.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var model = app().Services.GetRequiredService<DistributedApplicationModel>();
         var resource = model.Resources.Single(r => r.Name == resourceName);
         var replicas = resource.TryGetLastAnnotation<ReplicaAnnotation>(out var annotation) ? annotation.Replicas : 1;
         var ids = new SortedSet<string>(StringComparer.Ordinal);
@@ -32,7 +37,7 @@ public sealed class TopologyProcesses(TopologyFixture topology)
         watch.CancelAfter(TimeSpan.FromSeconds(10));
         try
         {
-            await foreach (var e in topology.App.ResourceNotifications.WatchAsync(watch.Token))
+            await foreach (var e in app().ResourceNotifications.WatchAsync(watch.Token))
             {
                 if (e.Resource.Name == resourceName && ids.Add(e.ResourceId) && ids.Count == replicas)
                 {
@@ -72,7 +77,7 @@ public sealed class TopologyProcesses(TopologyFixture topology)
     /// </summary>
     public async Task RestartAsync(string instanceId, CancellationToken ct)
     {
-        var commands = topology.App.Services.GetRequiredService<ResourceCommandService>();
+        var commands = app().Services.GetRequiredService<ResourceCommandService>();
         var deadline = DateTime.UtcNow + RestartTimeout;
         await WaitUntilAsync(instanceId, s => s.State?.Text != KnownResourceStates.Running, deadline, ct);
         while (true)
@@ -111,7 +116,7 @@ public sealed class TopologyProcesses(TopologyFixture topology)
     {
         while (true)
         {
-            if (topology.App.ResourceNotifications.TryGetCurrentState(instanceId, out var current) && condition(current.Snapshot))
+            if (app().ResourceNotifications.TryGetCurrentState(instanceId, out var current) && condition(current.Snapshot))
             {
                 return true;
             }
@@ -132,7 +137,7 @@ public sealed class TopologyProcesses(TopologyFixture topology)
 
     private int ServiceProcessId(string instanceId, string commandLineMarker)
     {
-        if (!topology.App.ResourceNotifications.TryGetCurrentState(instanceId, out var current)
+        if (!app().ResourceNotifications.TryGetCurrentState(instanceId, out var current)
             || current.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is not { } pidValue)
         {
             throw new InvalidOperationException($"{instanceId} reports no process id.");
