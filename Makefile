@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: setup build run test test-unit test-integration test-faults bench fmt lint coverage clean
+.PHONY: setup build run test test-unit test-integration test-faults soak bench fmt lint coverage clean
 
 ## setup: install the system packages ComIO and its tests use (redis-server, aws CLI, boto3, rclone, fio, ...)
 setup:
@@ -40,6 +40,11 @@ test-faults:
 	COMIO_FAULT_ROUNDS=$${COMIO_FAULT_ROUNDS:-2} COMIO_FAULT_REPORT=$(CURDIR)/TestResults/faults-report.txt \
 	  $(DOTNET) test --project tests/ComIO.IntegrationTests -c $(CONFIGURATION) -- --filter-trait "Category=Faults"; \
 	  status=$$?; cat TestResults/faults-report.txt 2>/dev/null; exit $$status
+
+## soak: bounded soak test (not part of `make test`): API + 2 nodes as processes, 32 verified S3 clients for
+## SOAK_DURATION (default 10m, e.g. SOAK_DURATION=60s); fails on any error or RSS/fd growth; bench/results/soak-<date>.md
+soak:
+	bash bench/soak.sh
 
 ## bench: the benchmark suite (QUICK=1 for the short run); results land in bench/results/
 bench:

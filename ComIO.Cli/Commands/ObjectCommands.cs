@@ -5,6 +5,7 @@ using Cocona;
 using Cocona.Application;
 using ComIO.Cli.Connection;
 using ComIO.Cli.Output;
+using ComIO.Cli.Transfers;
 
 namespace ComIO.Cli.Commands;
 
@@ -23,10 +24,13 @@ public sealed class ObjectCommands(ICoconaAppContextAccessor context)
         [Argument(Description = "BUCKET/KEY")] string path,
         [Option("file", ['f'], Description = "Local file, or - for stdin")] string file,
         [Option("content-type", Description = "Content-Type of the object")] string? contentType = null,
-        [Option("json", Description = "JSON output")] bool json = false) =>
+        [Option("json", Description = "JSON output")] bool json = false,
+        [Option("no-resume", Description = "Do not save or resume an interrupted multipart upload (a failed upload is aborted)")] bool noResume = false,
+        [Option("limit-rate", Description = "Cap the upload rate, bytes per second with K/M/G suffixes (e.g. 20M)")] string? limitRate = null) =>
         CommandRunner.RunAsync(options.Verbose, async () =>
         {
             var target = S3Path.Parse(path, requireKey: true);
+            var limiter = limitRate is null ? null : new RateLimiter(Sizes.Parse(limitRate, "--limit-rate"));
             string? temp = null;
             try
             {
@@ -50,20 +54,30 @@ public sealed class ObjectCommands(ICoconaAppContextAccessor context)
 
                 var length = new FileInfo(source).Length;
                 using var s3 = ConnectionResolver.CreateClient(options);
-                using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4, MinSizeBeforePartUpload = MultipartThreshold });
-                var request = new TransferUtilityUploadRequest
+                if (length >= MultipartThreshold)
                 {
-                    BucketName = target.Bucket,
-                    Key = target.Key,
-                    FilePath = source,
-                    PartSize = PartSize,
-                    ContentType = contentType,
-                };
-                await TransferProgress.RunAsync($"put {target}", length, options.Quiet, async report =>
+                    // Multipart with parallel parts; resumable unless --no-resume (stdin's temporary file never is).
+                    var endpoint = ConnectionResolver.Resolve(options, new ProfileStore()).Endpoint.Value!;
+                    var upload = new ResumableUpload(s3, options, new UploadStateStore());
+                    await upload.RunAsync(endpoint, target, source, contentType, resume: !noResume && temp is null, limiter, Ct);
+                }
+                else
                 {
-                    request.UploadProgressEvent += (_, e) => report(e.TransferredBytes);
-                    await transfer.UploadAsync(request, Ct);
-                });
+                    using var transfer = new TransferUtility(s3, new TransferUtilityConfig { ConcurrentServiceRequests = 4, MinSizeBeforePartUpload = MultipartThreshold });
+                    var request = new TransferUtilityUploadRequest
+                    {
+                        BucketName = target.Bucket,
+                        Key = target.Key,
+                        FilePath = source,
+                        PartSize = PartSize,
+                        ContentType = contentType,
+                    };
+                    await TransferProgress.RunAsync($"put {target}", length, options.Quiet, async report =>
+                    {
+                        request.UploadProgressEvent += (_, e) => report(e.TransferredBytes);
+                        await transfer.UploadAsync(request, Ct);
+                    });
+                }
 
                 var head = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = target.Bucket, Key = target.Key }, Ct);
                 if (json)
