@@ -156,7 +156,8 @@ public static class ObjectHeaders
     /// <summary>System-metadata entries ComIO keeps for itself (e.g. the object ACL); never sent as response headers.</summary>
     public const string InternalMetadataPrefix = "x-comio-";
 
-    /// <summary>Writes the headers GET and HEAD return for an object.</summary>
+    /// <summary>Writes the headers GET and HEAD return for an object (the Object Lock ones, which depend on the caller's
+    /// permissions, are written by <see cref="ObjectLockHeaders.WriteResponseHeadersAsync"/>).</summary>
     public static void WriteObjectHeaders(S3Request request, ObjectInfo info, bool includeChecksum)
     {
         var headers = request.Response.Headers;
@@ -184,7 +185,6 @@ public static class ObjectHeaders
         }
 
         TaggingHandlers.WriteTaggingCount(request.Response, info);
-        ObjectLockHeaders.WriteResponseHeaders(request.Response, info);
         ApplyResponseOverrides(request);
     }
 
