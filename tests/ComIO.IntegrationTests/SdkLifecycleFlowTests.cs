@@ -43,8 +43,9 @@ public sealed class SdkLifecycleFlowTests(TopologyFixture topology)
             Assert.Equal(data, await GetAsync(s3, bucket, key));
         }
 
-        var gone = await Assert.ThrowsAsync<AmazonS3Exception>(() => GetAsync(s3, bucket, "tmp/a.bin"));
+        var gone = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => GetAsync(s3, bucket, "tmp/a.bin"));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal("NoSuchKey", gone.ErrorCode);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class SdkLifecycleFlowTests(TopologyFixture topology)
             Assert.Equal(data, await GetAsync(s3, bucket, key, id));
         }
 
-        var expired = await Assert.ThrowsAsync<AmazonS3Exception>(() => GetAsync(s3, bucket, "docs/report.bin", docs[0].Id));
+        var expired = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => GetAsync(s3, bucket, "docs/report.bin", docs[0].Id));
         Assert.Equal("NoSuchVersion", expired.ErrorCode);
     }
 
@@ -130,7 +131,7 @@ public sealed class SdkLifecycleFlowTests(TopologyFixture topology)
         var uploads = await s3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket }, Ct);
         var remaining = Assert.Single(uploads.MultipartUploads ?? []);
         Assert.Equal(("keep/big.bin", kept.UploadId), (remaining.Key, remaining.UploadId));
-        var aborted = await Assert.ThrowsAsync<AmazonS3Exception>(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "uploads/stale.bin", UploadId = stale.UploadId }, Ct));
+        var aborted = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "uploads/stale.bin", UploadId = stale.UploadId }, Ct));
         Assert.Equal("NoSuchUpload", aborted.ErrorCode);
 
         await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "keep/big.bin", UploadId = kept.UploadId, PartETags = [new PartETag(1, part.ETag)] }, Ct);
