@@ -19,7 +19,8 @@ public static class ObjectLockErrorCodes
 
     /// <summary>
     /// PutObject with Object Lock parameters (lock headers, or a bucket default retention) but neither Content-MD5 nor an
-    /// <c>x-amz-checksum-*</c> / <c>x-amz-sdk-checksum-algorithm</c> header: AWS's code and wording.
+    /// <c>x-amz-checksum-*</c> / <c>x-amz-sdk-checksum-algorithm</c> header: AWS's code and wording. Also answered to
+    /// UploadPart of an upload created with Object Lock parameters.
     /// </summary>
     public static readonly S3ErrorCode MissingIntegrityOnLockedPut = new("InvalidRequest", HttpStatusCode.BadRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
 

@@ -119,6 +119,36 @@ public sealed class ObjectLockIntegrityAndVisibilityTests(ComIOCluster cluster) 
     }
 
     [Fact]
+    public async Task UploadPart_OfUploadWithLockParameters_RequiresContentMd5OrChecksum()
+    {
+        var bucket = await LockedBucketAsync("lk-md5-mp");
+        var locked = await cluster.S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = bucket,
+            Key = "locked",
+            ObjectLockMode = ObjectLockMode.Compliance,
+            ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
+        }, Ct);
+        var plain = await cluster.S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = "plain" }, Ct);
+        var body = "part bytes"u8.ToArray();
+
+        using (var bare = await cluster.Wire.SendAsync(HttpMethod.Put, $"/{bucket}/locked", query: [("partNumber", "1"), ("uploadId", locked.UploadId)], body: body))
+        {
+            await ExpectIntegrityRequiredAsync(bare);
+        }
+
+        Assert.Null((await cluster.S3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "locked", UploadId = locked.UploadId }, Ct)).Parts?.FirstOrDefault());
+        using (var md5 = await cluster.Wire.SendAsync(HttpMethod.Put, $"/{bucket}/locked", query: [("partNumber", "1"), ("uploadId", locked.UploadId)], body: body, headers: [("Content-MD5", S3Wire.Md5Base64(body))]))
+        {
+            Assert.Equal(HttpStatusCode.OK, md5.StatusCode);
+        }
+
+        // An upload without lock parameters (the bucket has no default retention) takes a part without any digest.
+        using var unlocked = await cluster.Wire.SendAsync(HttpMethod.Put, $"/{bucket}/plain", query: [("partNumber", "1"), ("uploadId", plain.UploadId)], body: body);
+        Assert.Equal(HttpStatusCode.OK, unlocked.StatusCode);
+    }
+
+    [Fact]
     public async Task LockHeadersOnGetAndHead_AreShownOnlyWithTheReadPermissions()
     {
         var bucket = await LockedBucketAsync("lk-vis");
