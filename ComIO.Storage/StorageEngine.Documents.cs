@@ -108,9 +108,10 @@ public sealed partial class StorageEngine
 
     /// <summary>
     /// Changes entries of an object's system metadata (null value = remove) in place: data, tags, ETag and Last-Modified
-    /// are unchanged (S3 PutObjectAcl). Status: Ok, NoSuchBucket or NoSuchKey.
+    /// are unchanged (S3 PutObjectAcl). <paramref name="versionId"/> names the version to change (null = the current
+    /// one). Status: Ok, NoSuchBucket, NoSuchKey, NoSuchVersion or MethodNotAllowed (the version is a delete marker).
     /// </summary>
-    public Task<EngineStatus> SetObjectSystemMetadataAsync(string bucket, string key, IReadOnlyDictionary<string, string?> changes, CancellationToken ct = default)
+    public Task<EngineStatus> SetObjectSystemMetadataAsync(string bucket, string key, IReadOnlyDictionary<string, string?> changes, CancellationToken ct = default, string? versionId = null)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ValidateBucketName(bucket);
@@ -122,7 +123,7 @@ public sealed partial class StorageEngine
             return Task.FromResult(EngineStatus.NoSuchBucket);
         }
 
-        return _committer.SubmitAsync(new SystemMetadataCommit(bucket, key, new Dictionary<string, string?>(changes, StringComparer.Ordinal)));
+        return _committer.SubmitAsync(new SystemMetadataCommit(bucket, key, new Dictionary<string, string?>(changes, StringComparer.Ordinal), versionId));
     }
 
     private static void ValidateDocument(string name, byte[]? payload)

@@ -42,6 +42,7 @@ public sealed class ObjectHandlers(
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
+        ObjectLockHeaders.RequireIntegrityForLockedPut(request, metadata);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         metadata = await WithReplicationAsync(request, settings, metadata);
 
@@ -90,6 +91,7 @@ public sealed class ObjectHandlers(
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         await WriteExpirationAsync(request, info, versionId);
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
+        await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
         WritePartsCount(request, info, partNumber);
         var response = request.Response;
         if (opened.ContentRange is { } contentRange)
@@ -132,6 +134,7 @@ public sealed class ObjectHandlers(
         }
 
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: !partial && ChecksumModeEnabled(request));
+        await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
         if (partial)
         {
             request.Response.StatusCode = StatusCodes.Status206PartialContent;
@@ -341,6 +344,7 @@ public sealed class ObjectHandlers(
         }
 
         ObjectHeaders.WriteObjectHeaders(request, part.Info ?? info, includeChecksum: false);
+        await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
         WritePartsCount(request, info, partNumber);
         request.Response.StatusCode = part.ContentRange is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
         if (part.ContentRange is { } contentRange)

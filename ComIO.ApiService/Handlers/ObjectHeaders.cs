@@ -159,7 +159,8 @@ public static class ObjectHeaders
     /// <summary>The system-metadata entry in which the storage engine keeps a version's replication status.</summary>
     public const string ReplicationStatusMetadata = "x-comio-replication-status";
 
-    /// <summary>Writes the headers GET and HEAD return for an object.</summary>
+    /// <summary>Writes the headers GET and HEAD return for an object (the Object Lock ones, which depend on the caller's
+    /// permissions, are written by <see cref="ObjectLockHeaders.WriteResponseHeadersAsync"/>).</summary>
     public static void WriteObjectHeaders(S3Request request, ObjectInfo info, bool includeChecksum)
     {
         var headers = request.Response.Headers;
@@ -192,7 +193,6 @@ public static class ObjectHeaders
         }
 
         TaggingHandlers.WriteTaggingCount(request.Response, info);
-        ObjectLockHeaders.WriteResponseHeaders(request.Response, info);
         ApplyResponseOverrides(request);
     }
 

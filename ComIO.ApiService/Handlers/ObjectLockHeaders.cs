@@ -85,6 +85,24 @@ public static class ObjectLockHeaders
     }
 
     /// <summary>
+    /// A PutObject that carries Object Lock parameters — any <c>x-amz-object-lock-*</c> header, or a retention the
+    /// bucket's default gave <paramref name="metadata"/> (see <see cref="ApplyToWriteAsync"/>) — must carry an integrity
+    /// check: Content-MD5, an <c>x-amz-checksum-*</c> value (header or trailer) or <c>x-amz-sdk-checksum-algorithm</c>
+    /// (AWS PutObject: "The Content-MD5 or x-amz-sdk-checksum-algorithm header is required for any request to upload an
+    /// object with a retention period configured using Amazon S3 Object Lock"). InvalidRequest otherwise, as AWS answers.
+    /// The value itself is verified against the body by the storage node.
+    /// </summary>
+    public static void RequireIntegrityForLockedPut(S3Request request, PutObjectMetadata metadata)
+    {
+        var lockParameters = metadata.ObjectLockMode is not null
+            || request.Header(ModeHeader) is not null || request.Header(RetainUntilHeader) is not null || request.Header(LegalHoldHeader) is not null;
+        if (lockParameters && metadata.ContentMd5 is null && metadata.ChecksumAlgorithm is null)
+        {
+            throw new S3Exception(ObjectLockErrorCodes.MissingIntegrityOnLockedPut);
+        }
+    }
+
+    /// <summary>
     /// Whether the request asks to bypass GOVERNANCE retention (<c>x-amz-bypass-governance-retention: true</c>) and the
     /// caller holds <c>s3:BypassGovernanceRetention</c> on the object. Without the permission the request proceeds
     /// without bypass, so a GOVERNANCE-protected version stays protected (AccessDenied), as on AWS.
@@ -99,16 +117,23 @@ public static class ObjectLockHeaders
         return await authorizer.IsAllowedAsync(request, "s3:BypassGovernanceRetention", request.Bucket, key);
     }
 
-    /// <summary>Writes the version's Object Lock headers on a GET/HEAD response (none when the version has no lock state).</summary>
-    public static void WriteResponseHeaders(HttpResponse response, ObjectInfo info)
+    /// <summary>
+    /// Writes the version's Object Lock headers on a GET/HEAD response, each only for a caller allowed to read it, as AWS
+    /// does: mode and retain-until date with <c>s3:GetObjectRetention</c>, the legal hold with <c>s3:GetObjectLegalHold</c>
+    /// on the object. A refusal only leaves the header out (it is not audited as a denied request). Nothing is written,
+    /// and no permission asked, when the version has no lock state.
+    /// </summary>
+    public static async Task WriteResponseHeadersAsync(S3Request request, ObjectInfo info, Authorizer authorizer)
     {
-        if (info.ObjectLockMode is { } mode && info.ObjectLockRetainUntil is { } until)
+        var response = request.Response;
+        if (info.ObjectLockMode is { } mode && info.ObjectLockRetainUntil is { } until
+            && await authorizer.IsAllowedAsync(request, "s3:GetObjectRetention", request.Bucket, request.Key))
         {
             response.Headers[ModeHeader] = mode;
             response.Headers[RetainUntilHeader] = S3Xml.Timestamp(until);
         }
 
-        if (info.ObjectLockLegalHold)
+        if (info.ObjectLockLegalHold && await authorizer.IsAllowedAsync(request, "s3:GetObjectLegalHold", request.Bucket, request.Key))
         {
             response.Headers[LegalHoldHeader] = "ON";
         }

@@ -55,10 +55,14 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<bool>> SetSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, string? text, CancellationToken ct) =>
         SendDocumentAsync(node, InternalApi.SystemDocument(documentNamespace, id), text, ct);
 
-    /// <summary>Changes entries of an object's system metadata on its owning node (null value = remove).</summary>
-    public Task<NodeResult<bool>> SetObjectSystemMetadataAsync(StorageNodeInfo node, string bucket, string key, Dictionary<string, string?> changes, CancellationToken ct)
+    /// <summary>
+    /// Changes entries of an object's system metadata on its owning node (null value = remove): of the current version,
+    /// or of the version <paramref name="versionId"/> names.
+    /// </summary>
+    public Task<NodeResult<bool>> SetObjectSystemMetadataAsync(StorageNodeInfo node, string bucket, string key, Dictionary<string, string?> changes, CancellationToken ct, string? versionId = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(node.BaseAddress, InternalApi.ObjectSystemMetadata(bucket, key)))
+        var route = InternalApi.WithVersion(InternalApi.ObjectSystemMetadata(bucket, key), versionId);
+        var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(node.BaseAddress, route))
         {
             Content = JsonContent.Create(changes, ContractsJsonContext.Default.DictionaryStringString),
         };

@@ -162,11 +162,7 @@ public sealed class S3Router(
     {
         if (request.Query.ContainsKey("acl"))
         {
-            if (request.Query.ContainsKey("versionId"))
-            {
-                return RejectAsync(request, "acl?versionId");
-            }
-
+            // With ?versionId= the ACL of that version (authorized as s3:Get/PutObjectVersionAcl, see S3Actions).
             return HttpMethods.IsGet(method) ? Run("GetObjectAcl", acls.GetObjectAclAsync, request)
                 : HttpMethods.IsPut(method) ? Run("PutObjectAcl", acls.PutObjectAclAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);

@@ -131,10 +131,14 @@ internal sealed class DocumentCommit(byte[] key, byte[]? payload, string? requir
 
 /// <summary>
 /// Changes entries of an object's system metadata (null value = remove) without touching its data, tags or other
-/// metadata. NoSuchBucket / NoSuchKey otherwise.
+/// metadata: of the current version, or of the version <see cref="VersionId"/> names. NoSuchBucket / NoSuchKey /
+/// NoSuchVersion / MethodNotAllowed (a delete marker) otherwise.
 /// </summary>
-internal sealed class SystemMetadataCommit(string bucket, string key, IReadOnlyDictionary<string, string?> changes) : CommitOperation
+internal sealed class SystemMetadataCommit(string bucket, string key, IReadOnlyDictionary<string, string?> changes, string? versionId = null) : CommitOperation
 {
+    /// <summary>The version to change; null = the current version.</summary>
+    public string? VersionId { get; } = versionId;
+
     public string Bucket { get; } = bucket;
 
     public string Key { get; } = key;

@@ -544,9 +544,23 @@ internal sealed class GroupCommitter : IAsyncDisposable
                         continue;
                     }
 
-                    if (Defer(metadata, metadata.Bucket, metadata.Key, versioned: false))
+                    if (Defer(metadata, metadata.Bucket, metadata.Key, metadata.VersionId is not null))
                     {
                         continue;
+                    }
+
+                    if (metadata.VersionId is not null)
+                    {
+                        var (version, versionKey) = ResolveVersion(metadata.Bucket, metadata.Key, metadata.VersionId, includeData: true);
+                        if (version is null || version.IsDeleteMarker)
+                        {
+                            statuses[i] = version is null ? EngineStatus.NoSuchVersion : EngineStatus.MethodNotAllowed;
+                            continue;
+                        }
+
+                        batch.Put(versionKey, RecordSerializer.SerializeObject(version.WithSystemMetadata(metadata.Changes)));
+                        statuses[i] = EngineStatus.Ok;
+                        break;
                     }
 
                     var metadataTarget = LookupFull(metadata.Bucket, metadata.Key, overlay);

@@ -52,7 +52,7 @@ public static class DocumentEndpoints
         group.MapDelete("/documents/{documentNamespace}/{id}", (string documentNamespace, string id, NodeEngines engines, CancellationToken ct) =>
             ForEveryEngineAsync(engines, engine => engine.SetSystemDocumentAsync(documentNamespace, id, null, ct)));
 
-        group.MapMethods("/objects/{bucket}/system-metadata", ["PATCH"], async (string bucket, string key, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
+        group.MapMethods("/objects/{bucket}/system-metadata", ["PATCH"], async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
             Dictionary<string, string?>? changes;
             try
@@ -64,7 +64,7 @@ public static class DocumentEndpoints
                 return Results.Json(new NodeError(NodeStatus.InvalidRequest, e.Message), ContractsJsonContext.Default.NodeError, statusCode: 400);
             }
 
-            var status = await engines.For(bucket, key).SetObjectSystemMetadataAsync(bucket, key, changes ?? [], ct);
+            var status = await engines.For(bucket, key).SetObjectSystemMetadataAsync(bucket, key, changes ?? [], ct, versionId);
             return status == EngineStatus.Ok ? Results.NoContent() : ObjectInfoMapper.ToError(status);
         });
 

@@ -56,7 +56,8 @@ public static class ObjectInfoMapper
     public static KeyValuePair<string, string>[] ToEngineTags(this List<ObjectTag>? tags) =>
         tags is null ? [] : [.. tags.Select(static t => new KeyValuePair<string, string>(t.Key, t.Value))];
 
-    public static MultipartUploadInfo ToInfo(this MultipartUpload upload) => new(upload.Bucket, upload.Key, upload.UploadId, upload.Initiated);
+    public static MultipartUploadInfo ToInfo(this MultipartUpload upload) =>
+        new(upload.Bucket, upload.Key, upload.UploadId, upload.Initiated) { HasObjectLock = upload.Retention is not null || upload.LegalHold };
 
     public static PartInfo ToInfo(this PartRecord part) =>
         new(part.PartNumber, part.Size, part.ETag, part.LastModified, part.ChecksumAlgorithm?.ToString().ToUpperInvariant(), part.Checksum);

@@ -107,4 +107,39 @@ public sealed class DocumentTests
         Assert.Equal(before.LastModified, after.LastModified);
         Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
     }
+
+    [Theory]
+    [InlineData(DeviceType.Memory)]
+    [InlineData(DeviceType.DirectFile)]
+    public async Task SetObjectSystemMetadataAsync_WithVersionId_ChangesOnlyThatVersion(DeviceType type)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        Assert.Equal(EngineStatus.Ok, await engine.SetVersioningAsync("b", VersioningState.Enabled, Ct));
+        var ids = new List<string>();
+        var bodies = new List<byte[]>();
+        for (var i = 0; i < 2; i++)
+        {
+            var data = TestData.Random(50_000 + i, i);
+            using var body = new MemoryStream(data);
+            var put = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = "k", ContentLength = data.Length, SystemMetadata = new Dictionary<string, string> { ["x-comio-acl"] = "v" + i } }, body, Ct);
+            ids.Add(put.Object!.VersionId);
+            bodies.Add(data);
+        }
+
+        var before = engine.GetObjectVersion("b", "k", ids[0])!;
+        Assert.Equal(EngineStatus.Ok, await engine.SetObjectSystemMetadataAsync("b", "k", new Dictionary<string, string?> { ["x-comio-acl"] = "changed" }, Ct, ids[0]));
+        Assert.Equal(EngineStatus.NoSuchVersion, await engine.SetObjectSystemMetadataAsync("b", "k", new Dictionary<string, string?> { ["a"] = "b" }, Ct, "U" + new string('0', 31)));
+        var marker = await engine.DeleteObjectVersionedAsync("b", "k", null, ct: Ct);
+        Assert.Equal(EngineStatus.MethodNotAllowed, await engine.SetObjectSystemMetadataAsync("b", "k", new Dictionary<string, string?> { ["a"] = "b" }, Ct, marker.VersionId));
+
+        engine = await harness.ReopenAsync();
+        var changed = engine.GetObjectVersion("b", "k", ids[0])!;
+        Assert.Equal("changed", changed.SystemMetadata["x-comio-acl"]);
+        Assert.Equal(before.ETag, changed.ETag);
+        Assert.Equal(before.LastModified, changed.LastModified);
+        Assert.Equal("v1", engine.GetObjectVersion("b", "k", ids[1])!.SystemMetadata["x-comio-acl"]);
+        Assert.True(engine.GetObjectVersion("b", "k", null)!.IsDeleteMarker);
+    }
 }

@@ -17,6 +17,13 @@ public static class ObjectLockErrorCodes
     /// <summary>Object Lock headers on PutObject, CopyObject or CreateMultipartUpload in a bucket without Object Lock (AWS's wording differs).</summary>
     public static readonly S3ErrorCode MissingConfigurationOnWrite = new("InvalidRequest", HttpStatusCode.BadRequest, "Bucket is missing ObjectLockConfiguration");
 
+    /// <summary>
+    /// PutObject with Object Lock parameters (lock headers, or a bucket default retention) but neither Content-MD5 nor an
+    /// <c>x-amz-checksum-*</c> / <c>x-amz-sdk-checksum-algorithm</c> header: AWS's code and wording. Also answered to
+    /// UploadPart of an upload created with Object Lock parameters.
+    /// </summary>
+    public static readonly S3ErrorCode MissingIntegrityOnLockedPut = new("InvalidRequest", HttpStatusCode.BadRequest, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+
     /// <summary>PutObjectLockConfiguration on a bucket created without Object Lock.</summary>
     public static readonly S3ErrorCode CannotEnableOnExistingBucket = new("InvalidBucketState", HttpStatusCode.Conflict, "Object Lock configuration cannot be enabled on existing buckets");
 
