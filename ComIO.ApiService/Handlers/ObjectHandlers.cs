@@ -42,9 +42,9 @@ public sealed class ObjectHandlers(
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
+        metadata = await WithReplicationAsync(request, settings, metadata); // a replica's source ETag counts as its Content-MD5
         ObjectLockHeaders.RequireIntegrityForLockedPut(request, metadata);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
-        metadata = await WithReplicationAsync(request, settings, metadata);
 
         var (body, length) = RequestBody.Open(request);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
