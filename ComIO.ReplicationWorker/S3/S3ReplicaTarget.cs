@@ -36,12 +36,13 @@ public sealed class S3ReplicaTarget(string site, AmazonS3Client client) : IRepli
     {
         var request = new PutObjectRequest { BucketName = bucket, Key = key, InputStream = body, AutoCloseStream = false, AutoResetStreamPosition = false };
         request.Headers.ContentLength = length;
-        await client.PutObjectAsync(request.With(headers), cancellationToken);
+        await client.PutObjectAsync(request.With(SetContentHeaders(headers, request.Headers)), cancellationToken);
     }
 
     public async Task<string> StartMultipartAsync(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
-        var response = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }.With(headers), cancellationToken);
+        var request = new InitiateMultipartUploadRequest { BucketName = bucket, Key = key };
+        var response = await client.InitiateMultipartUploadAsync(request.With(SetContentHeaders(headers, request.Headers)), cancellationToken);
         return response.UploadId;
     }
 
@@ -53,7 +54,7 @@ public sealed class S3ReplicaTarget(string site, AmazonS3Client client) : IRepli
             Key = key,
             UploadId = uploadId,
             PartNumber = partNumber,
-            InputStream = body,
+            InputStream = new PartBodyStream(body, length),
             PartSize = length,
         };
         var response = await client.UploadPartAsync(request, cancellationToken);
@@ -78,6 +79,36 @@ public sealed class S3ReplicaTarget(string site, AmazonS3Client client) : IRepli
 
     public async Task DeleteAsync(string bucket, string key, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken) =>
         await client.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }.With(headers), cancellationToken);
+
+    /// <summary>
+    /// Moves the standard content headers into the SDK's own header collection, where the SDK expects them (it owns
+    /// Content-Type and Content-Encoding, which its aws-chunked signing may extend; a raw header set after marshalling
+    /// would silently replace the SDK's value), and returns the other headers, which are added by
+    /// <see cref="SignedRequestHeaders"/>. Both kinds are signed. (The aws-chunked framing itself is announced by
+    /// <c>x-amz-content-sha256</c>; AWSSDK v4 sends <c>Content-Encoding: gzip</c>, not <c>aws-chunked,gzip</c>.)
+    /// </summary>
+    private static List<KeyValuePair<string, string>> SetContentHeaders(IReadOnlyList<KeyValuePair<string, string>> headers, HeadersCollection target)
+    {
+        var rest = new List<KeyValuePair<string, string>>(headers.Count);
+        foreach (var header in headers)
+        {
+            if (ContentHeaders.Contains(header.Key))
+            {
+                target[header.Key] = header.Value;
+            }
+            else
+            {
+                rest.Add(header);
+            }
+        }
+
+        return rest;
+    }
+
+    private static readonly HashSet<string> ContentHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires",
+    };
 
     public void Dispose() => client.Dispose();
 }
