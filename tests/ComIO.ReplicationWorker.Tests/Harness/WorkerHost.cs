@@ -31,7 +31,9 @@ public sealed class WorkerHost : IAsyncDisposable
 
     public ReplicationQueue Queue => _host.Services.GetRequiredService<ReplicationQueue>();
 
-    public static async Task<WorkerHost> CreateAsync(RedisServer redis, IEntryApplier applier, ICompletionReporter reporter,
+    /// <param name="applier">Replaces the S3 side, or null for the real one (S3 endpoints from <paramref name="overrides"/>).</param>
+    /// <param name="reporter">Replaces the node reporter, or null for the real one (node addresses through service discovery).</param>
+    public static async Task<WorkerHost> CreateAsync(RedisServer redis, IEntryApplier? applier, ICompletionReporter? reporter,
         Dictionary<string, string?>? overrides = null, bool start = true)
     {
         var settings = new Dictionary<string, string?>
@@ -55,11 +57,21 @@ public sealed class WorkerHost : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddMetrics();
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddReplicationWorker();
         var connection = await redis.ConnectAsync();
         builder.Services.AddSingleton<IConnectionMultiplexer>(connection);
-        builder.Services.AddSingleton(applier);
-        builder.Services.AddSingleton(reporter);
+        if (applier is not null)
+        {
+            builder.Services.AddSingleton(applier);
+        }
+
+        if (reporter is not null)
+        {
+            builder.Services.AddSingleton(reporter);
+        }
+
         var host = builder.Build();
         if (start)
         {
