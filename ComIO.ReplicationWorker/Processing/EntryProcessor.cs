@@ -166,6 +166,11 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
         activity?.SetTag("comio.key", entry.Key);
         activity?.SetTag("comio.version_id", entry.VersionId);
         activity?.SetTag("comio.replication.destinations", string.Join(',', entry.Destinations.Select(d => d.Site)));
+        if (entry.CreatedAt is { } created)
+        {
+            activity?.SetTag("comio.replication.created", created.UtcDateTime.ToString("O"));
+        }
+
         return activity;
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using ComIO.Contracts.Replication;
-using Microsoft.AspNetCore.Http;
 using ComIO.ReplicationWorker.Copying;
 using ComIO.ReplicationWorker.S3;
 using ComIO.ReplicationWorker.Tests.Harness;
+using Microsoft.AspNetCore.Http;
 
 namespace ComIO.ReplicationWorker.Tests.S3;
 
