@@ -117,6 +117,39 @@ public sealed class ReplicationQueueRedisTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEntryInProgress_IsKeptAlive_SoAnotherWorkerDoesNotClaimIt()
+    {
+        var slow = new SlowApplier(TimeSpan.FromSeconds(3)); // three claim idle times
+        var other = new RecordingApplier();
+        await using var first = await WorkerHost.CreateAsync(_redis, slow, new RecordingReporter());
+        await Eventually.TrueAsync(() => Db.KeyExistsAsync(Stream), "the worker created the stream");
+        await Db.StreamAddAsync(Stream, Entries.Put());
+        await Eventually.TrueAsync(async () => (await Db.StreamPendingAsync(Stream, ReplicationStream.ConsumerGroup)).PendingMessageCount == 1,
+            "the first worker took the entry");
+
+        await using var second = await WorkerHost.CreateAsync(_redis, other, new RecordingReporter());
+        await Eventually.TrueAsync(() => Task.FromResult(slow.Applied.Count == 1), "the first worker finished");
+
+        Assert.Empty(other.Applied);
+    }
+
+    [Fact]
+    public async Task Worker_KeepsAtMostConcurrencyEntriesInFlight()
+    {
+        var slow = new SlowApplier(TimeSpan.FromMilliseconds(150));
+        await using var worker = await WorkerHost.CreateAsync(_redis, slow, new RecordingReporter(), new() { ["Replication:Concurrency"] = "3" });
+        await Eventually.TrueAsync(() => Db.KeyExistsAsync(Stream), "the worker created the stream");
+
+        for (var i = 0; i < 12; i++)
+        {
+            await Db.StreamAddAsync(Stream, Entries.Put(versionId: $"v{i}"));
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(slow.Applied.Count == 12), "all entries applied");
+        Assert.Equal(3, slow.MaxRunning);
+    }
+
+    [Fact]
     public async Task Processor_DeadLettersAfterMaxAttempts_ReportsFailed_AndAcknowledges()
     {
         var applier = new RecordingApplier { FailuresBeforeSuccess = int.MaxValue };
