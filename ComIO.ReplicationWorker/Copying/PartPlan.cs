@@ -19,7 +19,7 @@ public readonly record struct PartPlan(long ObjectSize, long PartSize)
     public static PartPlan For(long objectSize, long preferredPartSize)
     {
         var minimum = (objectSize + MaxParts - 1) / MaxParts;
-        var size = Math.Max(preferredPartSize, (minimum + MiB - 1) / MiB * MiB);
+        var size = minimum <= preferredPartSize ? preferredPartSize : (minimum + MiB - 1) / MiB * MiB;
         return new PartPlan(objectSize, size);
     }
 }

@@ -38,4 +38,12 @@ public sealed class PartPlanTests
         Assert.Equal(4, plan.PartCount);
         Assert.Equal(16 * MiB, plan.Length(4));
     }
+
+    [Fact]
+    public void For_KeepsThePreferredSize_WhenItNeedsFewerThanTenThousandParts()
+    {
+        Assert.Equal(256 * 1024, PartPlan.For(1_000_000, 256 * 1024).PartSize);
+        Assert.Equal(16 * MiB, PartPlan.For(10_000 * 16 * MiB, 16 * MiB).PartSize);
+        Assert.Equal(17 * MiB, PartPlan.For(10_000 * 16 * MiB + 1, 16 * MiB).PartSize);
+    }
 }
