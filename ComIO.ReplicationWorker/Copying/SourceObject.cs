@@ -13,8 +13,16 @@ public sealed class SourceObject(SourceVersion version, Stream body, long bodyLe
 
     public long BodyLength { get; } = bodyLength;
 
+    private int _disposed;
+
+    /// <summary>Idempotent (the multipart copier closes the first GET early; its opener closes it again).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await Body.DisposeAsync();
         owner?.Dispose();
     }

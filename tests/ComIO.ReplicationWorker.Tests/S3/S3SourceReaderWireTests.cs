@@ -58,6 +58,27 @@ public sealed class S3SourceReaderWireTests
     }
 
     [Fact]
+    public async Task OpenAsync_ReturnsTheBytesAsStored_EvenWhenTheObjectIsContentEncoded()
+    {
+        var stored = new byte[] { 0x1f, 0x8b, 1, 2, 3, 4, 5, 6 }; // a gzip header and then not gzip at all
+        await using var server = await RecordingS3Server.StartAsync(async (context, _) =>
+        {
+            context.Response.Headers.ContentEncoding = "gzip";
+            context.Response.Headers.ETag = "\"abc-2\"";
+            context.Response.ContentLength = stored.Length;
+            await context.Response.Body.WriteAsync(stored);
+        });
+        using var reader = Reader(server);
+
+        await using var opened = await reader.OpenAsync("photos", "a.gz", "v1", 0, null, TestContext.Current.CancellationToken);
+
+        var body = new MemoryStream();
+        await opened!.Body.CopyToAsync(body, TestContext.Current.CancellationToken);
+        Assert.Equal(stored, body.ToArray());
+        Assert.Equal("gzip", opened.Version.ContentEncoding);
+    }
+
+    [Fact]
     public async Task OpenAsync_WithARange_AsksForTheRange_AndTakesTheSizeFromContentRange()
     {
         await using var server = await RecordingS3Server.StartAsync(async (context, _) =>
