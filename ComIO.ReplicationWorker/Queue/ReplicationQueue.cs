@@ -95,7 +95,9 @@ public sealed class ReplicationQueue(IConnectionMultiplexer redis, IOptions<Repl
 
     /// <summary>
     /// Resets the idle time of an entry this worker is still working on (<c>XCLAIM … 0 JUSTID</c>, which does not raise
-    /// its delivery count), so other workers do not claim it while it is in progress.
+    /// its delivery count), so other workers do not claim it while it is in progress. Should another worker have claimed
+    /// it anyway (this one stalled for longer than ClaimIdleTime), this takes it back and both apply it: harmless, since
+    /// applying an entry is idempotent and the node accepts a completion twice.
     /// </summary>
     public async Task KeepAliveAsync(string id)
     {
