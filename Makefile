@@ -28,6 +28,7 @@ test:
 test-unit:
 	$(DOTNET) test --project tests/ComIO.Storage.Tests -c $(CONFIGURATION)
 	$(DOTNET) test --project tests/ComIO.ApiService.Tests -c $(CONFIGURATION)
+	$(DOTNET) test --project tests/ComIO.ReplicationWorker.Tests -c $(CONFIGURATION)
 
 ## test-integration: whole-topology and real-client tests
 test-integration:

@@ -1,11 +1,10 @@
-using ComIO.ReplicationWorker;
+using ComIO.ReplicationWorker.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddComIOConfigurationFile();
 builder.AddRedisClient("redis", settings => settings.DisableTracing = false);
-builder.Services.AddOptions<ReplicationWorkerOptions>().BindConfiguration(ReplicationWorkerOptions.SectionName);
-builder.Services.AddHostedService<ReplicationStreamSetup>();
+builder.Services.AddReplicationWorker();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
