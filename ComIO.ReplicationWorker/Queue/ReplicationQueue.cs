@@ -111,12 +111,18 @@ public sealed class ReplicationQueue(IConnectionMultiplexer redis, IOptions<Repl
         }
     }
 
-    /// <summary>Acknowledges an entry (<c>XACK</c>); an entry the group no longer has is already acknowledged.</summary>
+    /// <summary>
+    /// Acknowledges an entry (<c>XACK</c>) and removes it from the stream (<c>XDEL</c>): the site's workers are the
+    /// stream's only consumer group and the node's outbox, not the stream, records what remains to be replicated, so
+    /// a handled entry is of no further use and the stream stays as long as the backlog. An entry the group no longer
+    /// has is already acknowledged.
+    /// </summary>
     public async Task AcknowledgeAsync(string id)
     {
         try
         {
             await Database.StreamAcknowledgeAsync(StreamName, Group, id);
+            await Database.StreamDeleteAsync(StreamName, [id]);
         }
         catch (RedisServerException e) when (IsNoGroup(e))
         {

@@ -37,7 +37,7 @@ public static class StorageNodeComposition
         builder.Services.AddSingleton<NodeLifecycleService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeLifecycleService>());
         builder.Services.AddSingleton<NodeMetrics>();
-        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName);
+        builder.Services.AddOptions<RelayOptions>().Configure<IConfiguration>((relay, configuration) => relay.Read(configuration.GetSection(RelayOptions.SectionName)));
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))

@@ -14,4 +14,18 @@ public sealed class RelayOptions
 
     /// <summary>Entries read from the outbox and published per round.</summary>
     public int RelayBatchSize { get; set; } = 256;
+
+    /// <summary>Reads the section; durations as the configuration file writes them (<c>30s</c>, <c>2m</c>, <c>00:02:00</c>).</summary>
+    public void Read(IConfigurationSection section)
+    {
+        if (section["RepublishAfter"] is { Length: > 0 } republish)
+        {
+            RepublishAfter = ComIO.ServiceDefaults.Configuration.ConfigurationDurations.Parse("replication.republish_after", republish);
+        }
+
+        if (section["RelayBatchSize"] is { Length: > 0 } batch)
+        {
+            RelayBatchSize = int.Parse(batch, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 }
