@@ -35,12 +35,14 @@ test-integration:
 	$(DOTNET) test --project tests/ComIO.IntegrationTests -c $(CONFIGURATION)
 
 ## test-faults: kill -9 of a storage node, an API replica, the worker and Redis under a seeded mixed workload, then
-## verify nothing was lost (COMIO_FAULT_SEED replays a run, COMIO_FAULT_ROUNDS faults of each kind, default 2); prints the report
+## verify nothing was lost (COMIO_FAULT_SEED replays a run, COMIO_FAULT_ROUNDS faults of each kind, default 2); plus the
+## two-site replication fault test (destination outage, Redis SIGKILL, worker SIGKILL, then convergence); prints both reports
 test-faults:
-	@mkdir -p TestResults; rm -f TestResults/faults-report.txt
+	@mkdir -p TestResults; rm -f TestResults/faults-report.txt TestResults/replication-faults-report.txt
 	COMIO_FAULT_ROUNDS=$${COMIO_FAULT_ROUNDS:-2} COMIO_FAULT_REPORT=$(CURDIR)/TestResults/faults-report.txt \
+	  COMIO_REPLICATION_REPORT=$(CURDIR)/TestResults/replication-faults-report.txt \
 	  $(DOTNET) test --project tests/ComIO.IntegrationTests -c $(CONFIGURATION) -- --filter-trait "Category=Faults"; \
-	  status=$$?; cat TestResults/faults-report.txt 2>/dev/null; exit $$status
+	  status=$$?; cat TestResults/faults-report.txt TestResults/replication-faults-report.txt 2>/dev/null; exit $$status
 
 ## soak: bounded soak test (not part of `make test`): API + 2 nodes as processes, 32 verified S3 clients for
 ## SOAK_DURATION (default 10m, e.g. SOAK_DURATION=60s); fails on any error or RSS/fd growth; bench/results/soak-<date>.md

@@ -31,7 +31,17 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
     public async Task BothSitesConverge_AfterDestinationOutage_RedisRestart_AndWorkerKill()
     {
         var seed = Random.Shared.Next();
-        void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
+        var reportFile = Environment.GetEnvironmentVariable("COMIO_REPLICATION_REPORT");
+        void Log(string line)
+        {
+            var stamped = $"[{DateTime.UtcNow:HH:mm:ss}] {line}";
+            TestContext.Current.TestOutputHelper?.WriteLine(stamped);
+            if (reportFile is not null)
+            {
+                File.AppendAllText(reportFile, stamped + Environment.NewLine);
+            }
+        }
+
         Log($"replication fault test: seed {seed}");
         var processes = new TopologyProcesses(() => sites.App);
         var bucket = await ReplicationSetup.BidirectionalBucketAsync(sites, "replfault", Ct);
@@ -114,6 +124,7 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
         await Task.Delay(TimeSpan.FromSeconds(5), Ct);
         Assert.Equal(onEast.Count, (await SiteComparison.VersionsAsync(east, bucket, withContent: false, Ct)).Count);
         Assert.Equal(onWest.Count, (await SiteComparison.VersionsAsync(west, bucket, withContent: false, Ct)).Count);
+        Log($"verified: {acknowledged.Count} acknowledged versions on both sites byte-identical, statuses COMPLETED/REPLICA, dead letters 0, streams drained");
     }
 
     /// <summary>Random PUTs (1 KiB – 300 KiB) and deletes on a small key space until stopped; records what the site acknowledged.</summary>
