@@ -10,7 +10,7 @@ public static class ReplicationStatus
 {
     public static async Task<IResult> GetAsync(IServiceProvider services, IConfiguration configuration)
     {
-        var stream = ComIO.Contracts.Replication.ReplicationStream.Name(configuration["Site:Name"] ?? "default");
+        var stream = ComIO.Contracts.Replication.ReplicationStream.Name(configuration["Site:Name"] ?? "local");
         var redis = services.GetService<IConnectionMultiplexer>();
         if (redis is null)
         {
@@ -28,7 +28,7 @@ public static class ReplicationStatus
             var length = await db.StreamLengthAsync(stream);
             var groups = await db.StreamGroupInfoAsync(stream);
             var views = groups.Select(g => new ReplicationGroupView(g.Name, g.PendingMessageCount, g.ConsumerCount, g.LastDeliveredId, g.Lag)).ToList();
-            var deadLetters = await db.StreamLengthAsync(ComIO.Contracts.Replication.ReplicationStream.DeadLetterName(configuration["Site:Name"] ?? "default"));
+            var deadLetters = await db.StreamLengthAsync(ComIO.Contracts.Replication.ReplicationStream.DeadLetterName(configuration["Site:Name"] ?? "local"));
             return Json(new ReplicationStatusView(true, stream, length, views, null, deadLetters));
         }
         catch (RedisException e)

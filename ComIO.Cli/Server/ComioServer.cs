@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using ComIO.ApiService.Hosting;
 using ComIO.Cli.Output;
+using ComIO.ReplicationWorker.Hosting;
 using ComIO.StorageNode.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -46,6 +47,7 @@ public sealed class ComioServer
         var nodeOverrides = new Dictionary<string, string?> { ["Cluster:Secret"] = clusterSecret };
         WebApplication? node = null;
         WebApplication? api = null;
+        WebApplication? worker = null;
         try
         {
             // Storage node: the file's storage section, with paths made absolute and a default metadata folder.
@@ -63,7 +65,8 @@ public sealed class ComioServer
 
             nodeBuilder.Configuration.AddInMemoryCollection(nodeOverrides);
             var nodeId = nodeBuilder.Configuration["Node:Id"] is { Length: > 0 } id ? id : DefaultNodeId;
-            nodeBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Id"] = nodeId });
+            var site = nodeBuilder.Configuration["Site:Name"] is { Length: > 0 } siteName ? siteName : "local";
+            nodeBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Node:Id"] = nodeId, ["Node:Site"] = site });
             nodeBuilder.WebHost.UseUrls("http://127.0.0.1:0");
             nodeBuilder.AddComIOStorageNode();
             node = nodeBuilder.Build();
@@ -80,6 +83,10 @@ public sealed class ComioServer
                 ["Cluster:Nodes:0"] = nodeId,
                 [$"Cluster:NodeUrls:{nodeId}"] = nodeUrl,
             };
+            foreach (var (name, endpoint) in settings.ReplicationSites)
+            {
+                apiOverrides[$"Replication:Sites:{name}:Endpoint"] = endpoint;
+            }
             var apiBuilder = CreateBuilder(apiOverrides, out _);
             if (string.IsNullOrEmpty(apiBuilder.Configuration["Auth:SecretEncryptionKey"]))
             {
@@ -100,9 +107,7 @@ public sealed class ComioServer
             var logger = api.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ComIO.Server");
             if (settings.ReplicationEnabled)
             {
-                logger.LogWarning(
-                    "replication.enabled is set ({Destinations}), but comio server does not run the replication worker yet: nothing is replicated",
-                    string.Join(", ", settings.ReplicationNodes));
+                worker = await StartReplicationWorkerAsync(settings, clusterSecret, nodeId, nodeUrl, api, logger, ct);
             }
 
             Console.Error.WriteLine($"comio server: S3 API on {string.Join(", ", api.Urls)}; storage node '{nodeId}' on {nodeUrl} with {storage.Count(kv => kv.Key.EndsWith(":Path", StringComparison.Ordinal))} device(s); metadata in {metadataPath}");
@@ -125,6 +130,12 @@ public sealed class ComioServer
         finally
         {
             using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (worker is not null)
+            {
+                await worker.StopAsync(stopTimeout.Token);
+                await worker.DisposeAsync();
+            }
+
             if (api is not null)
             {
                 await api.StopAsync(stopTimeout.Token);
@@ -137,6 +148,54 @@ public sealed class ComioServer
                 await node.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// With <c>replication.enabled</c>: the replication worker (the real <c>AddReplicationWorker</c> composition) reading
+    /// this server's Redis stream (<c>connection_strings.redis</c>, which also turns on the node's outbox relay), the
+    /// source versions through this server's S3 API and reporting to the in-process node; destinations are
+    /// <c>replication.sites</c> (or the seed's <c>replication.nodes</c>, named peer1, peer2, …). Without Redis or
+    /// destinations it logs why nothing is replicated and returns null.
+    /// </summary>
+    private async Task<WebApplication?> StartReplicationWorkerAsync(ServerSettings settings, string clusterSecret, string nodeId, string nodeUrl, WebApplication api, ILogger logger, CancellationToken ct)
+    {
+        var probe = CreateBuilder([], out _).Configuration;
+        if (string.IsNullOrEmpty(probe.GetConnectionString("redis")))
+        {
+            logger.LogWarning("replication.enabled is set but connection_strings.redis is not: changes are not replicated (the replication queue is a Redis stream)");
+            return null;
+        }
+
+        if (settings.ReplicationSites.Count == 0)
+        {
+            logger.LogWarning("replication.enabled is set but no destination is configured (replication.sites or replication.nodes): nothing is replicated");
+            return null;
+        }
+
+        var apiUri = new Uri(api.Urls.First());
+        var source = apiUri.Host is "0.0.0.0" or "[::]" or "+" or "*" ? new UriBuilder(apiUri) { Host = "127.0.0.1" }.Uri : apiUri;
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Cluster:Secret"] = clusterSecret,
+            ["Replication:SourceEndpoint"] = source.ToString(),
+            ["Replication:AccessKey"] = probe["Auth:AdminAccessKey"],
+            ["Replication:SecretKey"] = probe["Auth:AdminSecretKey"],
+            [$"Services:{nodeId}:http:0"] = nodeUrl,
+        };
+        foreach (var (name, endpoint) in settings.ReplicationSites)
+        {
+            overrides[$"Replication:Sites:{name}:Endpoint"] = endpoint;
+        }
+
+        var builder = CreateBuilder(overrides, out _);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddRedisClient("redis");
+        builder.Services.AddReplicationWorker();
+        var worker = builder.Build();
+        worker.MapDefaultEndpoints();
+        await worker.StartAsync(ct);
+        logger.LogInformation("Replication worker running: destinations {Destinations}", string.Join(", ", settings.ReplicationSites.Select(s => $"{s.Key}={s.Value}")));
+        return worker;
     }
 
     private WebApplicationBuilder CreateBuilder(Dictionary<string, string?> overrides, out ServerSettings settings)

@@ -25,6 +25,9 @@ public sealed class ServerSettings
 
     public IReadOnlyList<string> ReplicationNodes { get; private init; } = [];
 
+    /// <summary>Destination sites by name: <c>replication.sites</c>, else the seed's <c>replication.nodes</c> as peer1, peer2, ….</summary>
+    public IReadOnlyDictionary<string, string> ReplicationSites { get; private init; } = new Dictionary<string, string>();
+
     public LogLevel LogLevel { get; private init; } = LogLevel.Information;
 
     /// <summary><c>json</c> (structured, one object per line, the services' default) or <c>text</c>.</summary>
@@ -90,8 +93,26 @@ public sealed class ServerSettings
             WriteTimeout = configuration["Server:WriteTimeout"] is { Length: > 0 } write ? Durations.Parse("server.write_timeout", write) : null,
             ReplicationEnabled = replicationEnabled,
             ReplicationNodes = [.. configuration.GetSection("Replication:Nodes").GetChildren().Select(n => n["Address"] ?? "").Where(a => a.Length > 0)],
+            ReplicationSites = ReadReplicationSites(configuration),
             LogLevel = level,
             LogFormat = format,
         };
+    }
+
+    private static Dictionary<string, string> ReadReplicationSites(IConfiguration configuration)
+    {
+        var sites = configuration.GetSection("Replication:Sites").GetChildren()
+            .Where(s => s["Endpoint"] is { Length: > 0 })
+            .ToDictionary(s => s.Key, s => s["Endpoint"]!, StringComparer.Ordinal);
+        if (sites.Count == 0)
+        {
+            var peer = 0;
+            foreach (var address in configuration.GetSection("Replication:Nodes").GetChildren().Select(n => n["Address"]).Where(a => a is { Length: > 0 }))
+            {
+                sites[$"peer{++peer}"] = address!;
+            }
+        }
+
+        return sites;
     }
 }

@@ -22,6 +22,11 @@ public sealed class RelayOptions
         {
             RepublishAfter = ComIO.ServiceDefaults.Configuration.ConfigurationDurations.Parse("replication.republish_after", republish);
         }
+        else if (section["SyncInterval"] is { Length: > 0 } syncInterval)
+        {
+            // The seed configuration's name for the same period.
+            RepublishAfter = ComIO.ServiceDefaults.Configuration.ConfigurationDurations.Parse("replication.sync_interval", syncInterval);
+        }
 
         if (section["RelayBatchSize"] is { Length: > 0 } batch)
         {

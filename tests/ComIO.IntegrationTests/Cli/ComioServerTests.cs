@@ -114,19 +114,80 @@ public sealed partial class ComioServerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Two <c>comio server</c>s, each with its own <c>redis-server</c>: the first has <c>replication.enabled</c> and the
+    /// seed's <c>replication.nodes</c> naming the second, so it runs the outbox relay and the replication worker in
+    /// process; a bucket rule made with <c>comio replication enable</c> copies a PUT (same version id, same bytes,
+    /// COMPLETED/REPLICA) and <c>comio replication resync</c> copies an object written before the rule.
+    /// </summary>
+    [Fact]
+    public async Task Server_WithReplicationEnabled_ReplicatesToThePeerServer()
+    {
+        var (eastConfig, east) = await WriteConfigAsync(formatSizeMib: 256, "east");
+        var (westConfig, west) = await WriteConfigAsync(formatSizeMib: 256, "west");
+        await using var eastRedis = await RedisProcess.StartAsync(Path.Combine(_dir, "east"), Ct);
+        await using var westRedis = await RedisProcess.StartAsync(Path.Combine(_dir, "west"), Ct);
+        await File.AppendAllTextAsync(eastConfig, $"site:\n  name: east\nconnection_strings:\n  redis: 127.0.0.1:{eastRedis.Port}\n", Ct);
+        await File.AppendAllTextAsync(westConfig, $"site:\n  name: west\nconnection_strings:\n  redis: 127.0.0.1:{westRedis.Port}\n", Ct);
+        await File.WriteAllTextAsync(eastConfig, Replace(await File.ReadAllTextAsync(eastConfig, Ct), @"^  enabled: false", "  enabled: true").Replace("  nodes: []", $"  nodes:\n    - address: {west}", StringComparison.Ordinal), Ct);
+        var before = Path.Combine(_dir, "before.bin");
+        var after = Path.Combine(_dir, "after.bin");
+        await File.WriteAllBytesAsync(before, RandomNumberGenerator.GetBytes(300_000), Ct);
+        await File.WriteAllBytesAsync(after, RandomNumberGenerator.GetBytes(3_000_000), Ct);
+
+        await using var eastServer = await ComioServerProcess.StartAsync(eastConfig, Ct, "--format");
+        await using var westServer = await ComioServerProcess.StartAsync(westConfig, Ct, "--format");
+        Assert.Contains("Replication worker running: destinations peer1=" + west, eastServer.Output, StringComparison.Ordinal);
+        foreach (var endpoint in new[] { east, west })
+        {
+            await Aws(endpoint, "s3", "mb", "s3://pics");
+            await Aws(endpoint, "s3api", "put-bucket-versioning", "--bucket", "pics", "--versioning-configuration", "Status=Enabled");
+        }
+
+        await Aws(east, "s3", "cp", before, "s3://pics/before.bin");
+        await Comio(east, "replication", "enable", "pics", "--to", "peer1");
+        var put = JsonDocument.Parse(await Aws(east, "s3api", "put-object", "--bucket", "pics", "--key", "after.bin", "--body", after)).RootElement;
+        var resync = JsonDocument.Parse((await Comio(east, "replication", "resync", "pics", "--json")).StdOut).RootElement;
+        Assert.Equal(1, resync.GetProperty("queued").GetInt64());
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        JsonElement head;
+        while (true)
+        {
+            var result = await ExternalProcess.RunAsync(AwsCli.Path, ["--endpoint-url", west, "s3api", "head-object", "--bucket", "pics", "--key", "before.bin"], AwsEnvironment, TimeSpan.FromSeconds(30), Ct);
+            if (result.ExitCode == 0 || DateTime.UtcNow > deadline)
+            {
+                Assert.True(result.ExitCode == 0, result.Describe("head-object before.bin on west"));
+                break;
+            }
+
+            await Task.Delay(500, Ct);
+        }
+
+        head = JsonDocument.Parse(await Aws(west, "s3api", "head-object", "--bucket", "pics", "--key", "after.bin")).RootElement;
+        Assert.Equal(put.GetProperty("VersionId").GetString(), head.GetProperty("VersionId").GetString());
+        Assert.Equal("REPLICA", head.GetProperty("ReplicationStatus").GetString());
+        var copy = Path.Combine(_dir, "copy.bin");
+        await Aws(west, "s3", "cp", "s3://pics/after.bin", copy);
+        Assert.Equal(SHA256.HashData(await File.ReadAllBytesAsync(after, Ct)), SHA256.HashData(await File.ReadAllBytesAsync(copy, Ct)));
+        var source = JsonDocument.Parse(await Aws(east, "s3api", "head-object", "--bucket", "pics", "--key", "after.bin")).RootElement;
+        Assert.Equal("COMPLETED", source.GetProperty("ReplicationStatus").GetString());
+    }
+
     [GeneratedRegex(@"^put big/one-gib\.bin: [0-9.]+ (B|KiB|MiB|GiB) of 1\.0 GiB \([0-9]+%\), [0-9.]+ (B|KiB|MiB|GiB)/s, ETA [0-9]+s")]
     private static partial Regex ProgressLine();
 
     /// <summary>The example file with host/port/format settings replaced; its relative paths land in the temp folder.</summary>
-    private async Task<(string Config, string Endpoint)> WriteConfigAsync(int formatSizeMib)
+    private async Task<(string Config, string Endpoint)> WriteConfigAsync(int formatSizeMib, string? subdirectory = null)
     {
+        var folder = subdirectory is null ? _dir : Directory.CreateDirectory(Path.Combine(_dir, subdirectory)).FullName;
         var port = ComioServerProcess.FreePort();
         var example = await File.ReadAllTextAsync(Path.Combine(ComioCli.RepoRoot, "configs", "config.yaml.example"), Ct);
         var text = Replace(example, @"^  host: 0\.0\.0\.0", "  host: 127.0.0.1");
         text = Replace(text, @"^  port: 8080", $"  port: {port}");
         text = Replace(text, @"^  format_size_mib: 4096", $"  format_size_mib: {formatSizeMib}");
         text = Replace(text, @"^  scrub_interval_hours: 24", "  scrub_interval_hours: 0");
-        var config = Path.Combine(_dir, "config.yaml");
+        var config = Path.Combine(folder, "config.yaml");
         await File.WriteAllTextAsync(config, text, Ct);
         return (config, $"http://127.0.0.1:{port}");
     }
@@ -170,22 +231,19 @@ public sealed partial class ComioServerTests : IDisposable
         return result;
     }
 
+    private static readonly Dictionary<string, string> AwsEnvironment = new()
+    {
+        ["AWS_ACCESS_KEY_ID"] = AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
+        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_CONFIG_FILE"] = "/dev/null",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        ["AWS_PAGER"] = "",
+    };
+
     private static async Task<string> Aws(string endpoint, params string[] args)
     {
-        var result = await ExternalProcess.RunAsync(
-            AwsCli.Path,
-            ["--endpoint-url", endpoint, .. args],
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = AccessKey,
-                ["AWS_SECRET_ACCESS_KEY"] = SecretKey,
-                ["AWS_DEFAULT_REGION"] = "us-east-1",
-                ["AWS_CONFIG_FILE"] = "/dev/null",
-                ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-                ["AWS_PAGER"] = "",
-            },
-            TimeSpan.FromMinutes(2),
-            Ct);
+        var result = await ExternalProcess.RunAsync(AwsCli.Path, ["--endpoint-url", endpoint, .. args], AwsEnvironment, TimeSpan.FromMinutes(2), Ct);
         Assert.True(result.ExitCode == 0, result.Describe("aws " + string.Join(' ', args)));
         return result.StdOut;
     }
