@@ -46,6 +46,13 @@ internal static class XmlBodyParsers
                 + "<Rule><ID>r2</ID><Prefix>tmp/</Prefix><Status>Disabled</Status><Expiration><Date>2030-01-01T00:00:00Z</Date></Expiration>"
                 + "<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>",
                 body => Lifecycle.LifecycleXmlTests.ParseOrThrow(body)),
+            ["ReplicationConfiguration"] = ("ReplicationConfiguration",
+                $"<ReplicationConfiguration {Ns}><Role>arn:aws:iam::1:role/r</Role><Rule><ID>r1</ID><Priority>1</Priority><Status>Enabled</Status>"
+                + "<Filter><Prefix>logs/</Prefix></Filter><DeleteMarkerReplication><Status>Enabled</Status></DeleteMarkerReplication>"
+                + "<Destination><Bucket>arn:aws:s3:west::copies</Bucket><StorageClass>STANDARD</StorageClass></Destination></Rule>"
+                + "<Rule><ID>r2</ID><Priority>2</Priority><Status>Disabled</Status><Filter><Prefix>tmp/</Prefix></Filter>"
+                + "<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::copies</Bucket></Destination></Rule></ReplicationConfiguration>",
+                body => global::ComIO.ApiService.Replication.ReplicationConfigurationXml.Parse(body, ["west", "north"])),
         };
 
     /// <summary>Tokens that steer mutations towards XML structure, entities and DTDs.</summary>

@@ -85,7 +85,7 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     [InlineData("GET", "logging")]
     [InlineData("GET", "encryption")]
     [InlineData("GET", "website")]
-    [InlineData("GET", "replication")]
+    [InlineData("GET", "notification")]
     public async Task BucketSubresource_ReturnsNotImplemented_WhenOperationIsUnsupported(string method, string subresource)
     {
         var bucket = await cluster.CreateBucketAsync("ni");

@@ -175,7 +175,7 @@ public sealed class ComioAdminCliTests(TopologyFixture topology) : IDisposable
             Assert.StartsWith("comio:", replication.RootElement.GetProperty("stream").GetString(), StringComparison.Ordinal);
         }
 
-        AssertOneLineFailure(await Run(AdminEnv, "replication", "resync", bucket), "comio: ");
+        AssertOneLineFailure(await Run(AdminEnv, "replication", "resync", bucket), "comio: "); // no replication rule on the bucket
         await ExpectWithInput(AdminEnv, "v1"u8.ToArray(), "object", "put", $"{bucket}/v.txt", "--file", "-");
         using (var versions = await ExpectJson(AdminEnv, "object", "list", bucket, "--versions", "--json"))
         {
@@ -190,7 +190,7 @@ public sealed class ComioAdminCliTests(TopologyFixture topology) : IDisposable
         {
             Assert.Equal("Off", info.RootElement.GetProperty("versioning").GetString());
             Assert.Equal("not configured", info.RootElement.GetProperty("lifecycle").GetString());
-            Assert.Equal("not supported by this server", info.RootElement.GetProperty("replication").GetString());
+            Assert.Equal("not configured", info.RootElement.GetProperty("replication").GetString());
             Assert.Equal("not configured", info.RootElement.GetProperty("policy").GetString());
         }
 

@@ -11,7 +11,7 @@ namespace ComIO.IntegrationTests.Replication;
 /// <summary>
 /// Replication under faults: while both sites take a stream of writes and deletes on the same keys, the destination
 /// site's API service is killed and stays down for a while, the source site's Redis is killed (SIGKILL) and restarted,
-/// and the source site's replication worker is killed mid-copy. Afterwards both sites must converge: every
+/// the source site's replication worker is killed mid-copy and one of its storage nodes is killed and restarted. Afterwards both sites must converge: every
 /// acknowledged version (and delete marker) present on both, byte-identical, the same current version everywhere, the
 /// source reporting COMPLETED and the destination REPLICA, no replication loops (the streams drain), dead-letter empty.
 /// Checked with listings and content hashes, polling until equal or a deadline.
@@ -28,7 +28,7 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
     private sealed record Acknowledged(string Site, string Key, string VersionId, bool DeleteMarker, string? Md5);
 
     [Fact]
-    public async Task BothSitesConverge_AfterDestinationOutage_RedisRestart_AndWorkerKill()
+    public async Task BothSitesConverge_AfterDestinationOutage_RedisRestart_WorkerKill_AndNodeKill()
     {
         var seed = Random.Shared.Next();
         var reportFile = Environment.GetEnvironmentVariable("COMIO_REPLICATION_REPORT");
@@ -89,6 +89,15 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         await processes.RestartAsync(eastWorker, Ct);
         Log("east-replication back");
+
+        // (d) A storage node of east is killed with SIGKILL: its outbox survives in its metadata and its relay publishes
+        // everything still pending when it comes back.
+        var eastNode = (await processes.InstancesAsync($"{TwoSiteFixture.East}-node2", Ct)).Single();
+        processes.Kill(eastNode, "ComIO.StorageNode");
+        Log("killed east-node2");
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        await processes.RestartAsync(eastNode, Ct);
+        Log("east-node2 back");
 
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
         await stop.CancelAsync();
