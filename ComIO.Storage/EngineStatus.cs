@@ -40,4 +40,7 @@ public enum EngineStatus
     /// bypass). The S3 API answers 403 AccessDenied.
     /// </summary>
     ObjectLocked,
+
+    /// <summary>The version is encrypted at rest and the read did not supply its data key (nothing is served).</summary>
+    EncryptionKeyRequired,
 }
