@@ -420,6 +420,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 }
 
                 encryption = cipher is null ? null : new SegmentEncryption { Salt = cipher.Salt, Tags = tags! };
+                etag = OpaqueETagOf(request, etag);
                 var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null, encryption);
                 submitted = true;
                 return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
@@ -440,6 +441,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 return new PutObjectResult { Status = status };
             }
 
+            etag = OpaqueETagOf(request, etag);
             var record = BuildRecord(request, etag, checksumValue, [], [], inline, encryption);
             return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
         }
@@ -602,6 +604,19 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     private int ChunkCount(long length) => (int)((length + _options.ChunkSize - 1) / _options.ChunkSize);
+
+    /// <summary>The ETag to store: the MD5 <paramref name="etag"/>, or its keyed hash when the request asks for an opaque one.</summary>
+    private static string OpaqueETagOf(PutObjectRequest request, string etag)
+    {
+        if (!request.OpaqueETag || request.DataKey is not { } dataKey)
+        {
+            return etag;
+        }
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(dataKey, Convert.FromHexString(etag), mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
 
     /// <summary>A decrypted copy of inline data, or null when its tag does not verify.</summary>
     private static byte[]? DecryptInline(SegmentEncryption encryption, byte[] stored, byte[] dataKey)

@@ -29,4 +29,7 @@ public static class BucketSettingNames
 
     /// <summary>The LifecycleConfiguration XML in canonical form (see <c>LifecycleXml</c>); applied by each storage node's lifecycle scanner.</summary>
     public const string Lifecycle = "lifecycle";
+
+    /// <summary>The bucket's default encryption (ServerSideEncryptionConfiguration XML, see <c>BucketEncryptionConfiguration</c>).</summary>
+    public const string Encryption = "encryption";
 }
