@@ -21,8 +21,14 @@ public sealed class CustomerKey
 
     /// <summary>True when the request carries any SSE-C header (with <paramref name="prefix"/>: the copy-source ones).</summary>
     public static bool IsPresent(S3Request request, string prefix = "") =>
-        request.Header(prefix + SseHeaders.CustomerAlgorithm) is not null || request.Header(prefix + SseHeaders.CustomerKey) is not null
-        || request.Header(prefix + SseHeaders.CustomerKeyMd5) is not null;
+        request.Header(Name(prefix, SseHeaders.CustomerAlgorithm)) is not null || request.Header(Name(prefix, SseHeaders.CustomerKey)) is not null
+        || request.Header(Name(prefix, SseHeaders.CustomerKeyMd5)) is not null;
+
+    /// <summary>
+    /// The header <paramref name="name"/> (an <c>x-amz-server-side-encryption-customer-*</c> name) with
+    /// <paramref name="prefix"/>: unchanged for "", <c>x-amz-copy-source-server-side-encryption-customer-*</c> for the copy source.
+    /// </summary>
+    public static string Name(string prefix, string name) => prefix.Length == 0 ? name : prefix + name["x-amz-".Length..];
 
     /// <summary>
     /// Parses the SSE-C headers (<paramref name="prefix"/> "" or <c>x-amz-copy-source-</c>), or null when there are none.
@@ -41,9 +47,9 @@ public sealed class CustomerKey
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.");
         }
 
-        var algorithm = request.Header(prefix + SseHeaders.CustomerAlgorithm);
-        var keyText = request.Header(prefix + SseHeaders.CustomerKey);
-        var md5Text = request.Header(prefix + SseHeaders.CustomerKeyMd5);
+        var algorithm = request.Header(Name(prefix, SseHeaders.CustomerAlgorithm));
+        var keyText = request.Header(Name(prefix, SseHeaders.CustomerKey));
+        var md5Text = request.Header(Name(prefix, SseHeaders.CustomerKeyMd5));
         if (algorithm is null)
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.");

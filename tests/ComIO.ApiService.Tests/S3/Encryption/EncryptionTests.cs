@@ -39,11 +39,12 @@ public sealed class EncryptionTests(ComIOCluster cluster) : IClassFixture<ComIOC
         return (Convert.ToBase64String(key), Convert.ToBase64String(MD5.HashData(key)));
     }
 
-    private static (string, string)[] SseCHeaders((string Key, string Md5) key, string prefix = "") =>
+    /// <param name="prefix">"" for the object's key, <c>x-amz-copy-source-</c> for a copy source's key.</param>
+    private static (string, string)[] SseCHeaders((string Key, string Md5) key, string prefix = "x-amz-") =>
     [
-        ($"{prefix}x-amz-server-side-encryption-customer-algorithm", "AES256"),
-        ($"{prefix}x-amz-server-side-encryption-customer-key", key.Key),
-        ($"{prefix}x-amz-server-side-encryption-customer-key-MD5", key.Md5),
+        ($"{prefix}server-side-encryption-customer-algorithm", "AES256"),
+        ($"{prefix}server-side-encryption-customer-key", key.Key),
+        ($"{prefix}server-side-encryption-customer-key-MD5", key.Md5),
     ];
 
     private async Task<byte[]> GetBytesAsync(GetObjectRequest request)
