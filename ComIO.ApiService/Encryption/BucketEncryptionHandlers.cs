@@ -10,7 +10,7 @@ namespace ComIO.ApiService.Encryption;
 /// Get/Put/DeleteBucketEncryption: the bucket's default encryption, applied by <see cref="ObjectEncryption.PlanWrite"/>
 /// to new objects whose request names no encryption. Objects already stored keep theirs.
 /// </summary>
-public sealed class BucketEncryptionHandlers(BucketSettingsStore settingsStore)
+public sealed class BucketEncryptionHandlers(BucketSettingsStore settingsStore, Kms.KmsKeyStore kms)
 {
     private const int MaxBodyBytes = 16 * 1024;
 
@@ -32,10 +32,19 @@ public sealed class BucketEncryptionHandlers(BucketSettingsStore settingsStore)
         await settingsStore.GetAsync(request);
         var body = await S3Requests.ReadSmallBodyAsync(request, MaxBodyBytes);
         var configuration = BucketEncryptionConfiguration.Parse(Encoding.UTF8.GetString(body));
-        if (configuration.Algorithm != SseHeaders.Aes256)
+        if (configuration.Algorithm == SseHeaders.KmsDsse)
         {
             // Never accept a default that new objects could not honour (they would fail, or worse, be stored in the clear).
-            throw new S3Exception(S3ErrorCode.NotImplemented, $"Default encryption {configuration.Algorithm} is not implemented by ComIO yet.");
+            throw new S3Exception(S3ErrorCode.NotImplemented, $"Default encryption {configuration.Algorithm} is not implemented by ComIO.");
+        }
+
+        if (configuration.Algorithm == SseHeaders.Kms && configuration.KmsKeyId is { } keyId)
+        {
+            var name = Kms.KmsKeyStore.NameOf(keyId);
+            if (name is null || (name != Kms.KmsKeyStore.DefaultKeyName && await kms.GetAsync(name, request.Aborted) is null))
+            {
+                throw new S3Exception(Kms.KmsKeyStore.NotFound, $"Invalid keyId '{keyId}'");
+            }
         }
 
         await settingsStore.SetAsync(request.Bucket, BucketSettingNames.Encryption, configuration.ToXml(), request.Aborted);

@@ -26,7 +26,7 @@ public sealed class EncryptedObjectReader(StorageNodeClient nodes, ObjectEncrypt
             if (response.Error is { Status: KeyRequiredStatus } && response.Info is { } encrypted && attempt < 3)
             {
                 await response.DisposeAsync();
-                dataKey = encryption.ResolveKey(request, encrypted.SystemMetadata, bucket, key, copySource);
+                dataKey = await encryption.ResolveKeyAsync(request, encrypted.SystemMetadata, bucket, key, copySource);
                 check = encrypted.SystemMetadata.GetValueOrDefault(InternalApi.WrappedKeyMetadata);
                 continue;
             }
@@ -36,7 +36,7 @@ public sealed class EncryptedObjectReader(StorageNodeClient nodes, ObjectEncrypt
                 try
                 {
                     // Data in the clear: SSE-C headers on the request are an error, as AWS answers.
-                    encryption.ResolveKey(request, clear.SystemMetadata, bucket, key, copySource);
+                    await encryption.ResolveKeyAsync(request, clear.SystemMetadata, bucket, key, copySource);
                 }
                 catch
                 {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ComIO.ApiService.Buckets;
+using ComIO.ApiService.Encryption.Kms;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
 using ComIO.Contracts.Nodes;
@@ -14,7 +15,7 @@ namespace ComIO.ApiService.Encryption;
 /// unwrapped data key, per request, over the authenticated internal API; it encrypts/decrypts chunks with it. Keys are
 /// never logged or stored in the clear. Thread-safe.
 /// </summary>
-public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<EncryptionOptions> options, ILogger<ObjectEncryption> logger)
+public sealed class ObjectEncryption(MasterKeyRing masterKeys, KmsKeyStore kms, IOptions<EncryptionOptions> options, ILogger<ObjectEncryption> logger)
 {
     private bool AllowSseCOverHttp => options.Value.AllowSseCOverHttp;
 
@@ -28,7 +29,7 @@ public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<Encrypti
     /// invalid combinations and NotImplemented for what ComIO does not support, so a client that asked for encryption
     /// never gets plaintext storage.
     /// </summary>
-    public EncryptionPlan? PlanWrite(S3Request request, BucketSettings? settings, string bucket, string key)
+    public async Task<EncryptionPlan?> PlanWriteAsync(S3Request request, BucketSettings? settings, string bucket, string key)
     {
         var algorithm = request.Header(SseHeaders.Algorithm);
         var customer = CustomerKey.FromRequest(request, AllowSseCOverHttp);
@@ -47,20 +48,46 @@ public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<Encrypti
             return PlanCustomer(customer, bucket, key);
         }
 
+        var kmsKeyId = request.Header(SseHeaders.KmsKeyId);
         if (algorithm is null && settings?[BucketSettingNames.Encryption] is { } stored)
         {
             var configuration = BucketEncryptionConfiguration.Parse(stored);
             algorithm = configuration.Algorithm;
+            kmsKeyId = configuration.KmsKeyId;
         }
 
         return algorithm switch
         {
             null => null,
             SseHeaders.Aes256 => PlanS3(bucket, key),
-            SseHeaders.Kms or SseHeaders.KmsDsse => throw new S3Exception(S3ErrorCode.NotImplemented, "SSE-KMS (aws:kms) is not implemented by ComIO yet."),
+            SseHeaders.Kms => await PlanKmsAsync(kmsKeyId, bucket, key, request.Aborted),
+            SseHeaders.KmsDsse => throw new S3Exception(S3ErrorCode.NotImplemented, "Dual-layer SSE-KMS (aws:kms:dsse) is not implemented by ComIO."),
             _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "The encryption method specified is not supported"),
         };
     }
+
+    private async Task<EncryptionPlan> PlanKmsAsync(string? kmsKeyId, string bucket, string key, CancellationToken ct)
+    {
+        var name = KmsKeyStore.NameOf(kmsKeyId) ?? throw new S3Exception(KmsKeyStore.NotFound, $"Invalid keyId '{kmsKeyId}'");
+        var (_, version, material) = await kms.CurrentAsync(name, ct);
+        var keyId = KmsKeyId(name, version);
+        var dataKey = RandomNumberGenerator.GetBytes(KeyWrap.DataKeyBytes);
+        return new EncryptionPlan
+        {
+            Mode = SseHeaders.Kms,
+            DataKey = dataKey,
+            KmsKeyId = kms.ArnOf(name),
+            Metadata = new(StringComparer.Ordinal)
+            {
+                [SseHeaders.ModeMetadata] = SseHeaders.Kms,
+                [SseHeaders.KeyIdMetadata] = keyId,
+                [SseHeaders.WrappedKeyMetadata] = KeyWrap.Wrap(material, dataKey, Context(SseHeaders.Kms, keyId, bucket, key)),
+            },
+        };
+    }
+
+    /// <summary>The stored key id of an SSE-KMS object: <c>name#version</c>.</summary>
+    private static string KmsKeyId(string name, int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}#{version}");
 
     private EncryptionPlan PlanS3(string bucket, string key)
     {
@@ -132,7 +159,7 @@ public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<Encrypti
     /// carries (InvalidRequest when it carries none, AccessDenied when it is not the object's key). Null for data in
     /// the clear; then SSE-C headers on the request are InvalidRequest, as AWS answers.
     /// </summary>
-    public byte[]? ResolveKey(S3Request request, IReadOnlyDictionary<string, string> systemMetadata, string bucket, string key, bool copySource = false)
+    public async Task<byte[]?> ResolveKeyAsync(S3Request request, IReadOnlyDictionary<string, string> systemMetadata, string bucket, string key, bool copySource = false)
     {
         var prefix = copySource ? SseHeaders.CopySourcePrefix : "";
         var mode = ModeOf(systemMetadata);
@@ -188,10 +215,27 @@ public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<Encrypti
             return dataKey;
         }
 
+        if (mode == SseHeaders.Kms)
+        {
+            var keyId = systemMetadata.GetValueOrDefault(SseHeaders.KeyIdMetadata) ?? "";
+            var hash = keyId.LastIndexOf('#');
+            var material = hash > 0 && int.TryParse(keyId.AsSpan(hash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+                ? await kms.MaterialAsync(keyId[..hash], version, null, request.Aborted)
+                : null;
+            var dataKey = material is null ? null : KeyWrap.Unwrap(material, wrapped, Context(mode, keyId, bucket, key));
+            if (dataKey is null)
+            {
+                logger.LogError("The data key of {Bucket}/{Key} does not unwrap under KMS key {KeyId}", bucket, key, keyId);
+                throw new S3Exception(S3ErrorCode.InternalError, "The KMS key that encrypted this object is not available.");
+            }
+
+            return dataKey;
+        }
+
         throw new S3Exception(S3ErrorCode.NotImplemented, $"Objects encrypted with {mode} cannot be read by this ComIO version.");
     }
 
-    /// <summary>The encryption response headers of a write (PUT, copy, CreateMultipartUpload, UploadPart, Complete).</summary>
+    /// <summary>The encryption response headers of a new write (PUT, copy, CreateMultipartUpload, POST).</summary>
     public static void WriteResponseHeaders(HttpResponse response, EncryptionPlan? plan)
     {
         if (plan is not null)
@@ -201,11 +245,13 @@ public sealed class ObjectEncryption(MasterKeyRing masterKeys, IOptions<Encrypti
     }
 
     /// <summary>The encryption response headers of a read (GET, HEAD) or of a write into an existing upload.</summary>
-    public static void WriteResponseHeaders(S3Request request, IReadOnlyDictionary<string, string> systemMetadata)
+    public void WriteResponseHeaders(S3Request request, IReadOnlyDictionary<string, string> systemMetadata)
     {
         if (ModeOf(systemMetadata) is { } mode)
         {
-            WriteHeaders(request.Response, mode, request.Header(SseHeaders.CustomerKeyMd5), systemMetadata.GetValueOrDefault(SseHeaders.KeyIdMetadata));
+            var keyId = systemMetadata.GetValueOrDefault(SseHeaders.KeyIdMetadata);
+            var arn = mode == SseHeaders.Kms && keyId is not null ? kms.ArnOf(keyId.Split('#')[0]) : null;
+            WriteHeaders(request.Response, mode, request.Header(SseHeaders.CustomerKeyMd5), arn);
         }
     }
 

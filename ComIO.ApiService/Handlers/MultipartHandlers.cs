@@ -36,7 +36,7 @@ public sealed class MultipartHandlers(
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
-        var plan = encryption.PlanWrite(request, settings, request.Bucket, request.Key);
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
         metadata = ObjectEncryption.Apply(metadata, plan);
         ObjectEncryption.WriteResponseHeaders(request.Response, plan);
         var upload = (await nodes.CreateUploadAsync(Owner(request), request.Bucket, request.Key, metadata, request.Aborted).ConfigureAwait(false)).OrThrow()!;
@@ -146,7 +146,7 @@ public sealed class MultipartHandlers(
 
         var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts), request.Aborted).ConfigureAwait(false)).OrThrow()!;
         ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
-        ObjectEncryption.WriteResponseHeaders(request, info.SystemMetadata);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
         await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>
         {
@@ -174,8 +174,8 @@ public sealed class MultipartHandlers(
     {
         var page = (await nodes.ListPartsAsync(Owner(request), request.Bucket, request.Key, uploadId, 0, 0, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         var system = page.Upload.SystemMetadata ?? [];
-        var dataKey = encryption.ResolveKey(request, system, request.Bucket, request.Key);
-        ObjectEncryption.WriteResponseHeaders(request, system);
+        var dataKey = await encryption.ResolveKeyAsync(request, system, request.Bucket, request.Key);
+        encryption.WriteResponseHeaders(request, system);
         return dataKey;
     }
 

@@ -44,7 +44,7 @@ public sealed class ObjectHandlers(
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
-        var plan = encryption.PlanWrite(request, settings, request.Bucket, request.Key);
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
         metadata = ObjectEncryption.Apply(metadata, plan);
 
         var (body, length) = RequestBody.Open(request);
@@ -93,7 +93,7 @@ public sealed class ObjectHandlers(
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         await WriteExpirationAsync(request, info, versionId);
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
-        ObjectEncryption.WriteResponseHeaders(request, info.SystemMetadata);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         WritePartsCount(request, info, partNumber);
         var response = request.Response;
         if (opened.ContentRange is { } contentRange)
@@ -118,7 +118,7 @@ public sealed class ObjectHandlers(
         var versionId = ObjectVersions.VersionIdOf(request);
         var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted).ConfigureAwait(false);
         var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
-        encryption.ResolveKey(request, info.SystemMetadata, request.Bucket, request.Key); // SSE-C: the right key is required
+        await encryption.ResolveKeyAsync(request, info.SystemMetadata, request.Bucket, request.Key); // SSE-C: the right key is required
         ThrowIfPreconditionFails(request, info);
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         await WriteExpirationAsync(request, info, versionId);
@@ -137,7 +137,7 @@ public sealed class ObjectHandlers(
         }
 
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: !partial && ChecksumModeEnabled(request));
-        ObjectEncryption.WriteResponseHeaders(request, info.SystemMetadata);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         if (partial)
         {
             request.Response.StatusCode = StatusCodes.Status206PartialContent;
@@ -239,7 +239,7 @@ public sealed class ObjectHandlers(
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
-        var plan = encryption.PlanWrite(request, settings, request.Bucket, request.Key);
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
         metadata = ObjectEncryption.Apply(metadata, plan);
         var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false).ConfigureAwait(false);
         var copied = result.OrThrow()!;
@@ -328,7 +328,7 @@ public sealed class ObjectHandlers(
         }
 
         ObjectHeaders.WriteObjectHeaders(request, part.Info ?? info, includeChecksum: false);
-        ObjectEncryption.WriteResponseHeaders(request, info.SystemMetadata);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         WritePartsCount(request, info, partNumber);
         request.Response.StatusCode = part.ContentRange is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
         if (part.ContentRange is { } contentRange)

@@ -74,7 +74,7 @@ public sealed class PostObjectHandler(
             throw new S3Exception(S3ErrorCode.NotImplemented, "Server-side encryption fields in POST Object are not implemented by ComIO yet.");
         }
 
-        var plan = encryption.PlanWrite(upload, settings, request.Bucket, key); // the bucket's default encryption
+        var plan = await encryption.PlanWriteAsync(upload, settings, request.Bucket, key); // the bucket's default encryption
         metadata = Encryption.ObjectEncryption.Apply(metadata, plan);
         var node = cluster.OwnerOf(request.Bucket, key);
         var stored = (await nodes.PutObjectAsync(node, request.Bucket, key, length, metadata, file, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false)).OrThrow()!;

@@ -60,6 +60,7 @@ public static class ApiServiceComposition
         builder.Services.AddOptions<Encryption.EncryptionOptions>().BindConfiguration(Encryption.EncryptionOptions.SectionName);
         var encryptionSettings = builder.Configuration.GetSection(Encryption.EncryptionOptions.SectionName).Get<Encryption.EncryptionOptions>() ?? new Encryption.EncryptionOptions();
         builder.Services.AddSingleton(new Encryption.MasterKeyRing(encryptionSettings));
+        builder.Services.AddSingleton<Encryption.Kms.KmsKeyStore>();
         builder.Services.AddSingleton<Encryption.ObjectEncryption>();
         builder.Services.AddSingleton<Encryption.EncryptedObjectReader>();
         builder.Services.AddSingleton<Encryption.BucketEncryptionHandlers>();

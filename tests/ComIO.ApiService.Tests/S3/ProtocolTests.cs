@@ -109,7 +109,6 @@ public sealed class ProtocolTests(ComIOCluster cluster) : IClassFixture<ComIOClu
     }
 
     [Theory]
-    [InlineData("x-amz-server-side-encryption", "aws:kms")]
     [InlineData("x-amz-website-redirect-location", "/elsewhere")]
     [InlineData("x-amz-server-side-encryption", "aws:kms:dsse")]
     public async Task PutObject_ReturnsNotImplementedAndStoresNothing_WhenHeaderNeedsUnsupportedFeature(string header, string value)

@@ -134,7 +134,9 @@ public sealed class EncryptionRealClientTests(TopologyFixture topology)
             done = s3.complete_multipart_upload(Bucket=bucket, Key='mp-' + mode, UploadId=up['UploadId'],
                                                 MultipartUpload={'Parts': [{'PartNumber': 1, 'ETag': e1}, {'PartNumber': 2, 'ETag': e2}]})
             body = s3.get_object(Bucket=bucket, Key='mp-' + mode, **part_extra)['Body'].read()
-            out['mp_' + mode] = {'ok': body == part1 + part2, 'sse': done.get('ServerSideEncryption'), 'alg': done.get('SSECustomerAlgorithm')}
+            head = s3.head_object(Bucket=bucket, Key='mp-' + mode, **part_extra)
+            out['mp_' + mode] = {'ok': body == part1 + part2, 'sse': done.get('ServerSideEncryption'), 'alg': head.get('SSECustomerAlgorithm'),
+                                 'head_sse': head.get('ServerSideEncryption')}
 
         s3.copy_object(Bucket=bucket, Key='c-to-s3', CopySource={'Bucket': bucket, 'Key': 'c'}, ServerSideEncryption='AES256',
                        CopySourceSSECustomerAlgorithm='AES256', CopySourceSSECustomerKey=key)

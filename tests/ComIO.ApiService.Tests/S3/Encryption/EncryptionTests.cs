@@ -409,13 +409,22 @@ public sealed class EncryptionTests(ComIOCluster cluster) : IClassFixture<ComIOC
     }
 
     [Fact]
-    public async Task SseKms_AndUnknownAlgorithms_AreRefused_NeverStoredInTheClear()
+    public async Task DsseAndUnknownAlgorithms_AreRefused_NeverStoredInTheClear()
     {
-        var bucket = await cluster.CreateBucketAsync("ssekms");
-        var kms = await Assert.ThrowsAsync<AmazonS3Exception>(() => cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS }, Ct));
-        Assert.Equal(HttpStatusCode.NotImplemented, kms.StatusCode);
+        var bucket = await cluster.CreateBucketAsync("ssebad");
+        using var dsse = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "d"), body: [1, 2, 3], headers: [("x-amz-server-side-encryption", "aws:kms:dsse")]);
+        Assert.Equal(HttpStatusCode.NotImplemented, dsse.StatusCode);
         using var bogus = await cluster.Wire.SendAsync(HttpMethod.Put, PathOf(bucket, "b"), body: [1, 2, 3], headers: [("x-amz-server-side-encryption", "ROT13")]);
         Assert.Equal(HttpStatusCode.BadRequest, bogus.StatusCode);
+        var unknownKms = await Assert.ThrowsAsync<AmazonS3Exception>(() => cluster.S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "k",
+            ContentBody = "x",
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            ServerSideEncryptionKeyManagementServiceKeyId = "no-such-key-" + Guid.NewGuid().ToString("N")[..8],
+        }, Ct));
+        Assert.Equal("KMS.NotFoundException", unknownKms.ErrorCode);
         var none = await cluster.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, Ct);
         Assert.Empty(none.S3Objects ?? []);
     }
