@@ -409,6 +409,43 @@ public sealed class EncryptionTests(ComIOCluster cluster) : IClassFixture<ComIOC
     }
 
     [Fact]
+    public async Task Get_ServesTheCurrentVersion_WhenAnEncryptedObjectIsOverwritten()
+    {
+        // Repeated GETs reuse a cached data key; the node's wrapped-key check must catch every overwrite.
+        var bucket = await cluster.CreateBucketAsync("sseover");
+        var customer = NewCustomerKey();
+        for (var i = 0; i < 3; i++)
+        {
+            var first = RandomData(70_000 + i);
+            await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", InputStream = new MemoryStream(first), ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 }, Ct);
+            Assert.Equal(first, await GetBytesAsync(new GetObjectRequest { BucketName = bucket, Key = "k" }));
+            Assert.Equal(first, await GetBytesAsync(new GetObjectRequest { BucketName = bucket, Key = "k" }));
+            var second = RandomData(90_000 + i);
+            await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", InputStream = new MemoryStream(second), ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256 }, Ct);
+            Assert.Equal(second, await GetBytesAsync(new GetObjectRequest { BucketName = bucket, Key = "k" }));
+            var clear = RandomData(1000 + i);
+            await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", InputStream = new MemoryStream(clear) }, Ct);
+            using (var get = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "k")))
+            {
+                Assert.Null(S3Wire.Header(get, "x-amz-server-side-encryption"));
+                Assert.Equal(clear, await get.Content.ReadAsByteArrayAsync(Ct));
+            }
+
+            await cluster.S3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = bucket,
+                Key = "k",
+                InputStream = new MemoryStream(first),
+                ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+                ServerSideEncryptionCustomerProvidedKey = customer.Key,
+                ServerSideEncryptionCustomerProvidedKeyMD5 = customer.Md5,
+            }, Ct);
+            using var noKey = await cluster.Wire.SendAsync(HttpMethod.Get, PathOf(bucket, "k"));
+            Assert.Equal(HttpStatusCode.BadRequest, noKey.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task DsseAndUnknownAlgorithms_AreRefused_NeverStoredInTheClear()
     {
         var bucket = await cluster.CreateBucketAsync("ssebad");
