@@ -144,6 +144,10 @@ public sealed class EncryptionRealClientTests(TopologyFixture topology)
         out['copy'] = {'c_to_s3': s3.get_object(Bucket=bucket, Key='c-to-s3')['Body'].read() == data,
                        'c_to_s3_sse': s3.head_object(Bucket=bucket, Key='c-to-s3').get('ServerSideEncryption'),
                        's3_to_c': s3.get_object(Bucket=bucket, Key='s3-to-c', **ssec)['Body'].read() == data}
+        kms = s3.put_object(Bucket=bucket, Key='kms', Body=data, ServerSideEncryption='aws:kms')
+        kms_get = s3.get_object(Bucket=bucket, Key='kms', Range='bytes=10-20009')
+        out['kms'] = {'sse': kms.get('ServerSideEncryption'), 'key': kms.get('SSEKMSKeyId'), 'etag_is_md5': kms['ETag'] == '"%s"' % md5,
+                      'range_ok': kms_get['Body'].read() == data[10:20010], 'get_sse': kms_get.get('ServerSideEncryption')}
         print(json.dumps(out))
         """;
 
@@ -186,6 +190,14 @@ public sealed class EncryptionRealClientTests(TopologyFixture topology)
         Assert.Equal("AES256", o.GetProperty("mp_s3").GetProperty("sse").GetString());
         Assert.True(o.GetProperty("mp_c").GetProperty("ok").GetBoolean());
         Assert.Equal("AES256", o.GetProperty("mp_c").GetProperty("alg").GetString());
+        Assert.Equal("AES256", o.GetProperty("mp_s3").GetProperty("head_sse").GetString());
+
+        var kms = o.GetProperty("kms");
+        Assert.Equal("aws:kms", kms.GetProperty("sse").GetString());
+        Assert.EndsWith(":key/default", kms.GetProperty("key").GetString(), StringComparison.Ordinal);
+        Assert.False(kms.GetProperty("etag_is_md5").GetBoolean());
+        Assert.True(kms.GetProperty("range_ok").GetBoolean());
+        Assert.Equal("aws:kms", kms.GetProperty("get_sse").GetString());
 
         var copy = o.GetProperty("copy");
         Assert.True(copy.GetProperty("c_to_s3").GetBoolean());
