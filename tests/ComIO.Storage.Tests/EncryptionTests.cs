@@ -243,6 +243,32 @@ public sealed class EncryptionTests
     }
 
     [Fact]
+    public async Task PutObject_StoresAKeyedETag_WhenOpaqueETagIsAsked_AndStillVerifiesContentMd5()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var dataKey = RandomNumberGenerator.GetBytes(32);
+        foreach (var size in new[] { 100, 200_000 })
+        {
+            var data = TestData.Random(size, size);
+            var md5 = MD5.HashData(data);
+            using (var body = new MemoryStream(data))
+            {
+                var put = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = $"o{size}", ContentLength = size, DataKey = dataKey, OpaqueETag = true, ExpectedMd5 = md5 }, body, Ct);
+                Assert.Equal(EngineStatus.Ok, put.Status);
+                Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(dataKey, md5).AsSpan(0, 16)), put.Object!.ETag);
+                Assert.NotEqual(TestData.Md5Hex(data), put.Object.ETag);
+            }
+
+            using var wrong = new MemoryStream(data);
+            var bad = await engine.PutObjectAsync(new PutObjectRequest { Bucket = "b", Key = $"x{size}", ContentLength = size, DataKey = dataKey, OpaqueETag = true, ExpectedMd5 = new byte[16] }, wrong, Ct);
+            Assert.Equal(EngineStatus.BadDigest, bad.Status);
+            Assert.Equal(data, await ReadAsync(engine, $"o{size}", dataKey));
+        }
+    }
+
+    [Fact]
     public void RecordSerializer_RoundTripsEncryptionSection_AndLeavesClearRecordsUnchanged()
     {
         var encryption = new SegmentEncryption { Salt = Enumerable.Range(1, 16).Select(static i => (byte)i).ToArray(), Tags = Enumerable.Range(0, 32).Select(static i => (byte)(i * 3)).ToArray() };

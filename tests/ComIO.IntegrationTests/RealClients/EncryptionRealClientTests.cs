@@ -73,6 +73,13 @@ public sealed class EncryptionRealClientTests(TopologyFixture topology)
             await Expect("s3", "cp", $"s3://{bucket}/copied", Path.Combine(root, "copied"));
             Assert.Equal(big, await File.ReadAllBytesAsync(Path.Combine(root, "copied"), Ct));
 
+            // SSE-KMS with the default key (aws/s3), read back and headed.
+            await Expect("s3", "cp", Path.Combine(root, "small"), $"s3://{bucket}/kms/small", "--sse", "aws:kms");
+            var kmsHead = JsonDocument.Parse(await Expect("s3api", "head-object", "--bucket", bucket, "--key", "kms/small")).RootElement;
+            Assert.Equal("aws:kms", kmsHead.GetProperty("ServerSideEncryption").GetString());
+            await Expect("s3", "cp", $"s3://{bucket}/kms/small", Path.Combine(root, "small.kms"));
+            Assert.Equal(small, await File.ReadAllBytesAsync(Path.Combine(root, "small.kms"), Ct));
+
             await Expect("s3", "rm", $"s3://{bucket}", "--recursive");
             await Expect("s3", "rb", $"s3://{bucket}");
         }
