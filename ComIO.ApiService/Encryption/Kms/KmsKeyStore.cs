@@ -10,7 +10,7 @@ namespace ComIO.ApiService.Encryption.Kms;
 
 /// <summary>
 /// ComIO's local key service for SSE-KMS: named 256-bit keys kept as system documents on every node of the site (like
-/// users), their material wrapped by the master key. Keys are created and rotated through the admin API; the key
+/// users), their material (HKDF-SHA256 of the master key for name and version) stored wrapped by the master key. Keys are created and rotated through the admin API; the key
 /// <see cref="DefaultKeyName"/> (S3's <c>aws/s3</c>) is created on first use. Unwrapped material of a version is cached
 /// (versions never change). Thread-safe.
 /// </summary>
@@ -171,7 +171,9 @@ public sealed class KmsKeyStore(ClusterNodes cluster, StorageNodeClient nodes, M
             throw new S3Exception(S3ErrorCode.NotImplemented, "SSE-KMS needs a master key (Encryption:MasterKey or Encryption:MasterKeyFile); none is configured.");
         }
 
-        var material = RandomNumberGenerator.GetBytes(KeyWrap.DataKeyBytes);
+        // Derived, not random: two API replicas creating the same version at once (the default key on first use, or a
+        // rotation racing another) write the same material, so whichever document wins, every object stays readable.
+        var material = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKeys.Current, KeyWrap.DataKeyBytes, [], System.Text.Encoding.UTF8.GetBytes(Context(name, version)));
         return new KmsKeyVersion(version, time.GetUtcNow(), masterId, KeyWrap.Wrap(masterKeys.Current, material, Context(name, version)));
     }
 
