@@ -32,6 +32,14 @@ if (string.IsNullOrEmpty(builder.Configuration["Parameters:secret-encryption-key
 }
 var secretEncryptionKey = builder.AddParameter("secret-encryption-key", secret: true);
 
+// The SSE-S3 master key (wraps every object's data key): from configuration (Parameters:sse-master-key), else generated
+// once into the data directory beside the device images' folders, never onto a data device (docs/encryption.md).
+if (string.IsNullOrEmpty(builder.Configuration["Parameters:sse-master-key"]))
+{
+    builder.Configuration["Parameters:sse-master-key"] = SecretEncryptionKeyFile.LoadOrCreate(Path.Combine(dataDirectory, "sse-master.key"));
+}
+var sseMasterKey = builder.AddParameter("sse-master-key", secret: true);
+
 var apis = new List<IResourceBuilder<ProjectResource>>();
 var workers = new List<IResourceBuilder<ProjectResource>>();
 foreach (var site in topology.Sites)
@@ -71,6 +79,8 @@ foreach (var site in topology.Sites)
         .WithEnvironment("Auth__AdminAccessKey", adminAccessKey)
         .WithEnvironment("Auth__AdminSecretKey", adminSecretKey)
         .WithEnvironment("Auth__SecretEncryptionKey", secretEncryptionKey)
+        .WithEnvironment("Encryption__MasterKey", sseMasterKey)
+        .WithEnvironment("Encryption__AllowSseCOverHttp", "true") // the local topology is plain HTTP on loopback
         .WithReference(redis, connectionName: "redis")
         .WithHttpHealthCheck("/health");
     apis.Add(api);

@@ -13,6 +13,7 @@ app.AddSubCommand("admin", a =>
     a.AddSubCommand("user", u => u.AddCommands<AdminUserCommands>()).WithDescription("Users: create, list, show, delete, enable, disable");
     a.AddSubCommand("key", k => k.AddCommands<AdminKeyCommands>()).WithDescription("Access keys: create, list, enable, disable, delete, rotate");
     a.AddSubCommand("policy", p => p.AddCommands<AdminPolicyCommands>()).WithDescription("A user's identity policies: put, get, list, delete");
+    a.AddSubCommand("kms", k => k.AddCommands<AdminKmsCommands>()).WithDescription("SSE-KMS keys of the local key service: create, list, show, rotate");
     a.AddCommands<AdminStatusCommands>();
 }).WithDescription("Administration through the admin API (administrator credentials)");
 app.AddSubCommand("lifecycle", l => l.AddCommands<LifecycleCommands>()).WithDescription("Bucket lifecycle rules: set, get, delete");

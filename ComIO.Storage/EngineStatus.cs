@@ -43,4 +43,7 @@ public enum EngineStatus
 
     /// <summary>The bucket's versioning state does not allow the operation (a replica needs versioning Enabled).</summary>
     InvalidBucketState,
+
+    /// <summary>The version is encrypted at rest and the read did not supply its data key (nothing is served).</summary>
+    EncryptionKeyRequired,
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Checksums;
+using ComIO.Storage.Encryption;
 using ComIO.Storage.Metadata;
 using ComIO.Storage.Objects;
 
@@ -113,9 +114,11 @@ public sealed partial class StorageEngine
         var submitted = false;
         try
         {
+            using var cipher = request.DataKey is { } dataKey && length > 0 ? ChunkCipher.ForNewSegment(dataKey) : null;
+            var tags = cipher is null ? null : new byte[ChunkCount(length) * SegmentEncryption.TagLength];
             if (length > 0)
             {
-                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ticket, ct).ConfigureAwait(false) ?? [];
+                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ticket, cipher, tags, ct).ConfigureAwait(false) ?? [];
                 if (chunkCrcs.Length == 0)
                 {
                     return new PutPartResult { Status = EngineStatus.IncompleteBody };
@@ -140,7 +143,14 @@ public sealed partial class StorageEngine
                 LastModified = _options.TimeProvider.GetUtcNow(),
                 ChecksumAlgorithm = algorithm,
                 Checksum = checksumValue,
-                Data = new DataSegment { Length = length, ChunkSize = length > 0 ? _options.ChunkSize : 0, Extents = extents, ChunkCrcs = chunkCrcs },
+                Data = new DataSegment
+                {
+                    Length = length,
+                    ChunkSize = length > 0 ? _options.ChunkSize : 0,
+                    Extents = extents,
+                    ChunkCrcs = chunkCrcs,
+                    Encryption = cipher is null ? null : new SegmentEncryption { Salt = cipher.Salt, Tags = tags! },
+                },
             };
             submitted = true;
             var committed = await _committer.SubmitAsync(new PartCommit(request.Bucket, request.Key, request.UploadId, part), ticket.Value).ConfigureAwait(false);

@@ -108,14 +108,24 @@ public sealed partial class StorageEngine
     /// <paramref name="versionId"/> null the current version; a delete marker gives <see cref="EngineStatus.MethodNotAllowed"/>
     /// (with <see cref="OpenObjectResult.Object"/> set to it), an unknown id <see cref="EngineStatus.NoSuchVersion"/>.
     /// </summary>
-    public Task<OpenObjectResult> OpenObjectVersionAsync(string bucket, string key, string? versionId, long offset, long length, string? expectedETag, CancellationToken ct = default)
+    public Task<OpenObjectResult> OpenObjectVersionAsync(string bucket, string key, string? versionId, long offset, long length, string? expectedETag, CancellationToken ct = default) =>
+        OpenObjectVersionAsync(bucket, key, versionId, offset, length, expectedETag, dataKey: null, ct);
+
+    /// <summary>
+    /// As <see cref="OpenObjectVersionAsync(string, string, string?, long, long, string?, CancellationToken)"/>, with the
+    /// data key of a version encrypted at rest (chunks are decrypted and their AES-GCM tags verified before any byte is
+    /// returned; a failed tag throws <see cref="ChecksumMismatchException"/> from the stream). An encrypted version opened
+    /// without <paramref name="dataKey"/> gives <see cref="EngineStatus.EncryptionKeyRequired"/>; a key given for a version
+    /// stored in the clear is ignored.
+    /// </summary>
+    public Task<OpenObjectResult> OpenObjectVersionAsync(string bucket, string key, string? versionId, long offset, long length, string? expectedETag, byte[]? dataKey, CancellationToken ct = default)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ct.ThrowIfCancellationRequested();
         using var gate = EnterOperation();
-        return Task.FromResult(Open(bucket, key, versionId, offset, length, expectedETag));
+        return Task.FromResult(Open(bucket, key, versionId, offset, length, expectedETag, dataKey));
     }
 
     /// <summary>

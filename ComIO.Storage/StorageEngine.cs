@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Checksums;
 using ComIO.Storage.Devices;
+using ComIO.Storage.Encryption;
 using ComIO.Storage.Metadata;
 using ComIO.Storage.Objects;
 
@@ -380,6 +381,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         byte[]? inline = null;
         Extent[] extents = [];
         uint[] chunkCrcs = [];
+        SegmentEncryption? encryption = null;
         if (length <= _options.InlineThreshold || length == 0)
         {
             inline = new byte[length];
@@ -392,6 +394,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             ticket.Value ??= _committer.BeginWrite();
             md5.AppendData(inline);
             checksum?.Append(inline);
+            encryption = EncryptInline(request.DataKey, inline);
         }
         else
         {
@@ -403,7 +406,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             var submitted = false;
             try
             {
-                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ticket, ct).ConfigureAwait(false) ?? [];
+                using var cipher = request.DataKey is { } dataKey ? ChunkCipher.ForNewSegment(dataKey) : null;
+                var tags = cipher is null ? null : new byte[ChunkCount(length) * SegmentEncryption.TagLength];
+                chunkCrcs = await WriteDataAsync(body, length, extents, md5, checksum, ticket, cipher, tags, ct).ConfigureAwait(false) ?? [];
                 if (chunkCrcs.Length == 0)
                 {
                     return new PutObjectResult { Status = EngineStatus.IncompleteBody };
@@ -415,7 +420,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
                     return new PutObjectResult { Status = status };
                 }
 
-                var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null);
+                encryption = cipher is null ? null : new SegmentEncryption { Salt = cipher.Salt, Tags = tags! };
+                etag = OpaqueETagOf(request, etag);
+                var record = BuildRecord(request, etag, checksumValue, extents, chunkCrcs, null, encryption);
                 submitted = true;
                 return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
             }
@@ -435,7 +442,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 return new PutObjectResult { Status = status };
             }
 
-            var record = BuildRecord(request, etag, checksumValue, [], [], inline);
+            etag = OpaqueETagOf(request, etag);
+            var record = BuildRecord(request, etag, checksumValue, [], [], inline, encryption);
             return await CommitPutAsync(record, request, ticket.Value!).ConfigureAwait(false);
         }
     }
@@ -459,7 +467,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
     }
 
     /// <summary>Streams the body onto the extents; returns the chunk CRCs, or null if the body ended early.</summary>
-    private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, CancellationToken ct)
+    /// <remarks>
+    /// With a <paramref name="cipher"/>, each chunk is hashed (MD5, checksum) as plaintext, then encrypted in place (its tag
+    /// into <paramref name="tags"/>), and its CRC32C covers the ciphertext that reaches the device.
+    /// </remarks>
+    private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, ChunkCipher? cipher, byte[]? tags, CancellationToken ct)
     {
         // Two pooled buffers: while one is being written to the device (on the thread pool), the next part of the body
         // is received and hashed into the other, so MD5 and device time overlap. At most one write is in flight.
@@ -501,7 +513,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 var firstChunk = (int)(position / chunkSize);
                 for (var offset = 0; offset < filled; offset += chunkSize)
                 {
-                    crcs[firstChunk + (offset / chunkSize)] = Crc32C.Compute(data.Slice(offset, Math.Min(chunkSize, filled - offset)));
+                    var chunk = firstChunk + (offset / chunkSize);
+                    var chunkData = data.Slice(offset, Math.Min(chunkSize, filled - offset));
+                    cipher?.Encrypt(chunk, chunkData, tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
+                    crcs[chunk] = Crc32C.Compute(chunkData);
                 }
 
                 var padded = (int)ChunkReader.RoundUp(filled, blockSize);
@@ -589,8 +604,46 @@ public sealed partial class StorageEngine : IAsyncDisposable
             && expected[..expectedLength].SequenceEqual(actual[..actualLength]);
     }
 
-    private ObjectRecord BuildRecord(PutObjectRequest request, string etag, string? checksumValue, Extent[] extents, uint[] chunkCrcs, byte[]? inline) => new()
+    private int ChunkCount(long length) => (int)((length + _options.ChunkSize - 1) / _options.ChunkSize);
+
+    /// <summary>The ETag to store: the MD5 <paramref name="etag"/>, or its keyed hash when the request asks for an opaque one.</summary>
+    private static string OpaqueETagOf(PutObjectRequest request, string etag)
     {
+        if (!request.OpaqueETag || request.DataKey is not { } dataKey)
+        {
+            return etag;
+        }
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(dataKey, Convert.FromHexString(etag), mac);
+        return Convert.ToHexStringLower(mac[..16]);
+    }
+
+    /// <summary>A decrypted copy of inline data, or null when its tag does not verify.</summary>
+    private static byte[]? DecryptInline(SegmentEncryption encryption, byte[] stored, byte[] dataKey)
+    {
+        var plain = stored.ToArray();
+        using var cipher = ChunkCipher.ForSegment(dataKey, encryption);
+        return cipher.TryDecrypt(0, plain, encryption.TagOf(0)) ? plain : null;
+    }
+
+    /// <summary>Encrypts inline data in place as one chunk when a data key is given; returns its encryption (or null).</summary>
+    private static SegmentEncryption? EncryptInline(byte[]? dataKey, byte[] inline)
+    {
+        if (dataKey is null)
+        {
+            return null;
+        }
+
+        using var cipher = ChunkCipher.ForNewSegment(dataKey);
+        var tag = new byte[SegmentEncryption.TagLength];
+        cipher.Encrypt(0, inline, tag);
+        return new SegmentEncryption { Salt = cipher.Salt, Tags = tag };
+    }
+
+    private ObjectRecord BuildRecord(PutObjectRequest request, string etag, string? checksumValue, Extent[] extents, uint[] chunkCrcs, byte[]? inline, SegmentEncryption? encryption) => new()
+    {
+        Encryption = encryption,
         Bucket = request.Bucket,
         Key = request.Key,
         Size = request.ContentLength,
@@ -642,10 +695,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ct.ThrowIfCancellationRequested();
         using var gate = EnterOperation();
-        return Task.FromResult(Open(bucket, key, null, offset, length, expectedETag));
+        return Task.FromResult(Open(bucket, key, null, offset, length, expectedETag, null));
     }
 
-    private OpenObjectResult Open(string bucket, string key, string? versionId, long offset, long length, string? expectedETag)
+    private OpenObjectResult Open(string bucket, string key, string? versionId, long offset, long length, string? expectedETag, byte[]? dataKey)
     {
         if (!_buckets.ContainsKey(bucket))
         {
@@ -677,12 +730,36 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 return new OpenObjectResult { Status = EngineStatus.PreconditionFailed, Object = record };
             }
 
+            if (record.IsEncrypted && dataKey is null)
+            {
+                return new OpenObjectResult { Status = EngineStatus.EncryptionKeyRequired, Object = record };
+            }
+
             var start = Math.Min(offset, record.Size);
             var available = record.Size - start;
             var count = length < 0 || length > available ? available : length;
             if (!record.HasExtents)
             {
                 var data = record.InlineData ?? [];
+                if (record.Encryption is { } inlineEncryption)
+                {
+                    var decrypted = DecryptInline(inlineEncryption, data, dataKey!);
+                    if (decrypted is null)
+                    {
+                        _metrics.ChecksumFailure();
+                        return new OpenObjectResult
+                        {
+                            Status = EngineStatus.Ok,
+                            Object = record,
+                            Content = new FaultedReadStream(new ChecksumMismatchException(bucket, key, -1, 0)),
+                            RangeStart = start,
+                            RangeLength = count,
+                        };
+                    }
+
+                    data = decrypted;
+                }
+
                 _metrics.BytesRead(count);
                 return new OpenObjectResult
                 {
@@ -713,7 +790,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 }
             }
 
-            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey));
+            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey), dataKey);
             return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
         }
     }

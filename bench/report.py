@@ -230,6 +230,33 @@ def s3_rows(records):
     return rows
 
 
+def sse_rows(records):
+    """Encryption at rest: SSE-S3 vs unencrypted, same size and concurrency; ratio = median of per-round ratios."""
+    cells = {}
+    for r in records:
+        if r.get("command") == "sse":
+            cells.setdefault((r["op"], int(r["size"]), int(r["concurrency"])), {}).setdefault(int(r["round"]), {})[r["target"]] = r
+    rows = []
+    for (op, size, c), rounds in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][0] != "PUT", kv[0][2])):
+        pairs = [(v["sse"], v["plain"]) for v in rounds.values() if "sse" in v and "plain" in v]
+        if not pairs:
+            continue
+        ratios = [e["mb_s"] / p["mb_s"] for e, p in pairs if p["mb_s"]]
+        enc = statistics.median(e["mb_s"] for e, _ in pairs)
+        plain = statistics.median(p["mb_s"] for _, p in pairs)
+        notes = [f"{len(pairs)} round(s), per-round ratios {min(ratios):.2f}-{max(ratios):.2f}" if ratios else "",
+                 f"CPU per request SSE {statistics.median(e['cpu_us_per_op'] for e, _ in pairs):,.0f} µs vs plain {statistics.median(p['cpu_us_per_op'] for _, p in pairs):,.0f} µs"]
+        rows.append({
+            "section": "Encryption at rest", "metric": f"SSE-S3 {op} {size_label(size)} objects, {c} client{'s' if c > 1 else ''} (ceiling = unencrypted, same site)",
+            "unit": MB, "op": op, "size": size, "concurrency": c, "kind": "sse",
+            "comio": enc, "ceiling": plain, "ratio": statistics.median(ratios) if ratios else None,
+            "comio_p50_ms": statistics.median(e["p50_ms"] for e, _ in pairs), "comio_p99_ms": statistics.median(e["p99_ms"] for e, _ in pairs),
+            "ceiling_p50_ms": statistics.median(p["p50_ms"] for _, p in pairs), "ceiling_p99_ms": statistics.median(p["p99_ms"] for _, p in pairs),
+            "notes": "; ".join(n for n in notes if n),
+        })
+    return rows
+
+
 def scale_rows(records):
     rows = []
     lists = sorted((r for r in records if r.get("command") == "scale-list"), key=lambda r: r["bucket_keys"])
@@ -334,6 +361,8 @@ def targets(all_rows, scale_large, quick):
                 add(f"S3 {op} {size_label(size)}, {r['concurrency']} client(s) vs bare Kestrel (MB/s)", r, bound)
     for r in find(all_rows, lambda x: x.get("section") == "S3 over HTTP" and x.get("op") == "GET" and x.get("size") == 4 * KIB):
         add(f"S3 GET 4 KiB, {r['concurrency']} client(s) vs bare Kestrel (req/s)", r, "≥ 0.50")
+    for r in find(all_rows, lambda x: x.get("kind") == "sse"):
+        add(f"SSE-S3 {r['op']} {size_label(r['size'])}, {r['concurrency']} client(s) vs unencrypted (MB/s, issue 12)", r, "≥ 0.85")
     r = find(all_rows, lambda x: x.get("kind") == "put-speedup")
     add(f"S3 PUT 4 KiB: {r[0]['concurrency'] if r else '32'} clients vs 1 client (group commit; the target says 32)", r[0] if r else None, "≥ 10×",
         note=f"this run's most concurrent cell has {r[0]['concurrency']} clients, so the speedup cannot exceed {r[0]['concurrency']}" if r and r[0]["concurrency"] < 32 else "")
@@ -368,7 +397,7 @@ def main():
     data = load(a.raw)
     s3 = load_s3(a.s3_raw)
     storage = build_rows(data) + rss_rows(data, a.rss_size)
-    layer3 = s3_rows(s3)
+    layer3 = s3_rows(s3) + sse_rows(s3)
     layer4 = scale_rows(s3) + process_rss_rows(s3, a.rss_size)
     micro = micro_rows(s3)
     rows = storage + layer3 + layer4
@@ -411,7 +440,7 @@ def main():
         "",
         f"CPU ceilings per CPU-second of one core: MD5 {fmt(md5, MB)}, CRC32C {fmt(crc, MB)}.",
         "",
-        "## Targets (issue 10)",
+        "## Targets (issues 10 and 12)",
         "",
         "| target | ComIO | ceiling | ratio | required | met | notes |",
         "|---|---:|---:|---:|---|---|---|",

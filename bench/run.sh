@@ -146,6 +146,9 @@ for node in node1 node2; do
 done
 s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" \
   --large-concurrency-cap "$S3_LARGE_CAP" --device-size "$S3_DEVICE" --key-bytes "$S3_KEY_BYTES"
+# 3b. Encryption at rest: 1 MiB PUT/GET into an SSE-S3 bucket vs an unencrypted one, same site, cells alternating
+#     per round (reuses the laid-out node images; the site reformats them in place).
+s3 sse --root "$S3ROOT" --size 1M --concurrency "$S3_CONC" --seconds "$S3_SECONDS" --rounds "$ROUNDS" --device-size "$S3_DEVICE"
 rm -rf "$S3ROOT"
 
 # 4. Scale: a bucket filled through the nodes' engines; list pages and PUT rate at each size.

@@ -45,6 +45,7 @@ public static class AdminRoutes
             .Accepts<string>("application/json").WithTags("Sites");
         admin.MapDelete("/sync/{documentNamespace}/{id}", RemoveFromPeerAsync).WithName("RemoveIdentityFromPeerSite")
             .WithSummary("Removes a user or access-key document, as another site did (site-to-site identity sync).").WithTags("Sites");
+        Encryption.Kms.KmsAdminRoutes.MapKmsAdminApi(admin);
         admin.MapGet("/cluster", ClusterStatus.GetAsync).WithName("GetClusterStatus").WithSummary("This site's storage nodes: reachability, health and capacity.").WithTags("Status");
         admin.MapGet("/replication", ReplicationStatus.GetAsync).WithName("GetReplicationStatus").WithSummary("The site's replication stream: length, consumer groups, pending entries, dead letters.").WithTags("Status");
         admin.MapPost("/replication/resync", ResyncAsync).WithName("ResyncReplication")

@@ -32,4 +32,7 @@ public static class BucketSettingNames
 
     /// <summary>The ReplicationConfiguration XML in canonical form (see <c>ReplicationConfigurationXml</c>).</summary>
     public const string Replication = "replication";
+
+    /// <summary>The bucket's default encryption (ServerSideEncryptionConfiguration XML, see <c>BucketEncryptionConfiguration</c>).</summary>
+    public const string Encryption = "encryption";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Buckets;
+using ComIO.ApiService.Encryption;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
@@ -20,7 +21,9 @@ public sealed class MultipartHandlers(
     AclAssignment aclAssignment,
     Authorizer authorizer,
     Replication.ReplicationPlanner replication,
-    TimeProvider time)
+    TimeProvider time,
+    ObjectEncryption encryption,
+    EncryptedObjectReader reader)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
@@ -34,6 +37,9 @@ public sealed class MultipartHandlers(
         var settings = await settingsStore.GetAsync(request);
         metadata = await aclAssignment.WithNewObjectAclAsync(request, settings, metadata);
         metadata = await ObjectLockHeaders.ApplyToWriteAsync(request, settings, metadata, authorizer, time.GetUtcNow());
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
+        metadata = ObjectEncryption.Apply(metadata, plan);
+        ObjectEncryption.WriteResponseHeaders(request.Response, plan);
         var upload = (await nodes.CreateUploadAsync(Owner(request), request.Bucket, request.Key, metadata, request.Aborted).ConfigureAwait(false)).OrThrow()!;
         if (metadata.ChecksumAlgorithm is { } algorithm)
         {
@@ -66,7 +72,8 @@ public sealed class MultipartHandlers(
             await RequireIntegrityIfLockedAsync(request, uploadId);
         }
 
-        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, digests, body, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var dataKey = await UploadKeyAsync(request, uploadId);
+        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, digests, body, request.Aborted, dataKey).ConfigureAwait(false)).OrThrow()!;
         request.Response.Headers.ETag = ObjectHeaders.Quote(part.ETag);
         if (part.ChecksumAlgorithm is { } name && part.Checksum is { } checksum)
         {
@@ -94,7 +101,8 @@ public sealed class MultipartHandlers(
         }
 
         await authorizer.AuthorizeAsync(request, sourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey);
-        await using var source = await nodes.GetObjectAsync(cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, request.Aborted, versionId: sourceVersionId).ConfigureAwait(false);
+        var dataKey = await UploadKeyAsync(request, uploadId);
+        await using var source = await reader.GetObjectAsync(request, cluster.OwnerOf(sourceBucket, sourceKey), sourceBucket, sourceKey, rangeHeader, null, sourceVersionId, copySource: true).ConfigureAwait(false);
         if (source.Error is { } error)
         {
             if (source.HttpStatus == StatusCodes.Status416RangeNotSatisfiable)
@@ -122,7 +130,7 @@ public sealed class MultipartHandlers(
             throw new S3Exception(S3ErrorCode.EntityTooLarge);
         }
 
-        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, new PutObjectMetadata(), source.Content!, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, new PutObjectMetadata(), source.Content!, request.Aborted, dataKey).ConfigureAwait(false)).OrThrow()!;
         await S3Responses.XmlAsync(request, S3Xml.Document("CopyPartResult", xml =>
         {
             xml.Element("ETag", ObjectHeaders.Quote(part.ETag));
@@ -148,6 +156,7 @@ public sealed class MultipartHandlers(
         var intent = replica is null ? replication.IntentFor(await settingsStore.GetAsync(request), request.Key) : null;
         var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts, intent, replica), request.Aborted).ConfigureAwait(false)).OrThrow()!;
         ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
         await S3Responses.XmlAsync(request, S3Xml.Document("CompleteMultipartUploadResult", xml =>
         {
@@ -180,6 +189,19 @@ public sealed class MultipartHandlers(
     }
 
     private Placement.StorageNodeInfo Owner(S3Request request) => cluster.OwnerOf(request.Bucket, request.Key);
+
+    /// <summary>
+    /// The data key parts of this upload are encrypted under (null when the upload is not encrypted), from the upload's
+    /// stored encryption; SSE-C uploads need the customer key on every part. Writes the encryption response headers.
+    /// </summary>
+    private async Task<byte[]?> UploadKeyAsync(S3Request request, string uploadId)
+    {
+        var page = (await nodes.ListPartsAsync(Owner(request), request.Bucket, request.Key, uploadId, 0, 0, request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var system = page.Upload.SystemMetadata ?? [];
+        var dataKey = await encryption.ResolveKeyAsync(request, system, request.Bucket, request.Key);
+        encryption.WriteResponseHeaders(request, system);
+        return dataKey;
+    }
 
     private static string UploadId(S3Request request)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Buckets;
+using ComIO.ApiService.Encryption;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
@@ -19,17 +20,18 @@ public sealed class ObjectHandlers(
     AclAssignment aclAssignment,
     Authorizer authorizer,
     Replication.ReplicationPlanner replication,
-    TimeProvider time)
+    TimeProvider time,
+    ObjectEncryption encryption,
+    EncryptedObjectReader reader)
 {
     private const int CopyBufferSize = 128 * 1024;
 
     /// <summary>
-    /// Write headers that ask for a feature ComIO does not implement yet (encryption, website redirects): such a write
-    /// answers 501 NotImplemented rather than succeeding without the feature.
+    /// Write headers that ask for a feature ComIO does not implement yet (website redirects): such a write answers 501
+    /// NotImplemented rather than succeeding without the feature. (Encryption headers are handled by <see cref="ObjectEncryption"/>.)
     /// </summary>
     private static readonly string[] UnsupportedWriteHeaders =
     [
-        "x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm", "x-amz-server-side-encryption-aws-kms-key-id",
         "x-amz-website-redirect-location",
     ];
 
@@ -45,11 +47,14 @@ public sealed class ObjectHandlers(
         metadata = await WithReplicationAsync(request, settings, metadata); // a replica's source ETag counts as its Content-MD5
         ObjectLockHeaders.RequireIntegrityForLockedPut(request, metadata);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
+        metadata = ObjectEncryption.Apply(metadata, plan);
 
         var (body, length) = RequestBody.Open(request);
-        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted).ConfigureAwait(false);
+        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false).ConfigureAwait(false);
         var info = result.OrThrow()!;
         request.Response.StatusCode = StatusCodes.Status200OK;
+        ObjectEncryption.WriteResponseHeaders(request.Response, plan);
         ObjectVersions.WriteVersionId(request, WrittenVersionId(info));
         request.Response.Headers.ETag = ObjectHeaders.Quote(info.ETag);
         if (info.ChecksumAlgorithm is { } algorithm && info.Checksum is { } checksum)
@@ -68,7 +73,7 @@ public sealed class ObjectHandlers(
         var range = request.Header("Range");
         var partNumber = PartNumberOf(request);
         var versionId = ObjectVersions.VersionIdOf(request);
-        await using var opened = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, range, request.Aborted, partNumber, versionId).ConfigureAwait(false);
+        await using var opened = await reader.GetObjectAsync(request, owner, request.Bucket, request.Key, range, partNumber, versionId).ConfigureAwait(false);
         if (opened.Error is { } error)
         {
             if (error.Status == NodeStatus.InvalidPartNumber)
@@ -92,6 +97,7 @@ public sealed class ObjectHandlers(
         await WriteExpirationAsync(request, info, versionId);
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: opened.ContentRange is null && ChecksumModeEnabled(request));
         await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         WritePartsCount(request, info, partNumber);
         var response = request.Response;
         if (opened.ContentRange is { } contentRange)
@@ -116,6 +122,7 @@ public sealed class ObjectHandlers(
         var versionId = ObjectVersions.VersionIdOf(request);
         var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted).ConfigureAwait(false);
         var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
+        await encryption.ResolveKeyAsync(request, info.SystemMetadata, request.Bucket, request.Key); // SSE-C: the right key is required
         ThrowIfPreconditionFails(request, info);
         ObjectVersions.WriteVersionId(request, ReadVersionId(info, versionId));
         await WriteExpirationAsync(request, info, versionId);
@@ -135,6 +142,7 @@ public sealed class ObjectHandlers(
 
         ObjectHeaders.WriteObjectHeaders(request, info, includeChecksum: !partial && ChecksumModeEnabled(request));
         await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         if (partial)
         {
             request.Response.StatusCode = StatusCodes.Status206PartialContent;
@@ -200,7 +208,7 @@ public sealed class ObjectHandlers(
 
         await authorizer.AuthorizeAsync(request, sourceVersionId is null ? "s3:GetObject" : "s3:GetObjectVersion", sourceBucket, sourceKey);
         var sourceOwner = cluster.OwnerOf(sourceBucket, sourceKey);
-        await using var source = await nodes.GetObjectAsync(sourceOwner, sourceBucket, sourceKey, null, request.Aborted, versionId: sourceVersionId).ConfigureAwait(false);
+        await using var source = await reader.GetObjectAsync(request, sourceOwner, sourceBucket, sourceKey, null, null, sourceVersionId, copySource: true).ConfigureAwait(false);
         if (source.Error is { } error)
         {
             throw CopySourceError(error, source.Info);
@@ -214,7 +222,8 @@ public sealed class ObjectHandlers(
         }
 
         // Copying a named version onto its own key is how S3 restores a previous version; only the current one is refused.
-        if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY" && (sourceVersionId is null || source.Info!.IsLatest))
+        if (sourceBucket == request.Bucket && sourceKey == request.Key && directive == "COPY" && (sourceVersionId is null || source.Info!.IsLatest)
+            && !ObjectEncryption.ExplicitlyRequested(request))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -244,8 +253,11 @@ public sealed class ObjectHandlers(
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         metadata = await CheckWritePreconditionsAsync(request, owner, metadata);
         metadata = metadata with { Replication = replication.IntentFor(settings, request.Key) };
-        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted).ConfigureAwait(false);
+        var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
+        metadata = ObjectEncryption.Apply(metadata, plan);
+        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, info.Size, metadata, source.Content!, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false).ConfigureAwait(false);
         var copied = result.OrThrow()!;
+        ObjectEncryption.WriteResponseHeaders(request.Response, plan);
         if (info.VersionId != "null" || sourceVersionId is not null)
         {
             request.Response.Headers["x-amz-copy-source-version-id"] = info.VersionId;
@@ -337,7 +349,7 @@ public sealed class ObjectHandlers(
     /// <summary>HEAD ?partNumber: the part's length and range, resolved by the node (its data is not streamed).</summary>
     private async Task HeadPartAsync(S3Request request, Placement.StorageNodeInfo owner, ObjectInfo info, int partNumber, string? versionId)
     {
-        await using var part = await nodes.GetObjectAsync(owner, request.Bucket, request.Key, null, request.Aborted, partNumber, versionId).ConfigureAwait(false);
+        await using var part = await reader.GetObjectAsync(request, owner, request.Bucket, request.Key, null, partNumber, versionId).ConfigureAwait(false);
         if (part.Error is { } error)
         {
             throw error.Status == NodeStatus.InvalidPartNumber ? new S3Exception(S3ErrorCodes.InvalidPartNumber) : NodeErrorMapper.ToS3(error);
@@ -345,6 +357,7 @@ public sealed class ObjectHandlers(
 
         ObjectHeaders.WriteObjectHeaders(request, part.Info ?? info, includeChecksum: false);
         await ObjectLockHeaders.WriteResponseHeadersAsync(request, info, authorizer);
+        encryption.WriteResponseHeaders(request, info.SystemMetadata);
         WritePartsCount(request, info, partNumber);
         request.Response.StatusCode = part.ContentRange is null ? StatusCodes.Status200OK : StatusCodes.Status206PartialContent;
         if (part.ContentRange is { } contentRange)

@@ -28,7 +28,8 @@ public sealed class PostObjectHandler(
     StorageNodeClient nodes,
     IOptions<S3Options> s3,
     Replication.ReplicationPlanner replication,
-    TimeProvider time)
+    TimeProvider time,
+    Encryption.ObjectEncryption encryption)
 {
     /// <summary>The largest file a POST may upload (as a single PutObject).</summary>
     public const long MaxFileBytes = 5L * 1024 * 1024 * 1024;
@@ -69,8 +70,16 @@ public sealed class PostObjectHandler(
         var settings = await settingsStore.GetAsync(upload);
         var metadata = Metadata(fields, form);
         metadata = metadata with { SystemMetadata = await WithAclAsync(upload, settings, fields, metadata.SystemMetadata), Replication = replication.IntentFor(settings, key) };
+        if (fields.Keys.Any(static name => name.StartsWith("x-amz-server-side-encryption", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new S3Exception(S3ErrorCode.NotImplemented, "Server-side encryption fields in POST Object are not implemented by ComIO yet.");
+        }
+
+        var plan = await encryption.PlanWriteAsync(upload, settings, request.Bucket, key); // the bucket's default encryption
+        metadata = Encryption.ObjectEncryption.Apply(metadata, plan);
         var node = cluster.OwnerOf(request.Bucket, key);
-        var stored = (await nodes.PutObjectAsync(node, request.Bucket, key, length, metadata, file, request.Aborted)).OrThrow()!;
+        var stored = (await nodes.PutObjectAsync(node, request.Bucket, key, length, metadata, file, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false)).OrThrow()!;
+        Encryption.ObjectEncryption.WriteResponseHeaders(request.Response, plan);
 
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{Uri.EscapeDataString(request.Bucket)}/{string.Join('/', key.Split('/').Select(Uri.EscapeDataString))}";
         var response = PostObjectResponse.Create(

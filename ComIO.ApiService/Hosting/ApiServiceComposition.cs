@@ -57,6 +57,13 @@ public static class ApiServiceComposition
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<BucketSettingsStore>();
+        builder.Services.AddOptions<Encryption.EncryptionOptions>().BindConfiguration(Encryption.EncryptionOptions.SectionName);
+        var encryptionSettings = builder.Configuration.GetSection(Encryption.EncryptionOptions.SectionName).Get<Encryption.EncryptionOptions>() ?? new Encryption.EncryptionOptions();
+        builder.Services.AddSingleton(new Encryption.MasterKeyRing(encryptionSettings));
+        builder.Services.AddSingleton<Encryption.Kms.KmsKeyStore>();
+        builder.Services.AddSingleton<Encryption.ObjectEncryption>();
+        builder.Services.AddSingleton<Encryption.EncryptedObjectReader>();
+        builder.Services.AddSingleton<Encryption.BucketEncryptionHandlers>();
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("redis")))
         {
             builder.AddRedisClient("redis");

@@ -169,9 +169,10 @@ public sealed class StorageNodeClient(HttpClient http)
     }
 
     /// <summary>Streams one part (exactly <paramref name="length"/> bytes) to the node that owns the upload's key.</summary>
-    public async Task<NodeResult<PartInfo>> PutPartAsync(StorageNodeInfo node, string bucket, string key, string uploadId, int partNumber, long length, PutObjectMetadata digests, Stream body, CancellationToken ct)
+    public async Task<NodeResult<PartInfo>> PutPartAsync(StorageNodeInfo node, string bucket, string key, string uploadId, int partNumber, long length, PutObjectMetadata digests, Stream body, CancellationToken ct, byte[]? dataKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Part(bucket, key, uploadId, partNumber)));
+        AddDataKey(request, dataKey);
         request.Content = new StreamContent(body, 128 * 1024);
         request.Content.Headers.ContentLength = length;
         request.Headers.TryAddWithoutValidation(InternalApi.PutMetadataHeader, HeaderJson.Encode(digests, ContractsJsonContext.Default.PutObjectMetadata));
@@ -198,9 +199,16 @@ public sealed class StorageNodeClient(HttpClient http)
         SendAsync(node, HttpMethod.Get, InternalApi.ListUploads(bucket, prefix, keyMarker, uploadIdMarker, maxUploads), ContractsJsonContext.Default.UploadListPage, ct);
 
     /// <summary>Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is durable there.</summary>
-    public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct)
+    /// <remarks>With <paramref name="dataKey"/> the node encrypts the data at rest under it (see <see cref="InternalApi.DataKeyHeader"/>).</remarks>
+    public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct, byte[]? dataKey = null, bool opaqueETag = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Object(bucket, key)));
+        AddDataKey(request, dataKey);
+        if (opaqueETag)
+        {
+            request.Headers.TryAddWithoutValidation(InternalApi.OpaqueETagHeader, "true");
+        }
+
         request.Content = new StreamContent(body, 128 * 1024);
         request.Content.Headers.ContentLength = length;
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
@@ -213,12 +221,19 @@ public sealed class StorageNodeClient(HttpClient http)
     /// Opens an object for streaming: all of it, the range named by an HTTP Range value, or one part of a multipart
     /// object (<paramref name="partNumber"/>, which takes precedence over the range).
     /// </summary>
-    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null, string? versionId = null)
+    /// <remarks>An object encrypted at rest needs its <paramref name="dataKey"/> (403 EncryptionKeyRequired without it).</remarks>
+    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null, string? versionId = null, byte[]? dataKey = null, string? dataKeyCheck = null)
     {
         var path = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId)
             + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range))
             + (partNumber is { } part ? $"&part-number={part}" : "");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
+        AddDataKey(request, dataKey);
+        if (dataKeyCheck is not null)
+        {
+            request.Headers.TryAddWithoutValidation(InternalApi.DataKeyCheckHeader, dataKeyCheck);
+        }
+
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         try
         {
@@ -278,6 +293,14 @@ public sealed class StorageNodeClient(HttpClient http)
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
         {
             return new NodeError("Unknown", $"HTTP {(int)response.StatusCode} without an error body");
+        }
+    }
+
+    private static void AddDataKey(HttpRequestMessage request, byte[]? dataKey)
+    {
+        if (dataKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(InternalApi.DataKeyHeader, Convert.ToBase64String(dataKey));
         }
     }
 

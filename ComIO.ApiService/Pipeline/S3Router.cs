@@ -26,12 +26,13 @@ public sealed class S3Router(
     ObjectLockHandlers objectLock,
     Lifecycle.LifecycleHandlers lifecycle,
     Replication.ReplicationHandlers replication,
-    Authorizer authorizer)
+    Authorizer authorizer,
+    Encryption.BucketEncryptionHandlers bucketEncryption)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
     [
-        "tagging", "encryption", "website", "logging",
+        "tagging", "website", "logging",
         "notification", "accelerate", "requestPayment",
         "analytics", "inventory", "metrics", "intelligent-tiering", "session",
     ];
@@ -287,6 +288,14 @@ public sealed class S3Router(
             return get ? Run("GetBucketOwnershipControls", accessSettings.GetOwnershipControlsAsync, request)
                 : put ? Run("PutBucketOwnershipControls", accessSettings.PutOwnershipControlsAsync, request)
                 : delete ? Run("DeleteBucketOwnershipControls", accessSettings.DeleteOwnershipControlsAsync, request)
+                : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
+        }
+
+        if (query.ContainsKey("encryption"))
+        {
+            return get ? Run("GetBucketEncryption", bucketEncryption.GetAsync, request)
+                : put ? Run("PutBucketEncryption", bucketEncryption.PutAsync, request)
+                : delete ? Run("DeleteBucketEncryption", bucketEncryption.DeleteAsync, request)
                 : throw new S3Exception(S3ErrorCode.MethodNotAllowed);
         }
 

@@ -96,6 +96,15 @@ public sealed class ComioServer
                 });
             }
 
+            if (string.IsNullOrEmpty(apiBuilder.Configuration["Encryption:MasterKey"]) && string.IsNullOrEmpty(apiBuilder.Configuration["Encryption:MasterKeyFile"]))
+            {
+                // SSE-S3 master key: kept beside the metadata (a local disk), never on the data device.
+                apiBuilder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Encryption:MasterKey"] = EncryptionKeyFile.LoadOrCreate(Path.Combine(metadataPath, "sse-master.key")),
+                });
+            }
+
             apiBuilder.Configuration.AddInMemoryCollection(apiOverrides);
             apiBuilder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{settings.Host}:{settings.Port}"));
             apiBuilder.AddComIOApiService();

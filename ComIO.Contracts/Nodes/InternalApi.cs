@@ -25,6 +25,25 @@ public static class InternalApi
     /// </summary>
     public const string ReplicaHeader = "X-ComIO-Replica";
 
+    /// <summary>
+    /// Request header of an object PUT, part PUT or object GET for data encrypted at rest: base64 of the object's 32-byte
+    /// data key (unwrapped by the API service; the node uses it for the one request and never stores or logs it).
+    /// </summary>
+    public const string DataKeyHeader = "X-ComIO-Data-Key";
+
+    /// <summary>
+    /// Request header of an object GET sent with <see cref="DataKeyHeader"/>: the wrapped key (system metadata
+    /// <see cref="WrappedKeyMetadata"/>) the data key was unwrapped from. When the version found has another one (it was
+    /// replaced meanwhile) the node answers 403 EncryptionKeyRequired with the version's info, as without a key.
+    /// </summary>
+    public const string DataKeyCheckHeader = "X-ComIO-Data-Key-Check";
+
+    /// <summary>Request header of an object PUT with a data key: "true" = store an ETag that is not the plaintext's MD5 (SSE-C, SSE-KMS).</summary>
+    public const string OpaqueETagHeader = "X-ComIO-Opaque-ETag";
+
+    /// <summary>System-metadata name of an encrypted object's wrapped data key (written by the API service).</summary>
+    public const string WrappedKeyMetadata = "x-comio-sse-key";
+
     /// <summary>Response header of an object GET: base64 of the JSON <see cref="ObjectInfo"/>.</summary>
     public const string ObjectInfoHeader = "X-ComIO-Object-Info";
 

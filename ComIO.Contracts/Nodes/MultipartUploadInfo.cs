@@ -8,4 +8,7 @@ public sealed record MultipartUploadInfo(string Bucket, string Key, string Uploa
     /// legal hold): as on AWS, each of its parts then needs Content-MD5 or a checksum.
     /// </summary>
     public bool HasObjectLock { get; init; }
+
+    /// <summary>The upload's system metadata (set by ListParts; carries its encryption: mode and wrapped data key).</summary>
+    public Dictionary<string, string>? SystemMetadata { get; init; }
 }

@@ -5,8 +5,8 @@ namespace ComIO.ServiceDefaults.Configuration;
 /// <summary>
 /// Every key the ComIO configuration file may contain, in one place: the seed format (<c>server</c>,
 /// <c>storage.devices</c>, <c>replication</c>, <c>auth</c>, <c>logging</c>) and its extensions (<c>node</c>,
-/// <c>site</c>, <c>cluster</c>, <c>s3</c>, <c>identity</c>, <c>lifecycle</c>, the AppHost's <c>sites</c>). Mirrors the services' options
-/// classes (StorageOptions, NodeOptions, ClusterOptions, AuthOptions, S3Options, IdentityOptions,
+/// <c>site</c>, <c>cluster</c>, <c>s3</c>, <c>encryption</c>, <c>identity</c>, <c>lifecycle</c>, the AppHost's <c>sites</c>). Mirrors the services' options
+/// classes (StorageOptions, NodeOptions, ClusterOptions, AuthOptions, S3Options, EncryptionOptions, IdentityOptions,
 /// ReplicationWorkerOptions, the CLI's ServerSettings and the AppHost's SiteOptions) and docs/configuration.md; a key
 /// added to one of those must be added here, or files using it are rejected as unknown.
 /// </summary>
@@ -79,6 +79,11 @@ internal static class ConfigurationSchema
         ("s3", new SectionNode(
             ("region", Text),
             ("virtual_host_domains", new ListNode(Text)))),
+        ("encryption", new SectionNode(
+            ("master_key", Key256),
+            ("master_key_file", Text),
+            ("previous_master_keys", new ListNode(Key256)),
+            ("allow_sse_c_over_http", Bool))),
         ("identity", new SectionNode(
             ("peer_sites", new ListNode(Url)))),
         ("lifecycle", new SectionNode(

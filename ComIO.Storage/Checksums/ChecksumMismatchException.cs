@@ -17,6 +17,20 @@ public sealed class ChecksumMismatchException : IOException
         ActualCrc = actual;
     }
 
+    /// <summary>An encrypted chunk whose CRC32C matched but whose AES-GCM tag did not verify (tampered, or the wrong key).</summary>
+    public ChecksumMismatchException(string bucket, string key, long deviceOffset, int chunkIndex)
+        : base($"Authentication failed decrypting object '{bucket}/{key}', chunk {chunkIndex} at device offset {deviceOffset}: the data was altered or the key is wrong.")
+    {
+        Bucket = bucket;
+        Key = key;
+        DeviceOffset = deviceOffset;
+        ChunkIndex = chunkIndex;
+        IsAuthenticationFailure = true;
+    }
+
+    /// <summary>True when the AES-GCM tag of an encrypted chunk failed (see the second constructor).</summary>
+    public bool IsAuthenticationFailure { get; }
+
     public string Bucket { get; }
 
     public string Key { get; }

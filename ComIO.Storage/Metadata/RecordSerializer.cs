@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using ComIO.Storage.Allocation;
 using ComIO.Storage.Checksums;
+using ComIO.Storage.Encryption;
 using ComIO.Storage.Objects;
 
 namespace ComIO.Storage.Metadata;
@@ -41,6 +42,11 @@ namespace ComIO.Storage.Metadata;
 /// section 'R' (0x52), retention: u8 mode (1 GOVERNANCE, 2 COMPLIANCE) | i64 retain-until (Unix ms)
 /// section 'L' (0x4C), legal hold: u8 status (1 = ON; OFF is written as no section)
 /// </code>
+/// Encryption section (object records v1/v2 and part records v1; only for data encrypted at rest), written last:
+/// <code>
+/// section 'E' (0x45): u8 scheme (1 = AES-256-GCM per chunk) | i32 s segments (1 for v1 and parts, the segment count for
+///     v2) | s × (u8 present (0/1) | present: 16 bytes salt | i32 n | n × 16 bytes chunk tags)
+/// </code>
 /// A reader that finds bytes after the fixed fields reads sections until the end; an unknown section id is
 /// <see cref="InvalidDataException"/> (never silently dropped).
 /// Multipart upload v1: <c>u8 version(1) | i64 initiated (Unix ms) | str? content-type | u8 checksum algorithm | map user
@@ -72,6 +78,7 @@ internal static class RecordSerializer
     private const byte RetentionSection = (byte)'R';
     private const byte LegalHoldSection = (byte)'L';
     private const byte LegalHoldOn = 1;
+    private const byte EncryptionSection = (byte)'E';
 
     /// <summary>Delete markers only (objects keep it in their system metadata): the marker's replication status.</summary>
     private const byte ReplicationSection = (byte)'P';
@@ -128,6 +135,7 @@ internal static class RecordSerializer
         WriteTagsSection(writer, record.Tags);
         WriteVersionSection(writer, record);
         WriteLockSections(writer, record.Retention, record.LegalHold);
+        WriteEncryptionSection(writer, record.Encryption is null ? [] : [record.Encryption]);
         return Seal(writer);
     }
 
@@ -188,13 +196,20 @@ internal static class RecordSerializer
             inline = includeData ? bytes.ToArray() : [];
         }
 
-        var sections = ReadSections(ref reader);
+        var sections = ReadSections(ref reader, includeData);
+        if (sections.Encryption is { } encrypted && (encrypted.Length != 1
+            || (includeData && encrypted[0] is { } only && only.Tags.Length != SegmentEncryption.TagLength * Math.Max(1, crcs.Length))))
+        {
+            throw new InvalidDataException($"Object record of '{bucket}/{key}' has an inconsistent encryption section.");
+        }
+
         return new ObjectRecord
         {
             Bucket = bucket,
             Key = key,
             VersionSlot = sections.Slot,
             IsNullVersion = sections.IsNull,
+            Encryption = sections.Encryption?[0],
             Size = size,
             ETag = etag,
             LastModified = lastModified,
@@ -236,6 +251,7 @@ internal static class RecordSerializer
         WriteTagsSection(writer, record.Tags);
         WriteVersionSection(writer, record);
         WriteLockSections(writer, record.Retention, record.LegalHold);
+        WriteEncryptionSection(writer, Array.Exists(segments, static s => s.Encryption is not null) ? [.. segments.Select(static s => s.Encryption)] : []);
         return Seal(writer);
     }
 
@@ -266,7 +282,20 @@ internal static class RecordSerializer
             throw new InvalidDataException($"Object record of '{bucket}/{key}' has segments totalling {total} bytes but size {size}.");
         }
 
-        var sections = ReadSections(ref reader);
+        var sections = ReadSections(ref reader, includeData);
+        if (sections.Encryption is { } encrypted)
+        {
+            if (encrypted.Length != segmentCount)
+            {
+                throw new InvalidDataException($"Object record of '{bucket}/{key}' has an encryption section for {encrypted.Length} of {segmentCount} segments.");
+            }
+
+            for (var i = 0; i < segmentCount; i++)
+            {
+                segments[i] = WithEncryption(segments[i], encrypted[i], includeData);
+            }
+        }
+
         return new ObjectRecord
         {
             Bucket = bucket,
@@ -351,6 +380,7 @@ internal static class RecordSerializer
         WriteAlgorithm(writer, part.ChecksumAlgorithm);
         WriteString(writer, part.Checksum);
         WriteSegmentLayout(writer, part.Data);
+        WriteEncryptionSection(writer, part.Data.Encryption is null ? [] : [part.Data.Encryption]);
         return Seal(writer);
     }
 
@@ -369,6 +399,18 @@ internal static class RecordSerializer
         var etag = reader.ReadString() ?? string.Empty;
         var algorithm = ReadAlgorithm(ref reader);
         var checksum = reader.ReadString();
+        var data = ReadSegmentLayout(ref reader, size, includeData);
+        if (reader.Remaining > 0)
+        {
+            var sections = ReadSections(ref reader, includeData);
+            if (sections.Encryption is not { Length: 1 } encrypted || sections.Tags.Count > 0 || sections.Slot is not null || sections.Retention is not null || sections.LegalHold)
+            {
+                throw new InvalidDataException($"Part record {partNumber} has unexpected sections.");
+            }
+
+            data = WithEncryption(data, encrypted[0], includeData);
+        }
+
         return new PartRecord
         {
             PartNumber = partNumber,
@@ -377,7 +419,7 @@ internal static class RecordSerializer
             LastModified = lastModified,
             ChecksumAlgorithm = algorithm,
             Checksum = checksum,
-            Data = ReadSegmentLayout(ref reader, size, includeData),
+            Data = data,
         };
     }
 
@@ -438,8 +480,9 @@ internal static class RecordSerializer
     /// slot (null if absent), the retention (null if absent) and the legal hold (false if absent). Each section may
     /// appear at most once; an unknown or repeated one is <see cref="InvalidDataException"/>.
     /// </summary>
-    private static RecordSections ReadSections(ref Reader reader)
+    private static RecordSections ReadSections(ref Reader reader, bool includeData = true)
     {
+        SegmentEncryption?[]? encryption = null;
         IReadOnlyList<KeyValuePair<string, string>> tags = ObjectTags.None;
         string? slot = null;
         var isNull = false;
@@ -450,7 +493,7 @@ internal static class RecordSerializer
         while (reader.Remaining > 0)
         {
             var section = reader.ReadByte();
-            var bit = section switch { TagsSection => 1, VersionSection => 2, RetentionSection => 4, LegalHoldSection => 8, ReplicationSection => 16, _ => 0 };
+            var bit = section switch { TagsSection => 1, VersionSection => 2, RetentionSection => 4, LegalHoldSection => 8, ReplicationSection => 16, EncryptionSection => 32, _ => 0 };
             if ((seen & bit) != 0)
             {
                 throw new InvalidDataException($"Repeated metadata record section 0x{section:X2}.");
@@ -517,16 +560,97 @@ internal static class RecordSerializer
 
                     break;
 
+                case EncryptionSection:
+                    encryption = ReadEncryption(ref reader, includeData);
+                    break;
+
                 default:
                     throw new InvalidDataException($"Unknown metadata record section 0x{section:X2}.");
             }
         }
 
-        return new RecordSections(tags, slot, isNull, retention, legalHold, replicationStatus);
+        return new RecordSections(tags, slot, isNull, retention, legalHold, replicationStatus, encryption);
     }
 
     private readonly record struct RecordSections(
-        IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull, ObjectRetention? Retention, bool LegalHold, string? ReplicationStatus);
+        IReadOnlyList<KeyValuePair<string, string>> Tags, string? Slot, bool IsNull, ObjectRetention? Retention, bool LegalHold, string? ReplicationStatus = null, SegmentEncryption?[]? Encryption = null);
+
+    /// <summary>Writes the encryption section when any segment is encrypted (nothing for data stored in the clear).</summary>
+    private static void WriteEncryptionSection(ArrayBufferWriter<byte> writer, SegmentEncryption?[] segments)
+    {
+        if (segments.Length == 0)
+        {
+            return;
+        }
+
+        WriteByte(writer, EncryptionSection);
+        WriteByte(writer, SegmentEncryption.SchemeAesGcmChunked);
+        WriteInt32(writer, segments.Length);
+        foreach (var segment in segments)
+        {
+            if (segment is null)
+            {
+                WriteByte(writer, 0);
+                continue;
+            }
+
+            if (segment.Salt.Length != SegmentEncryption.SaltLength || segment.Tags.Length % SegmentEncryption.TagLength != 0)
+            {
+                throw new ArgumentException("Malformed segment encryption.", nameof(segments));
+            }
+
+            WriteByte(writer, 1);
+            writer.Write(segment.Salt);
+            WriteInt32(writer, segment.Tags.Length / SegmentEncryption.TagLength);
+            writer.Write(segment.Tags);
+        }
+    }
+
+    private static SegmentEncryption?[] ReadEncryption(ref Reader reader, bool includeData)
+    {
+        var scheme = reader.ReadByte();
+        if (scheme != SegmentEncryption.SchemeAesGcmChunked)
+        {
+            throw new InvalidDataException($"Unknown encryption scheme {scheme} in metadata record.");
+        }
+
+        var count = reader.ReadCount(1);
+        var segments = new SegmentEncryption?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var present = reader.ReadByte();
+            if (present == 0)
+            {
+                continue;
+            }
+
+            if (present != 1)
+            {
+                throw new InvalidDataException("Invalid encryption section in metadata record.");
+            }
+
+            var salt = reader.ReadBytes(SegmentEncryption.SaltLength).ToArray();
+            var tags = reader.ReadBytes(reader.ReadCount(SegmentEncryption.TagLength) * SegmentEncryption.TagLength);
+            segments[i] = new SegmentEncryption { Salt = salt, Tags = includeData ? tags.ToArray() : [] };
+        }
+
+        return segments;
+    }
+
+    private static DataSegment WithEncryption(DataSegment segment, SegmentEncryption? encryption, bool includeData)
+    {
+        if (encryption is null)
+        {
+            return segment;
+        }
+
+        if (includeData && encryption.Tags.Length != SegmentEncryption.TagLength * segment.ChunkCount)
+        {
+            throw new InvalidDataException($"Encrypted segment has {encryption.Tags.Length / SegmentEncryption.TagLength} tags for {segment.ChunkCount} chunks.");
+        }
+
+        return new DataSegment { Length = segment.Length, ChunkSize = segment.ChunkSize, Extents = segment.Extents, ChunkCrcs = segment.ChunkCrcs, Encryption = encryption };
+    }
 
     private static void WriteAlgorithm(ArrayBufferWriter<byte> writer, ChecksumAlgorithm? algorithm) =>
         WriteByte(writer, algorithm is { } value ? (byte)((int)value + 1) : (byte)0);

@@ -23,4 +23,10 @@ public sealed class PutPartRequest
 
     /// <summary>Base64 checksum the client sent; a mismatch yields <see cref="EngineStatus.BadDigest"/>.</summary>
     public string? ExpectedChecksum { get; init; }
+
+    /// <summary>
+    /// When set (32 bytes), the data is encrypted at rest: AES-256-GCM per chunk under a key derived from this data key and
+    /// a fresh random salt. The engine never stores the data key; the caller must keep it (wrapped) to read the data back.
+    /// </summary>
+    public byte[]? DataKey { get; init; }
 }

@@ -1,4 +1,5 @@
 using ComIO.Storage.Allocation;
+using ComIO.Storage.Encryption;
 
 namespace ComIO.Storage.Objects;
 
@@ -21,6 +22,9 @@ internal sealed class DataSegment
 
     /// <summary>One CRC32C per chunk (empty when the record was loaded without data, e.g. for listing).</summary>
     public required uint[] ChunkCrcs { get; init; }
+
+    /// <summary>Salt and chunk tags when the segment is encrypted at rest (CRCs then cover the ciphertext); null otherwise.</summary>
+    public SegmentEncryption? Encryption { get; init; }
 
     public int ChunkCount => Length == 0 ? 0 : (int)((Length + ChunkSize - 1) / ChunkSize);
 

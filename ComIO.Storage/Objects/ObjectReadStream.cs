@@ -1,4 +1,5 @@
 using ComIO.Storage.Devices;
+using ComIO.Storage.Encryption;
 
 namespace ComIO.Storage.Objects;
 
@@ -22,6 +23,7 @@ internal sealed class ObjectReadStream : Stream
     private readonly DataSegment[] _segments;
     private readonly long[] _segmentStarts;
     private readonly int[] _chunkBases;
+    private readonly byte[]? _dataKey;
     private AlignedBuffer _active;
     private AlignedBuffer? _spare;
     private Task<long>? _prefetch;
@@ -31,8 +33,13 @@ internal sealed class ObjectReadStream : Stream
     private long _bufferedEnd;
     private bool _disposed;
 
-    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBufferPool pool, StorageMetrics metrics, Action release)
+    /// <remarks>
+    /// <paramref name="dataKey"/> is required when any segment is encrypted at rest: each chunk is then decrypted in place
+    /// after its CRC32C (over the ciphertext) verified, and its AES-GCM tag must verify too.
+    /// </remarks>
+    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBufferPool pool, StorageMetrics metrics, Action release, byte[]? dataKey = null)
     {
+        _dataKey = dataKey;
         _device = device;
         _record = record;
         _start = start;
@@ -204,7 +211,31 @@ internal sealed class ObjectReadStream : Stream
             throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, _chunkBases[index] + bad, segment.ChunkCrcs[bad], actual);
         }
 
+        if (segment.Encryption is { } encryption)
+        {
+            Decrypt(segment, encryption, firstChunk, count, buffer.Span, _chunkBases[index]);
+        }
+
         return segmentStart + Math.Min(segment.Length, (long)(firstChunk + count) * chunkSize);
+    }
+
+    private void Decrypt(DataSegment segment, SegmentEncryption encryption, int firstChunk, int count, Span<byte> buffer, int chunkBase)
+    {
+        if (_dataKey is null)
+        {
+            throw new InvalidOperationException($"'{_record.Bucket}/{_record.Key}' is encrypted at rest; no data key was given.");
+        }
+
+        using var cipher = ChunkCipher.ForSegment(_dataKey, encryption);
+        for (var i = 0; i < count; i++)
+        {
+            var chunk = firstChunk + i;
+            if (!cipher.TryDecrypt(chunk, buffer.Slice(i * segment.ChunkSize, segment.ChunkLength(chunk)), encryption.TagOf(chunk)))
+            {
+                _metrics.ChecksumFailure();
+                throw new ChecksumMismatchException(_record.Bucket, _record.Key, segment.MapToDevice((long)chunk * segment.ChunkSize, out _), chunkBase + chunk);
+            }
+        }
     }
 
     private async ValueTask WaitForPrefetchAsync()

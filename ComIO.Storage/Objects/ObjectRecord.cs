@@ -1,4 +1,5 @@
 using ComIO.Storage.Allocation;
+using ComIO.Storage.Encryption;
 using ComIO.Storage.Objects;
 
 namespace ComIO.Storage;
@@ -106,12 +107,24 @@ public sealed class ObjectRecord
     /// </summary>
     internal DataSegment[] Segments
     {
-        get => _segments ??= HasExtents ? [new DataSegment { Length = Size, ChunkSize = ChunkSize, Extents = Extents, ChunkCrcs = ChunkCrcs }] : [];
+        get => _segments ??= HasExtents ? [new DataSegment { Length = Size, ChunkSize = ChunkSize, Extents = Extents, ChunkCrcs = ChunkCrcs, Encryption = Encryption }] : [];
         init => _segments = value;
     }
 
     /// <summary>True when the record was built from explicit segments (a multipart object: record format v2).</summary>
     internal bool IsSegmented => PartCount > 0;
+
+    /// <summary>
+    /// Encryption at rest of a single-segment or inline object (record section <c>'E'</c>); null when stored in the clear.
+    /// Multi-segment objects carry it per segment.
+    /// </summary>
+    internal SegmentEncryption? Encryption { get; init; }
+
+    /// <summary>
+    /// True when the data is encrypted at rest: reading it needs the object's data key (which the engine never stores;
+    /// the caller keeps it wrapped in the object's metadata).
+    /// </summary>
+    public bool IsEncrypted => Encryption is not null || (IsSegmented && Array.Exists(Segments, static s => s.Encryption is not null));
 
     /// <summary>The content when stored inline in metadata; null when stored in extents.</summary>
     internal byte[]? InlineData { get; init; }
@@ -215,6 +228,7 @@ public sealed class ObjectRecord
         ChunkCrcs = ChunkCrcs,
         Segments = Segments,
         InlineData = InlineData,
+        Encryption = Encryption,
         Tags = tags,
     };
 

@@ -67,4 +67,17 @@ public sealed class PutObjectRequest
 
     /// <summary>Object Lock legal hold of the new version.</summary>
     public bool LegalHold { get; init; }
+
+    /// <summary>
+    /// When set (32 bytes), the data is encrypted at rest: AES-256-GCM per chunk under a key derived from this data key and
+    /// a fresh random salt. The engine never stores the data key; the caller must keep it (wrapped) to read the data back.
+    /// </summary>
+    public byte[]? DataKey { get; init; }
+
+    /// <summary>
+    /// With <see cref="DataKey"/>: the ETag is not the MD5 of the plaintext (as S3 for SSE-C and SSE-KMS) but the first
+    /// 16 bytes of HMAC-SHA256(data key, MD5), so it reveals nothing about the content to whoever lacks the key.
+    /// Content-MD5 is still verified against the real MD5.
+    /// </summary>
+    public bool OpaqueETag { get; init; }
 }

@@ -83,7 +83,7 @@ public static class MultipartEndpoints
             var maxParts = int.TryParse(request.Query["max-parts"], out var mp) ? Math.Clamp(mp, 0, 10_000) : 1000;
             var listing = engines.For(bucket, key).ListParts(bucket, key, uploadId, marker, maxParts);
             return listing.Status == EngineStatus.Ok
-                ? Results.Json(new PartListPage(listing.Upload!.ToInfo(), [.. listing.Parts.Select(p => p.ToInfo())], listing.IsTruncated), ContractsJsonContext.Default.PartListPage)
+                ? Results.Json(new PartListPage(listing.Upload!.ToInfo() with { SystemMetadata = new(listing.Upload!.SystemMetadata) }, [.. listing.Parts.Select(p => p.ToInfo())], listing.IsTruncated), ContractsJsonContext.Default.PartListPage)
                 : ObjectInfoMapper.ToError(listing.Status);
         });
 
@@ -119,7 +119,8 @@ public static class MultipartEndpoints
 
     private static async Task<IResult> PutPartAsync(string bucket, string uploadId, int partNumber, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
     {
-        if (!ObjectEndpoints.TryReadPutHeaders(context, out var length, out var metadata, out var md5, out var algorithm, out var error))
+        if (!ObjectEndpoints.TryReadPutHeaders(context, out var length, out var metadata, out var md5, out var algorithm, out var error)
+            || !DataKeys.TryRead(context, out var dataKey, out error))
         {
             return error!;
         }
@@ -137,6 +138,7 @@ public static class MultipartEndpoints
                     ExpectedMd5 = md5,
                     ChecksumAlgorithm = algorithm,
                     ExpectedChecksum = metadata.ExpectedChecksum,
+                    DataKey = dataKey,
                 },
                 context.Request.Body,
                 context.RequestAborted);

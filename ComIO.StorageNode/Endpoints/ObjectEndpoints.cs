@@ -62,7 +62,8 @@ public static class ObjectEndpoints
 
     private static async Task<IResult> PutAsync(string bucket, string key, HttpContext context, NodeEngines engines, ILoggerFactory loggers)
     {
-        if (!TryReadPutHeaders(context, out var length, out var metadata, out var md5, out var algorithm, out var error))
+        if (!TryReadPutHeaders(context, out var length, out var metadata, out var md5, out var algorithm, out var error)
+            || !DataKeys.TryRead(context, out var dataKey, out error))
         {
             return error!;
         }
@@ -98,6 +99,8 @@ public static class ObjectEndpoints
                     LegalHold = metadata.ObjectLockLegalHold,
                     OutboxPayload = ReplicationPayload.Encode(metadata.Replication),
                     Replica = ReplicationPayload.ToEngine(metadata.Replica),
+                    DataKey = dataKey,
+                    OpaqueETag = context.Request.Headers[InternalApi.OpaqueETagHeader] == "true",
                 },
                 context.Request.Body,
                 context.RequestAborted);
@@ -189,6 +192,12 @@ public static class ObjectEndpoints
         // Resolve the range against the current record, then open exactly that version (by ETag): a concurrent
         // overwrite between the two steps is retried, so the length sent always matches the bytes streamed.
         var versionId = context.Request.Query["versionId"].Count > 0 ? context.Request.Query["versionId"].ToString() : null;
+        if (!DataKeys.TryRead(context, out var dataKey, out var keyError))
+        {
+            await keyError!.ExecuteAsync(context);
+            return;
+        }
+
         OpenObjectResult? opened = null;
         ObjectRecord? record = null;
         long offset = 0, length = 0;
@@ -199,6 +208,14 @@ public static class ObjectEndpoints
             if (record is null)
             {
                 await missing!.ExecuteAsync(context);
+                return;
+            }
+
+            if (DataKeys.NeedsKey(context, record, dataKey))
+            {
+                // Encrypted at rest: the API service resolves the key from the version's metadata and asks again.
+                context.Response.Headers[InternalApi.ObjectInfoHeader] = HeaderJson.Encode(ReadInfo(engine, record), ContractsJsonContext.Default.ObjectInfo);
+                await ObjectInfoMapper.ToError(EngineStatus.EncryptionKeyRequired).ExecuteAsync(context);
                 return;
             }
 
@@ -222,7 +239,7 @@ public static class ObjectEndpoints
                 return;
             }
 
-            var candidate = await engine.OpenObjectVersionAsync(bucket, key, versionId, offset, length, record.ETag, ct);
+            var candidate = await engine.OpenObjectVersionAsync(bucket, key, versionId, offset, length, record.ETag, dataKey, ct);
             if (candidate.Status == EngineStatus.Ok && candidate.Content is not null)
             {
                 opened = candidate;

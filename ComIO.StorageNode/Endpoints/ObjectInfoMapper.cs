@@ -69,7 +69,7 @@ public static class ObjectInfoMapper
         {
             EngineStatus.NoSuchBucket or EngineStatus.NoSuchKey or EngineStatus.NoSuchUpload or EngineStatus.NoSuchVersion => StatusCodes.Status404NotFound,
             EngineStatus.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-            EngineStatus.ObjectLocked => StatusCodes.Status403Forbidden,
+            EngineStatus.ObjectLocked or EngineStatus.EncryptionKeyRequired => StatusCodes.Status403Forbidden,
             EngineStatus.InvalidPart or EngineStatus.InvalidPartOrder or EngineStatus.EntityTooSmall or EngineStatus.EntityTooLarge => StatusCodes.Status400BadRequest,
             EngineStatus.BucketAlreadyExists or EngineStatus.BucketNotEmpty => StatusCodes.Status409Conflict,
             EngineStatus.BadDigest or EngineStatus.IncompleteBody => StatusCodes.Status400BadRequest,

@@ -78,6 +78,7 @@ internal sealed class ComIOSite : IAsyncDisposable
         ["Auth:AdminSecretKey"] = SecretKey,
         ["Auth:SecretEncryptionKey"] = SecretEncryptionKey,
         ["S3:Region"] = Region,
+        ["Encryption:MasterKey"] = "Y29taW8tYmVuY2gtc3NlLW1hc3Rlci1rZXktMzJieXQ=", // SSE-S3 (the sse benchmark)
     };
 
     /// <summary>A node's settings; formats its device image (in place if it exists).</summary>

@@ -1,11 +1,11 @@
 using ComIO.Bench;
 using ComIO.Bench.S3;
 
-// Usage: ComIO.Bench.S3 <http|scale|rss|micro|serve> --out <results.jsonl> [--name value ...]
+// Usage: ComIO.Bench.S3 <http|sse|scale|rss|micro|serve> --out <results.jsonl> [--name value ...]
 // Each measurement appends one JSON object per line to --out (consumed by bench/report.py); progress goes to stderr.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: ComIO.Bench.S3 <http|scale|rss|micro|serve> [--name value ...]");
+    Console.Error.WriteLine("usage: ComIO.Bench.S3 <http|sse|scale|rss|micro|serve> [--name value ...]");
     return 2;
 }
 
@@ -14,6 +14,9 @@ switch (args[0])
 {
     case "http":
         await HttpLayerBenchmark.RunAsync(arguments, new ResultFile(arguments.Required("out")));
+        break;
+    case "sse":
+        await SseBenchmark.RunAsync(arguments, new ResultFile(arguments.Required("out")));
         break;
     case "scale":
         await ScaleBenchmark.RunAsync(arguments, new ResultFile(arguments.Required("out")));

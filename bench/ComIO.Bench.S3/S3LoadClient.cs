@@ -40,6 +40,14 @@ internal sealed class S3LoadClient : IDisposable
         await EnsureAsync(response, HttpStatusCode.OK, ct);
     }
 
+    /// <summary>PUT a bucket sub-resource (e.g. <c>encryption</c>) with an XML body.</summary>
+    public async Task PutBucketSubresourceAsync(string bucket, string subresource, string xml, CancellationToken ct)
+    {
+        using var body = new StringContent(xml, System.Text.Encoding.UTF8, "application/xml");
+        using var response = await SendAsync(HttpMethod.Put, "/" + bucket, subresource + "=", body, ct);
+        await EnsureAsync(response, HttpStatusCode.OK, ct);
+    }
+
     public async Task PutAsync(string bucket, string key, HttpContent body, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Put, $"/{bucket}/{key}", "", body, ct);

@@ -49,6 +49,9 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public FaultInjectingBlockDevice? Faults { get; }
 
+    /// <summary>The raw bytes of a memory or fault-injecting device (throws for a device file).</summary>
+    public Span<byte> MemoryData => (_memory ?? throw new InvalidOperationException("Not a memory device.")).RawData;
+
     /// <summary>The engine's clock (the system clock unless a test sets one before opening).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 

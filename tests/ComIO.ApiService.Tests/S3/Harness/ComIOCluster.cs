@@ -24,6 +24,9 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     /// <summary>A fixed test key (base64 of 32 bytes) for the users' secrets at rest.</summary>
     public const string SecretEncryptionKey = "Y29taW8tc2VydmljZS10ZXN0cy1lbmNyeXB0aW9uLWs=";
+
+    /// <summary>The SSE-S3 master key of the test cluster (base64 of 32 bytes).</summary>
+    public const string MasterKey = "Y29taW8tc2VydmljZS10ZXN0cy1tYXN0ZXIta2V5LTE=";
     private const long DeviceBytes = 256L * 1024 * 1024;
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "comio-service-tests", Guid.NewGuid().ToString("N"));
@@ -77,6 +80,8 @@ public sealed class ComIOCluster : IAsyncLifetime
             ["Auth:AdminSecretKey"] = SecretKey,
             ["Auth:SecretEncryptionKey"] = SecretEncryptionKey,
             ["S3:Region"] = Region,
+            ["Encryption:MasterKey"] = MasterKey,
+            ["Encryption:AllowSseCOverHttp"] = "true", // the harness is plain HTTP on loopback
         };
         for (var i = 0; i < NodeIds.Count; i++)
         {
@@ -143,6 +148,9 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     /// <summary>A bucket name unique within this cluster, valid under AWS rules.</summary>
     public string NewBucketName(string hint = "b") => $"{hint}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid():N}"[..Math.Min(63, hint.Length + 20)].TrimEnd('-');
+
+    /// <summary>The device image file of node <paramref name="index"/> (for tests that inspect what reached the device).</summary>
+    public string DevicePath(int index) => Path.Combine(_root, NodeIds[index], "device.img");
 
     /// <summary>Creates a new empty bucket and returns its name.</summary>
     public async Task<string> CreateBucketAsync(string hint = "b")
