@@ -337,7 +337,8 @@ def replication_rows(records):
             "comio_p50_ms": r["lag_p50_ms"], "comio_p99_ms": r["lag_p99_ms"], "bounded": bounded,
             "notes": (f"ceiling column = p50 of one client-side GET + PUT copy of a 4 KiB object (the copy run above); "
                       f"lag p95 {ms(r['lag_p95_ms'])} ms, p99 {ms(r['lag_p99_ms'])} ms, max {ms(r['lag_max_ms'])} ms (west sampled every {int(r['sample_ms'])} ms: "
-                      f"up to that much plus one list round is sampling delay); achieved {r['achieved_rate']:,.1f} PUT/s, {int(r['writes_behind_schedule'])} PUTs waited for one of the in-flight slots, "
+                      f"up to that much plus one list round is sampling delay; lower bound from the previous round, which did not list the key yet: "
+                      f"p50 {ms(r.get('lag_lower_p50_ms'))} ms, p99 {ms(r.get('lag_lower_p99_ms'))} ms); achieved {r['achieved_rate']:,.1f} PUT/s, {int(r['writes_behind_schedule'])} PUTs waited for one of the in-flight slots, "
                       f"PUT p50/p99 {ms(r['put_p50_ms'])}/{ms(r['put_p99_ms'])} ms; backlog (stream length, every 1 s): max {int(r['backlog_max'])}, "
                       f"mean {r['backlog_mean_first_half']:,.1f} in the first half vs {r['backlog_mean_second_half']:,.1f} in the second, {int(r['backlog_end'])} when the writes ended "
                       f"→ {'bounded' if bounded else '**growing**'}; all on west {r['drain_seconds_after_writes']:.2f} s after the last PUT"
@@ -490,7 +491,7 @@ def main():
                              f"→ ratio **{r['ratio']:.2f}** ({int(raw['objects']):,} objects, worker concurrency {int(raw['worker_concurrency'])}).")
             else:
                 lines.append(f"- **Lag** at {raw['target_rate']:,.1f} PUT/s of 4 KiB for {raw['write_seconds']:.0f} s: p50 {ms(raw['lag_p50_ms'])} ms, p95 {ms(raw['lag_p95_ms'])} ms, "
-                             f"p99 {ms(raw['lag_p99_ms'])} ms, max {ms(raw['lag_max_ms'])} ms (sampling every {int(raw['sample_ms'])} ms); backlog max {int(raw['backlog_max'])}, "
+                             f"p99 {ms(raw['lag_p99_ms'])} ms, max {ms(raw['lag_max_ms'])} ms (sampling every {int(raw['sample_ms'])} ms; lower bound p50 {ms(raw.get('lag_lower_p50_ms'))} ms); backlog max {int(raw['backlog_max'])}, "
                              f"{int(raw['backlog_end'])} at the end of the writes → {'bounded' if r['bounded'] else '**growing**'}; "
                              f"p50 is {r['ratio']:.1f}× one client-side 4 KiB copy ({ms(r['ceiling'])} ms).")
     lines += ["", "## All rows", "",
