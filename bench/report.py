@@ -320,6 +320,10 @@ def replication_rows(records):
             "notes": (f"{r['replicated_ops_s']:,.1f} objects/s ({r['replicated_mb_s']:,.1f} MB/s) vs copy {r['copy_ops_s']:,.1f} objects/s ({r['copy_mb_s']:,.1f} MB/s); "
                       f"stream empty after {r['stream_empty_seconds']:.2f} s, west lists all after {r['replicated_seconds']:.2f} s; "
                       f"whole-process CPU per object: replication {r['replicated_cpu_us_per_op'] / 1000:,.2f} ms vs copy {r['copy_cpu_us_per_op'] / 1000:,.2f} ms; "
+                      + (f"requests per object at the API services (both sites) {r['replicated_api_requests_per_op']:.2f} vs copy {r['copy_api_requests_per_op']:.2f}, "
+                         f"at the storage nodes {r['replicated_node_requests_per_op']:.2f} vs {r['copy_node_requests_per_op']:.2f}, "
+                         f"PUTs with a chunk-signed body (STREAMING-…: SHA-256 per chunk at both ends) {r['replicated_streaming_signed_per_op']:.2f} vs {r['copy_streaming_signed_per_op']:.2f}; "
+                         if "replicated_api_requests_per_op" in r else "") +
                       f"the writes before: {r['write_ops_s']:,.1f} PUT/s ({r['write_mb_s']:,.1f} MB/s), {int(r['write_concurrency'])} clients, p50/p99 {ms(r['write_p50_ms'])}/{ms(r['write_p99_ms'])} ms; "
                       f"dead letters {int(r['dead_letters'])}; load {r['load1']:.1f}"),
             "raw": r,

@@ -97,6 +97,7 @@ internal static partial class ReplicationBenchmark
         var relaySeconds = relayWatch.Elapsed.TotalSeconds;
 
         // The worker starts with a backlog of exactly `count` entries; the clock includes its start-up (~ms, warm JIT).
+        var requestsBefore = bench.Requests.Snapshot();
         var cpu = CpuTime.Now();
         var started = Stopwatch.GetTimestamp();
         double seconds;
@@ -108,10 +109,12 @@ internal static partial class ReplicationBenchmark
         }
 
         var replicationCpu = (CpuTime.Now() - cpu).TotalSeconds;
+        var requestsAfterReplication = bench.Requests.Snapshot();
         var deadLetters = await redis.StreamLengthAsync(ReplicationStream.DeadLetterName(East));
 
         var copyConcurrency = Math.Min(workerConcurrency, count);
         var copy = await CopyAsync(east, west, bucket, bucket + "-copy", "k/", count, copyConcurrency);
+        var requestsAfterCopy = bench.Requests.Snapshot();
 
         var result = new BenchResult("replication-throughput");
         result.Note("bucket", bucket);
@@ -131,6 +134,9 @@ internal static partial class ReplicationBenchmark
         result.Add("copy_p50_ms", copy.P50Ms);
         result.Add("copy_p99_ms", copy.P99Ms);
         result.Add("copy_cpu_us_per_op", copy.CpuMicrosecondsPerOperation);
+        // Both include the west list calls that confirm the count (a few per run).
+        RequestCounts.Report(result, "replicated", requestsBefore, requestsAfterReplication, count);
+        RequestCounts.Report(result, "copy", requestsAfterReplication, requestsAfterCopy, count);
         result.Add("write_ops_s", writes.OpsPerSecond);
         result.Add("write_mb_s", writes.MegabytesPerSecond);
         result.Add("write_p50_ms", writes.P50Ms);
@@ -476,11 +482,48 @@ internal static partial class ReplicationBenchmark
     [GeneratedRegex("<Key>([^<]*)</Key>")]
     private static partial Regex KeyPattern();
 
+    /// <summary>
+    /// Requests the services received (a middleware in front of each), for requests-per-object diagnostics: S3 requests
+    /// at both API services, internal calls at all storage nodes, and S3 PUTs whose body is signed chunk by chunk
+    /// (<c>x-amz-content-sha256: STREAMING-…</c>: a SHA-256 per chunk on both sides).
+    /// </summary>
+    private sealed class RequestCounts
+    {
+        private long _api;
+        private long _node;
+        private long _streamingSigned;
+
+        public (long Api, long Node, long StreamingSigned) Snapshot() =>
+            (Interlocked.Read(ref _api), Interlocked.Read(ref _node), Interlocked.Read(ref _streamingSigned));
+
+        public void Api(HttpContext context)
+        {
+            Interlocked.Increment(ref _api);
+            if (context.Request.Headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _streamingSigned);
+            }
+        }
+
+        public void Node() => Interlocked.Increment(ref _node);
+
+        /// <summary>Adds <c>{prefix}_api_requests_per_op</c> etc. for the requests between two snapshots.</summary>
+        public static void Report(BenchResult result, string prefix, (long Api, long Node, long StreamingSigned) before,
+            (long Api, long Node, long StreamingSigned) after, long operations)
+        {
+            result.Add($"{prefix}_api_requests_per_op", (after.Api - before.Api) / (double)operations);
+            result.Add($"{prefix}_node_requests_per_op", (after.Node - before.Node) / (double)operations);
+            result.Add($"{prefix}_streaming_signed_per_op", (after.StreamingSigned - before.StreamingSigned) / (double)operations);
+        }
+    }
+
     /// <summary>East (2 nodes with the Redis relay) and west (1 node), and a factory for east's replication worker.</summary>
     private sealed class TwoSites : IAsyncDisposable
     {
         private readonly List<WebApplication> _apps = [];
         private readonly Dictionary<string, string?> _workerSettings = [];
+
+        public RequestCounts Requests { get; } = new();
 
         public Uri EastEndpoint { get; private set; } = null!;
 
@@ -561,7 +604,7 @@ internal static partial class ReplicationBenchmark
                     settings["ConnectionStrings:redis"] = redis.ConnectionString;
                 }
 
-                var node = ComIOSite.BuildNode(settings);
+                var node = ComIOSite.BuildNode(settings, onRequest: Requests.Node);
                 await node.StartAsync();
                 _apps.Add(node);
                 var url = ComIOSite.AddressOf(node);
@@ -570,7 +613,7 @@ internal static partial class ReplicationBenchmark
                 _workerSettings[$"Services:{id}:http:0"] = url.ToString().TrimEnd('/');
             }
 
-            var app = ComIOSite.BuildApi(api);
+            var app = ComIOSite.BuildApi(api, onRequest: Requests.Api);
             await app.StartAsync();
             _apps.Add(app);
             return ComIOSite.AddressOf(app);
