@@ -331,6 +331,55 @@ def micro_rows(records):
     return rows
 
 
+def replication_rows(records):
+    """Layer 5 (issue 7): replication throughput next to the client's own GET+PUT copy, and lag under a fixed write rate."""
+    rows = []
+    for r in (r for r in records if r.get("command") == "replication-throughput"):
+        size, n = int(r["size"]), int(r["objects"])
+        bulk = size >= MIB
+        field, cfield, unit = ("replicated_mb_s", "copy_mb_s", MB) if bulk else ("replicated_ops_s", "copy_ops_s", "ops/s")
+        rows.append({
+            "section": "Replication", "kind": "replication-throughput", "size": size, "unit": unit,
+            "metric": (f"replicate {n:,} × {size_label(size)} objects east → west: the worker ({int(r['worker_concurrency'])} entries at a time) "
+                       f"drains the backlog vs the client's own GET + PUT copy ({int(r['copy_concurrency'])} at a time)"),
+            "comio": r[field], "ceiling": r[cfield], "ratio": r[field] / r[cfield] if r[cfield] else None,
+            "ceiling_p50_ms": r["copy_p50_ms"], "ceiling_p99_ms": r["copy_p99_ms"],
+            "notes": (f"{r['replicated_ops_s']:,.1f} objects/s ({r['replicated_mb_s']:,.1f} MB/s) vs copy {r['copy_ops_s']:,.1f} objects/s ({r['copy_mb_s']:,.1f} MB/s); "
+                      f"stream empty after {r['stream_empty_seconds']:.2f} s, west lists all after {r['replicated_seconds']:.2f} s; "
+                      f"whole-process CPU per object: replication {r['replicated_cpu_us_per_op'] / 1000:,.2f} ms vs copy {r['copy_cpu_us_per_op'] / 1000:,.2f} ms; "
+                      + (f"requests per object at the API services (both sites) {r['replicated_api_requests_per_op']:.2f} vs copy {r['copy_api_requests_per_op']:.2f}, "
+                         f"at the storage nodes {r['replicated_node_requests_per_op']:.2f} vs {r['copy_node_requests_per_op']:.2f}, "
+                         f"PUTs with a chunk-signed body (STREAMING-…: SHA-256 per chunk at both ends) {r['replicated_streaming_signed_per_op']:.2f} vs {r['copy_streaming_signed_per_op']:.2f}; "
+                         if "replicated_api_requests_per_op" in r else "") +
+                      f"the writes before: {r['write_ops_s']:,.1f} PUT/s ({r['write_mb_s']:,.1f} MB/s), {int(r['write_concurrency'])} clients, p50/p99 {ms(r['write_p50_ms'])}/{ms(r['write_p99_ms'])} ms; "
+                      f"dead letters {int(r['dead_letters'])}; load {r['load1']:.1f}"),
+            "raw": r,
+        })
+    for r in (r for r in records if r.get("command") == "replication-lag"):
+        rate = r["target_rate"]
+        bounded = bool(r["all_replicated"]) and r["backlog_mean_second_half"] <= max(2 * r["backlog_mean_first_half"], rate)
+        r["bounded"] = bounded
+        missing = "" if r["all_replicated"] else f" — **{int(r['missing'])} objects never seen on west**"
+        rows.append({
+            "section": "Replication", "kind": "replication-lag", "unit": "ms",
+            "metric": (f"replication lag (first seen on west − PUT acknowledged on east), {int(r['objects']):,} × {size_label(r['size'])} PUTs "
+                       f"at {rate:,.1f}/s ({r['rate_fraction']:.2f} × the replicated rate above) for {r['write_seconds']:.1f} s: p50"),
+            "comio": r["lag_p50_ms"], "ceiling": r["copy_p50_ms"], "ratio": r["lag_p50_ms"] / r["copy_p50_ms"] if r["copy_p50_ms"] else None,
+            "comio_p50_ms": r["lag_p50_ms"], "comio_p99_ms": r["lag_p99_ms"], "bounded": bounded,
+            "notes": (f"ceiling column = p50 of one client-side GET + PUT copy of a 4 KiB object (the copy run above); "
+                      f"lag p95 {ms(r['lag_p95_ms'])} ms, p99 {ms(r['lag_p99_ms'])} ms, max {ms(r['lag_max_ms'])} ms (west sampled every {int(r['sample_ms'])} ms: "
+                      f"up to that much plus one list round is sampling delay; lower bound from the previous round, which did not list the key yet: "
+                      f"p50 {ms(r.get('lag_lower_p50_ms'))} ms, p99 {ms(r.get('lag_lower_p99_ms'))} ms); achieved {r['achieved_rate']:,.1f} PUT/s, {int(r['writes_behind_schedule'])} PUTs waited for one of the in-flight slots, "
+                      f"PUT p50/p99 {ms(r['put_p50_ms'])}/{ms(r['put_p99_ms'])} ms; backlog (stream length, every 1 s): max {int(r['backlog_max'])}, "
+                      f"mean {r['backlog_mean_first_half']:,.1f} in the first half vs {r['backlog_mean_second_half']:,.1f} in the second, {int(r['backlog_end'])} when the writes ended "
+                      f"→ {'bounded' if bounded else '**growing**'}; all on west {r['drain_seconds_after_writes']:.2f} s after the last PUT"
+                      f"{missing}; "
+                      f"dead letters {int(r['dead_letters'])}; load {r['load1']:.1f}"),
+            "raw": r,
+        })
+    return rows
+
+
 def find(rows, pred):
     return [r for r in rows if pred(r)]
 
@@ -390,19 +439,22 @@ def main():
     p = argparse.ArgumentParser()
     for a in ("raw", "loadavg-start", "mode", "device-size", "region", "seq-total", "rss-size", "loadavg", "markdown", "json"):
         p.add_argument(f"--{a}", required=True)
-    for a in ("s3-raw", "s3-settings", "scale-settings", "uptime-start", "uptime", "elapsed-seconds"):
+    for a in ("s3-raw", "s3-settings", "scale-settings", "replication-settings", "uptime-start", "uptime", "elapsed-seconds"):
         p.add_argument(f"--{a}", default="")
     p.add_argument("--rounds", type=int, required=True)
+    p.add_argument("--layers", choices=("all", "replication"), default="all", help="replication: only layer 5 was run (BENCH_LAYERS=replication)")
     a = p.parse_args()
+    only_replication = a.layers == "replication"
     data = load(a.raw)
     s3 = load_s3(a.s3_raw)
-    storage = build_rows(data) + rss_rows(data, a.rss_size)
-    layer3 = s3_rows(s3) + sse_rows(s3)
-    layer4 = scale_rows(s3) + process_rss_rows(s3, a.rss_size)
+    storage = [] if only_replication else build_rows(data) + rss_rows(data, a.rss_size)
+    layer3 = [] if only_replication else s3_rows(s3) + sse_rows(s3)
+    layer4 = [] if only_replication else scale_rows(s3) + process_rss_rows(s3, a.rss_size)
+    layer5 = replication_rows(s3)
     micro = micro_rows(s3)
-    rows = storage + layer3 + layer4
+    rows = storage + layer3 + layer4 + layer5
     large = max((r["bucket_keys"] for r in s3 if r.get("command") == "scale-list"), default=0)
-    goals = targets(rows, int(large), a.mode == "quick")
+    goals = [] if only_replication else targets(rows, int(large), a.mode == "quick")
     hash_runs = data.get(("engine", "hash"), {})
     md5 = statistics.median([h["md5_cpu_mb_s"] for h in hash_runs.values()]) if hash_runs else None
     crc = statistics.median([h["crc32c_cpu_mb_s"] for h in hash_runs.values()]) if hash_runs else None
@@ -415,6 +467,7 @@ def main():
         "date": now.isoformat(timespec="seconds"), "mode": a.mode, "rounds": a.rounds, "device_size": a.device_size,
         "fio_region": a.region, "seq_total_per_run": a.seq_total, "machine": info, "uptime_start": a.uptime_start, "uptime_end": a.uptime,
         "elapsed_seconds": int(a.elapsed_seconds) if a.elapsed_seconds else None, "s3_settings": a.s3_settings, "scale_settings": a.scale_settings,
+        "replication_settings": a.replication_settings, "layers": a.layers,
         "cpu_ceilings_mb_s": {"md5_one_core": md5, "crc32c_one_core": crc}, "targets": goals, "rows": rows, "micro": micro,
         "raw": [{"source": s, "name": n, "rounds": v} for (s, n), v in sorted(data.items())], "raw_s3": s3,
     }
@@ -422,33 +475,58 @@ def main():
         json.dump(doc, f, indent=1)
 
     elapsed = f"{int(a.elapsed_seconds) // 60} min {int(a.elapsed_seconds) % 60} s" if a.elapsed_seconds else "?"
+    replication_text = (f"Layer 5 (replication, east → west, in one process with a redis-server child and the real worker): {a.replication_settings}. "
+                        if layer5 else "")
+    if only_replication:
+        setup = (f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, .NET SDK {info['dotnet']}; code at commit {info['commit']}. "
+                 f"Only layer 5 was run (BENCH_LAYERS=replication). {replication_text}MB/s = 10^6 bytes/s.")
+        load_text = ""
+    else:
+        setup = (f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}; code at commit {info['commit']}"
+                 f"{' plus uncommitted ComIO.Storage changes' if info['storage_dirty'] else ''}. "
+                 f"Layers 1-2: one {a.device_size} file image on ext4 (virtio disk), laid out with real data first; fio uses its first {a.region}, "
+                 f"the engine formats the same file; {a.rounds} round(s), each ceiling measured next to its engine run; values are medians over rounds, "
+                 f"ratio = median of per-round ratios; engine runs move {a.seq_total} per sequential measurement. "
+                 f"Layer 3 (S3 over HTTP): {a.s3_settings}; every ComIO cell is immediately followed by the same cell on the bare Kestrel ceiling. "
+                 f"Layer 4 (scale): {a.scale_settings}. {replication_text}MB/s = 10^6 bytes/s.")
+        load_text = f" (1-min load during the layer 1-2 measurements: median {load_median}, max {load_max})"
     lines = [
-        f"# ComIO layered benchmarks — {now:%Y-%m-%d %H:%M} UTC ({a.mode} run, {elapsed})",
+        f"# ComIO {'replication benchmark' if only_replication else 'layered benchmarks'} — {now:%Y-%m-%d %H:%M} UTC ({a.mode} run, {elapsed})",
         "",
-        f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}; code at commit {info['commit']}"
-        f"{' plus uncommitted ComIO.Storage changes' if info['storage_dirty'] else ''}. "
-        f"Layers 1-2: one {a.device_size} file image on ext4 (virtio disk), laid out with real data first; fio uses its first {a.region}, "
-        f"the engine formats the same file; {a.rounds} round(s), each ceiling measured next to its engine run; values are medians over rounds, "
-        f"ratio = median of per-round ratios; engine runs move {a.seq_total} per sequential measurement. "
-        f"Layer 3 (S3 over HTTP): {a.s3_settings}; every ComIO cell is immediately followed by the same cell on the bare Kestrel ceiling. "
-        f"Layer 4 (scale): {a.scale_settings}. MB/s = 10^6 bytes/s.",
+        setup,
         "",
         f"Machine load: `uptime` at the start: `{a.uptime_start.strip()}`; at the end: `{a.uptime.strip()}`. "
-        f"Other engineers were building and testing on this 2-core VM (1-min load during the layer 1-2 measurements: median {load_median}, max {load_max}); "
+        f"Other engineers were building and testing on this 2-core VM{load_text}; "
         "the load generator, the services and the ceiling share those 2 cores, so absolute numbers move between runs by tens of percent — compare ratios, "
         "and the CPU-per-request figures, which contention does not change.",
         "",
-        f"CPU ceilings per CPU-second of one core: MD5 {fmt(md5, MB)}, CRC32C {fmt(crc, MB)}.",
-        "",
-        "## Targets (issues 10 and 12)",
-        "",
-        "| target | ComIO | ceiling | ratio | required | met | notes |",
-        "|---|---:|---:|---:|---|---|---|",
     ]
+    if not only_replication:
+        lines += [
+            f"CPU ceilings per CPU-second of one core: MD5 {fmt(md5, MB)}, CRC32C {fmt(crc, MB)}.",
+            "",
+            "## Targets (issues 10 and 12)",
+            "",
+            "| target | ComIO | ceiling | ratio | required | met | notes |",
+            "|---|---:|---:|---:|---|---|---|",
+        ]
     for g in goals:
         met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")
         ratio = "—" if g["ratio"] is None else f"{g['ratio']:.2f}"
         lines.append(f"| {g['target']} | {fmt(g['measured'], g.get('unit', ''))} | {fmt(g['ceiling'], g.get('unit', '')) if g['ceiling'] is not None else '—'} | {ratio} | {g['required']} | {met} | {g['note']} |")
+    if layer5:
+        lines += ["", "## Replication (issue 7)", ""]
+        for r in layer5:
+            raw = r["raw"]
+            if r["kind"] == "replication-throughput":
+                per = "objects/s" if r["size"] < MIB else MB
+                lines.append(f"- **{size_label(r['size'])} objects**: replicated {fmt(r['comio'], per)} vs the client's own GET + PUT copy {fmt(r['ceiling'], per)} "
+                             f"→ ratio **{r['ratio']:.2f}** ({int(raw['objects']):,} objects, worker concurrency {int(raw['worker_concurrency'])}).")
+            else:
+                lines.append(f"- **Lag** at {raw['target_rate']:,.1f} PUT/s of 4 KiB for {raw['write_seconds']:.0f} s: p50 {ms(raw['lag_p50_ms'])} ms, p95 {ms(raw['lag_p95_ms'])} ms, "
+                             f"p99 {ms(raw['lag_p99_ms'])} ms, max {ms(raw['lag_max_ms'])} ms (sampling every {int(raw['sample_ms'])} ms; lower bound p50 {ms(raw.get('lag_lower_p50_ms'))} ms); backlog max {int(raw['backlog_max'])}, "
+                             f"{int(raw['backlog_end'])} at the end of the writes → {'bounded' if r['bounded'] else '**growing**'}; "
+                             f"p50 is {r['ratio']:.1f}× one client-side 4 KiB copy ({ms(r['ceiling'])} ms).")
     lines += ["", "## All rows", "",
               "| section | metric | ComIO | ceiling | ratio | p50 / p99 ms ComIO | p50 / p99 ms ceiling | notes |",
               "|---|---|---:|---:|---:|---:|---:|---|"]

@@ -4,8 +4,11 @@
 #   3.   S3 over HTTP: the ComIO site (API + 2 storage nodes) vs a bare Kestrel endpoint, same SigV4 generator
 #   4.   scale: ListObjectsV2 page latency and PUT rate as a bucket grows; peak RSS of each process on one large PUT
 #   +    BenchmarkDotNet [MemoryDiagnoser] on hot paths (SigV4 verification, aws-chunked decoding)
+#   5.   replication east -> west (redis-server child, the real worker): objects/s and MB/s vs the client's own
+#        GET+PUT copy; lag under a fixed write rate
 # Usage: bash bench/run.sh [--quick]      (make bench / make bench QUICK=1)
-# Env:   BENCH_TMPDIR (default /tmp) where the device image and metadata live; ROUNDS to override the repeat count.
+# Env:   BENCH_TMPDIR (default /tmp) where the device image and metadata live; ROUNDS to override the repeat count;
+#        BENCH_LAYERS=replication runs layer 5 alone (results/<date>-replication[-quick].*).
 set -euo pipefail
 
 QUICK=0
@@ -16,10 +19,16 @@ for arg in "$@"; do
   esac
 done
 
+LAYERS=${BENCH_LAYERS:-all}
+case "$LAYERS" in
+  all|replication) ;;
+  *) echo "bench: BENCH_LAYERS must be 'all' or 'replication'" >&2; exit 2 ;;
+esac
+
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
-for tool in fio dotnet python3; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' is required (make setup installs fio)" >&2; exit 1; }
+for tool in fio dotnet python3 redis-server; do
+  command -v "$tool" >/dev/null || { echo "bench: '$tool' is required (make setup installs fio and redis-server)" >&2; exit 1; }
 done
 PYTHON=python3
 [[ -x /usr/bin/python3 ]] && PYTHON=/usr/bin/python3
@@ -30,11 +39,14 @@ if [[ $QUICK == 1 ]]; then
   # S3 layer: 1.5 s per cell; concurrency 1 and 16 (64 MiB objects: 1 stream only); node devices 2 GiB each.
   S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=1.5; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M
   SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=3; MICRO_ITERATIONS=3
+  # Replication: 500 x 4 KiB, 3 x 64 MiB, 10 s of writes at half the replicated 4 KiB rate (~1 min in all).
+  REPL_SMALL=500; REPL_LARGE=3; REPL_LAG_SECONDS=10; REPL_DEVICE=1G
 else
   MODE=full; DEVICE_SIZE=8G; REGION=4G; ROUNDS=${ROUNDS:-3}; FIO_SECONDS=10; DEVICE_SECONDS=5
   SEQ_TOTAL=4G; SMALL_SECONDS=8; RSS_SIZE=5G
   S3_SIZES=4K,1M,64M; S3_CONC=1,32; S3_SECONDS=5; S3_LARGE_CAP=32; S3_DEVICE=6G; S3_KEY_BYTES=512M
   SCALE_SMALL=10000; SCALE_LARGE=1000000; SCALE_SECONDS=5; SCALE_LIST_SECONDS=8; MICRO_ITERATIONS=15
+  REPL_SMALL=2000; REPL_LARGE=8; REPL_LAG_SECONDS=30; REPL_DEVICE=2G
 fi
 START_SECONDS=$SECONDS
 
@@ -60,10 +72,19 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 UPTIME_START=$(uptime)
 log "mode=$MODE rounds=$ROUNDS device=$DEV ($DEVICE_SIZE) load: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "building bench/ComIO.Bench and bench/ComIO.Bench.S3 (Release)"
-dotnet build "$BENCH/ComIO.Bench/ComIO.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+[[ $LAYERS == all ]] && dotnet build "$BENCH/ComIO.Bench/ComIO.Bench.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 dotnet build "$BENCH/ComIO.Bench.S3/ComIO.Bench.S3.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 APP="$BENCH/ComIO.Bench/bin/Release/net10.0/ComIO.Bench"
 S3APP="$BENCH/ComIO.Bench.S3/bin/Release/net10.0/ComIO.Bench.S3"
+
+# s3 <command> <args...>: one ComIO.Bench.S3 command; it appends its JSON lines to $S3RAW.
+s3() {
+  local command=$1; shift
+  log "s3 $command (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  "$S3APP" "$command" --out "$S3RAW" "$@" 2>>"$WORK/s3.log" || { tail -n 30 "$WORK/s3.log" >&2; exit 1; }
+}
+
+if [[ $LAYERS == all ]]; then # layers 1-4 and the hot paths (the replication layer follows at the end)
 
 # Lay the image out once with real data (untimed): every later write, fio's or the engine's, overwrites allocated
 # blocks, so neither pays ext4's first-write extent conversion and both see the same device.
@@ -129,13 +150,6 @@ log "large object (engine): $RSS_SIZE"
 engine 1 rss rss --size "$RSS_SIZE"
 rm -rf "$DEV" "$META"
 
-# s3 <command> <args...>: one ComIO.Bench.S3 command; it appends its JSON lines to $S3RAW.
-s3() {
-  local command=$1; shift
-  log "s3 $command (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  "$S3APP" "$command" --out "$S3RAW" "$@" 2>>"$WORK/s3.log" || { tail -n 30 "$WORK/s3.log" >&2; exit 1; }
-}
-
 # 3. S3 over HTTP vs bare Kestrel. The nodes' images are laid out with real data first, like the fio image above.
 S3ROOT="$WORK/s3"
 for node in node1 node2; do
@@ -161,15 +175,26 @@ rm -rf "$WORK/rss"
 
 # Hot paths under BenchmarkDotNet (in-process toolchain, [MemoryDiagnoser]).
 s3 micro --iterations "$MICRO_ITERATIONS" --artifacts "$WORK/bdn"
+fi # layers 1-4
+
+# 5. Replication east -> west: two sites, a redis-server child and east's replication worker in one process (sparse
+#    node images under $WORK/replication). 4 KiB objects/s and 64 MiB MB/s vs the client's own GET+PUT copy, then lag
+#    under 4 KiB PUTs at half the replicated 4 KiB rate.
+s3 replication --root "$WORK/replication" --small-count "$REPL_SMALL" --large-count "$REPL_LARGE" --large-size 64M \
+  --lag-seconds "$REPL_LAG_SECONDS" --lag-fraction 0.5 --concurrency 16 --worker-concurrency 16 --device-size "$REPL_DEVICE"
+rm -rf "$WORK/replication"
 
 DATE=$(date -u +%Y-%m-%d)
 SUFFIX=""
-if [[ $QUICK == 1 ]]; then SUFFIX="-quick"; fi
+if [[ $LAYERS == replication ]]; then SUFFIX="-replication"; fi
+if [[ $QUICK == 1 ]]; then SUFFIX="$SUFFIX-quick"; fi
 mkdir -p "$BENCH/results"
 "$PYTHON" "$BENCH/report.py" --raw "$RAW" --s3-raw "$S3RAW" --mode "$MODE" --rounds "$ROUNDS" --device-size "$DEVICE_SIZE" \
   --region "$REGION" --seq-total "$SEQ_TOTAL" --rss-size "$RSS_SIZE" \
   --s3-settings "sizes $S3_SIZES, concurrency $S3_CONC (objects >= 64 MiB: at most $S3_LARGE_CAP streams), $S3_SECONDS s per cell, node devices $S3_DEVICE" \
   --scale-settings "$SCALE_SMALL vs $SCALE_LARGE keys, $SCALE_LIST_SECONDS s of list pages, $SCALE_SECONDS s of PUTs at each size" \
+  --replication-settings "$REPL_SMALL x 4 KiB and $REPL_LARGE x 64 MiB objects (16 clients write, the worker and the client copy 16 at a time), $REPL_LAG_SECONDS s of 4 KiB PUTs at half the replicated rate, west listed every 200 ms" \
+  --layers "$LAYERS" \
   --loadavg-start "$LOAD_START" --loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --uptime-start "$UPTIME_START" --uptime "$(uptime)" \
   --elapsed-seconds "$((SECONDS - START_SECONDS))" \
   --markdown "$BENCH/results/$DATE$SUFFIX.md" \

@@ -121,11 +121,20 @@ internal sealed class ComIOSite : IAsyncDisposable
         return app;
     }
 
-    public static WebApplication BuildApi(IReadOnlyDictionary<string, string?> settings, string url = "http://127.0.0.1:0")
+    public static WebApplication BuildApi(IReadOnlyDictionary<string, string?> settings, string url = "http://127.0.0.1:0", Action<HttpContext>? onRequest = null)
     {
         var builder = NewBuilder(settings, url);
         builder.AddComIOApiService();
         var app = builder.Build();
+        if (onRequest is not null)
+        {
+            app.Use((context, next) =>
+            {
+                onRequest(context);
+                return next(context);
+            });
+        }
+
         app.MapComIOApiService();
         return app;
     }

@@ -1,11 +1,11 @@
 using ComIO.Bench;
 using ComIO.Bench.S3;
 
-// Usage: ComIO.Bench.S3 <http|sse|scale|rss|micro|serve> --out <results.jsonl> [--name value ...]
+// Usage: ComIO.Bench.S3 <http|sse|scale|rss|replication|micro|serve> --out <results.jsonl> [--name value ...]
 // Each measurement appends one JSON object per line to --out (consumed by bench/report.py); progress goes to stderr.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: ComIO.Bench.S3 <http|sse|scale|rss|micro|serve> [--name value ...]");
+    Console.Error.WriteLine("usage: ComIO.Bench.S3 <http|sse|scale|rss|replication|micro|serve> [--name value ...]");
     return 2;
 }
 
@@ -23,6 +23,9 @@ switch (args[0])
         break;
     case "rss":
         await RssBenchmark.RunAsync(arguments, new ResultFile(arguments.Required("out")));
+        break;
+    case "replication":
+        await ReplicationBenchmark.RunAsync(arguments, new ResultFile(arguments.Required("out")));
         break;
     case "micro":
         MicroBenchmarks.Run(arguments, new ResultFile(arguments.Required("out")));

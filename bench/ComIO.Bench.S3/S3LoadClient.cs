@@ -84,6 +84,30 @@ internal sealed class S3LoadClient : IDisposable
         return await DrainAsync(response, sink, ct);
     }
 
+    /// <summary>Any request with a small answer (bucket configuration, list pages); returns the body as text, throws unless 200/204.</summary>
+    public async Task<string> SendTextAsync(HttpMethod method, string path, string query, HttpContent? body, CancellationToken ct)
+    {
+        using var response = await SendAsync(method, path, query, body, ct);
+        await EnsureAsync(response, HttpStatusCode.OK, ct);
+        return await response.Content.ReadAsStringAsync(ct);
+    }
+
+    /// <summary>
+    /// Streams an object from this endpoint into <paramref name="destination"/> (GET, then a PUT whose body is the GET's
+    /// response stream with its Content-Length): a client-side copy, never buffered whole. Returns the byte count.
+    /// </summary>
+    public async Task<long> CopyToAsync(string bucket, string key, S3LoadClient destination, string destinationBucket, string destinationKey, CancellationToken ct)
+    {
+        using var source = await SendAsync(HttpMethod.Get, $"/{bucket}/{key}", "", null, ct);
+        await EnsureAsync(source, HttpStatusCode.OK, ct);
+        var length = source.Content.Headers.ContentLength ?? throw new HttpRequestException($"GET /{bucket}/{key}: no Content-Length");
+        await using var stream = await source.Content.ReadAsStreamAsync(ct);
+        using var body = new StreamContent(stream, 1 << 20);
+        body.Headers.ContentLength = length;
+        await destination.PutAsync(destinationBucket, destinationKey, body, ct);
+        return length;
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string Escape(string value) => value.Replace("/", "%2F", StringComparison.Ordinal);
