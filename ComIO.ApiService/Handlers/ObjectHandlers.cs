@@ -284,7 +284,8 @@ public sealed class ObjectHandlers(
     {
         if (await Replication.ReplicaWrites.ReadAsync(request, authorizer, deleteMarker: false) is { } replica)
         {
-            return Replication.ReplicaWrites.WithEtagCheck(metadata, replica) with { Replica = replica };
+            var kms = string.Equals(request.Header("x-amz-server-side-encryption"), "aws:kms", StringComparison.Ordinal);
+            return Replication.ReplicaWrites.WithEtagCheck(metadata, replica, kms) with { Replica = replica };
         }
 
         return metadata with { Replication = replication.IntentFor(settings, request.Key) };

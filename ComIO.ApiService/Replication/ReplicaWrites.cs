@@ -40,12 +40,13 @@ public static class ReplicaWrites
 
     /// <summary>
     /// For a single-part replica PUT whose source ETag is a plain MD5, the body must hash to it: the node verifies it
-    /// as a Content-MD5, so a corrupted transfer is refused (BadDigest) instead of stored.
+    /// as a Content-MD5, so a corrupted transfer is refused (BadDigest) instead of stored. An SSE-KMS source's ETag is
+    /// not its MD5 (as on AWS), so a KMS replica (<paramref name="kmsRequested"/>) is not checked this way.
     /// </summary>
-    public static PutObjectMetadata WithEtagCheck(PutObjectMetadata metadata, ReplicaInfo replica)
+    public static PutObjectMetadata WithEtagCheck(PutObjectMetadata metadata, ReplicaInfo replica, bool kmsRequested)
     {
         var etag = replica.ETag?.Trim('"');
-        if (metadata.ContentMd5 is not null || etag is not { Length: 32 })
+        if (metadata.ContentMd5 is not null || etag is not { Length: 32 } || kmsRequested)
         {
             return metadata;
         }

@@ -41,6 +41,7 @@ public static class ReplicaHeaderMapping
         }
 
         Add(headers, "x-amz-object-lock-legal-hold", version.ObjectLockLegalHold);
+        Add(headers, "x-amz-server-side-encryption", version.ServerSideEncryption);
         return headers;
     }
 

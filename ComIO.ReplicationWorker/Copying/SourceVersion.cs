@@ -26,4 +26,10 @@ public sealed record SourceVersion
 
     /// <summary><c>ON</c> or <c>OFF</c>; null when the source reports none.</summary>
     public string? ObjectLockLegalHold { get; init; }
+
+    /// <summary>
+    /// The source's server-side encryption (<c>AES256</c> or <c>aws:kms</c>), asked of the destination too: it
+    /// re-encrypts the replica with its own keys (for KMS, its default key). Null for data stored in the clear.
+    /// </summary>
+    public string? ServerSideEncryption { get; init; }
 }

@@ -75,7 +75,7 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
                 telemetry.RecordFailure((e as DestinationFailedException)?.Site, entry.Operation);
-                if (policy.ShouldGiveUp(attempt, delivered.EnqueuedAt, time.GetUtcNow()))
+                if (IsPermanent(e) || policy.ShouldGiveUp(attempt, delivered.EnqueuedAt, time.GetUtcNow()))
                 {
                     logger.LogError(e, "Replication of entry {EntryId} failed on attempt {Attempt}; giving up", entry.Id, attempt);
                     return (e.Message, attempt);
@@ -172,5 +172,18 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
         }
 
         return activity;
+    }
+
+    private static bool IsPermanent(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is PermanentReplicationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -11,7 +11,7 @@ public sealed class StreamConsumer(ReplicationQueue queue, EntryDispatcher dispa
     : BackgroundService
 {
     /// <summary>Pause between reads that found nothing (StackExchange.Redis does not block on XREADGROUP).</summary>
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

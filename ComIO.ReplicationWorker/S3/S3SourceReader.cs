@@ -30,6 +30,11 @@ public sealed class S3SourceReader(S3ClientFactory clients, IOptions<Replication
         {
             return null;
         }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.BadRequest && e.Message.Contains("Server Side Encryption", StringComparison.OrdinalIgnoreCase))
+        {
+            // SSE-C: only the client holds the key; the source site cannot serve the version to anyone without it.
+            throw new Processing.PermanentReplicationException($"{bucket}/{key}@{versionId} is encrypted with a customer-provided key (SSE-C) and cannot be replicated", e);
+        }
 
         try
         {
@@ -80,6 +85,7 @@ public sealed class S3SourceReader(S3ClientFactory clients, IOptions<Replication
                 ? new DateTimeOffset(DateTime.SpecifyKind(until, until.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : until.Kind))
                 : null,
             ObjectLockLegalHold = response.ObjectLockLegalHoldStatus?.Value,
+            ServerSideEncryption = response.ServerSideEncryptionMethod?.Value is { Length: > 0 } sse && sse != "None" ? sse : null,
         };
     }
 

@@ -17,6 +17,16 @@ public sealed class ResourceLogCapture : ILoggerProvider
     public IEnumerable<string> LinesOf(string resourcePrefix) =>
         _lines.Where(e => e.Key.StartsWith(resourcePrefix, StringComparison.Ordinal)).SelectMany(e => e.Value);
 
+    /// <summary>Writes every resource's captured lines to <c>{directory}/{resource}.log</c> (diagnostics after a failed run).</summary>
+    public void WriteTo(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        foreach (var (resource, lines) in _lines)
+        {
+            File.WriteAllLines(Path.Combine(directory, resource + ".log"), lines);
+        }
+    }
+
     public ILogger CreateLogger(string categoryName)
     {
         var index = categoryName.IndexOf(Marker, StringComparison.Ordinal);

@@ -19,6 +19,7 @@ public sealed class ReplicationTests(TwoSiteFixture sites)
     public async Task Versions_WrittenOnEitherSite_ReachTheOther_Identical()
     {
         var bucket = await ReplicationSetup.BidirectionalBucketAsync(sites, "repl", Ct);
+        var deadLettersBefore = (await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.East, Ct), await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.West, Ct));
         using var east = sites.Client(TwoSiteFixture.East);
         using var west = sites.Client(TwoSiteFixture.West);
         var small = RandomNumberGenerator.GetBytes(10_000);
@@ -59,19 +60,74 @@ public sealed class ReplicationTests(TwoSiteFixture sites)
         await WaitForStatusAsync(east, bucket, "big.bin", big.VersionId, "COMPLETED");
         await WaitForStatusAsync(west, bucket, "docs/b.txt", fromWest.VersionId, "COMPLETED");
         Assert.Equal("REPLICA", await ReplicationSetup.ReplicationStatusAsync(east, bucket, "docs/b.txt", fromWest.VersionId, Ct));
-        Assert.Equal(0, await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.East, Ct));
-        Assert.Equal(0, await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.West, Ct));
+        Assert.Equal(deadLettersBefore, (await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.East, Ct), await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.West, Ct)));
     }
 
-    private static async Task WaitForStatusAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key, string versionId, string expected)
+    /// <summary>
+    /// Encrypted objects: SSE-S3 and SSE-KMS versions are read as plaintext from the source and re-encrypted on the
+    /// destination in the same mode (with its keys); an SSE-C version cannot be read without the customer's key, so it
+    /// is given up at once: FAILED on the source, in the dead-letter stream, absent on the destination.
+    /// </summary>
+    [Fact]
+    public async Task EncryptedVersions_AreReencryptedOnTheDestination_AndSseCIsNotReplicated()
+    {
+        var bucket = await ReplicationSetup.BidirectionalBucketAsync(sites, "replsse", Ct);
+        using var east = sites.Client(TwoSiteFixture.East);
+        using var west = sites.Client(TwoSiteFixture.West);
+        var data = RandomNumberGenerator.GetBytes(200_000);
+        var sseS3 = await west.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "s3.bin", InputStream = new MemoryStream(data), ServerSideEncryptionMethod = Amazon.S3.ServerSideEncryptionMethod.AES256 }, Ct);
+        var kms = await west.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "kms.bin", InputStream = new MemoryStream(data), ServerSideEncryptionMethod = Amazon.S3.ServerSideEncryptionMethod.AWSKMS }, Ct);
+        var customerKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var deadBefore = await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.West, Ct);
+        var sseC = await west.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket,
+            Key = "customer.bin",
+            InputStream = new MemoryStream(data),
+            ServerSideEncryptionCustomerMethod = Amazon.S3.ServerSideEncryptionCustomerMethod.AES256,
+            ServerSideEncryptionCustomerProvidedKey = customerKey,
+        }, Ct);
+
+        foreach (var (key, version, mode) in new[] { ("s3.bin", sseS3.VersionId, "AES256"), ("kms.bin", kms.VersionId, "aws:kms") })
+        {
+            await WaitForStatusAsync(west, bucket, key, version, "COMPLETED");
+            using var replica = await east.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, VersionId = version }, Ct);
+            Assert.Equal(mode, replica.ServerSideEncryptionMethod?.Value);
+            Assert.Equal("REPLICA", replica.ReplicationStatus?.Value);
+            using var copy = new MemoryStream();
+            await replica.ResponseStream.CopyToAsync(copy, Ct);
+            Assert.Equal(data, copy.ToArray());
+        }
+
+        var status = await WaitForStatusAsync(west, bucket, "customer.bin", sseC.VersionId, "FAILED", customerKey);
+        Assert.Equal("FAILED", status);
+        Assert.Equal(deadBefore + 1, await ReplicationSetup.DeadLettersAsync(sites, TwoSiteFixture.West, Ct));
+        var missing = await Assert.ThrowsAnyAsync<Amazon.S3.AmazonS3Exception>(() => east.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = "customer.bin", VersionId = sseC.VersionId }, Ct));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private static async Task<string?> WaitForStatusAsync(Amazon.S3.IAmazonS3 s3, string bucket, string key, string versionId, string expected, string? customerKey = null)
     {
         var deadline = DateTime.UtcNow + ConvergenceTimeout;
         string? status;
-        while ((status = await ReplicationSetup.ReplicationStatusAsync(s3, bucket, key, versionId, Ct)) != expected && DateTime.UtcNow < deadline)
+        while ((status = await StatusAsync()) != expected && DateTime.UtcNow < deadline)
         {
             await Task.Delay(500, Ct);
         }
 
         Assert.Equal(expected, status);
+        return status;
+
+        async Task<string?> StatusAsync()
+        {
+            var request = new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId };
+            if (customerKey is not null)
+            {
+                request.ServerSideEncryptionCustomerMethod = Amazon.S3.ServerSideEncryptionCustomerMethod.AES256;
+                request.ServerSideEncryptionCustomerProvidedKey = customerKey;
+            }
+
+            return (await s3.GetObjectMetadataAsync(request, Ct)).ReplicationStatus?.Value;
+        }
     }
 }

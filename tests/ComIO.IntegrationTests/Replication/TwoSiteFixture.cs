@@ -105,6 +105,11 @@ public sealed class TwoSiteFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("COMIO_TOPOLOGY_LOGS") is { Length: > 0 } logDirectory)
+        {
+            Logs.WriteTo(Path.Combine(logDirectory, "two-sites"));
+        }
+
         if (_app is not null)
         {
             await _app.StopAsync();

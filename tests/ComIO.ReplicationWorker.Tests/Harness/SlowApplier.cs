@@ -12,6 +12,8 @@ public sealed class SlowApplier(TimeSpan delay) : IEntryApplier
 
     public int MaxRunning => Volatile.Read(ref _maxRunning);
 
+    public int Running => Volatile.Read(ref _running);
+
     public ConcurrentQueue<string> Applied { get; } = new();
 
     public async Task ApplyAsync(ReplicationEntry entry, CancellationToken cancellationToken)

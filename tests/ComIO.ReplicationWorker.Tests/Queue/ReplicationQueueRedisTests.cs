@@ -142,11 +142,44 @@ public sealed class ReplicationQueueRedisTests : IAsyncLifetime
 
         for (var i = 0; i < 12; i++)
         {
-            await Db.StreamAddAsync(Stream, Entries.Put(versionId: $"v{i}"));
+            await Db.StreamAddAsync(Stream, Entries.Put(versionId: $"v{i}", sequence: i + 1));
         }
 
         await Eventually.TrueAsync(() => Task.FromResult(slow.Applied.Count == 12), "all entries applied");
         Assert.Equal(3, slow.MaxRunning);
+    }
+
+    [Fact]
+    public async Task Worker_AcknowledgesARepublishedChange_WhileItsFirstEntryIsInFlight()
+    {
+        var slow = new SlowApplier(TimeSpan.FromSeconds(2));
+        var reporter = new RecordingReporter();
+        await using var worker = await WorkerHost.CreateAsync(_redis, slow, reporter);
+        await Eventually.TrueAsync(() => Db.KeyExistsAsync(Stream), "the worker created the stream");
+
+        await Db.StreamAddAsync(Stream, Entries.Put(sequence: 42));
+        await Eventually.TrueAsync(() => Task.FromResult(slow.Running > 0), "the first entry is being applied");
+        await Db.StreamAddAsync(Stream, Entries.Put(sequence: 42)); // the node re-published the same outbox entry
+
+        await Eventually.TrueAsync(async () => (await Db.StreamPendingAsync(Stream, ReplicationStream.ConsumerGroup)).PendingMessageCount == 0 && slow.Applied.Count == 1,
+            "both entries acknowledged");
+        Assert.Single(slow.Applied);
+        Assert.Single(reporter.Reports);
+    }
+
+    [Fact]
+    public async Task Processor_GivesUpAtOnce_OnAPermanentFailure()
+    {
+        var applier = new RecordingApplier { FailPermanently = true };
+        var reporter = new RecordingReporter();
+        await using var worker = await WorkerHost.CreateAsync(_redis, applier, reporter, new() { ["Replication:MaxAttempts"] = "50" });
+        await Eventually.TrueAsync(() => Db.KeyExistsAsync(Stream), "the worker created the stream");
+
+        var id = await Db.StreamAddAsync(Stream, Entries.Put());
+        await Eventually.TrueAsync(async () => await Db.StreamLengthAsync(DeadLetters) == 1, "the entry was dead-lettered");
+
+        Assert.Equal(1, applier.AttemptsOf(id.ToString()));
+        Assert.Equal(ReplicationCompletion.StatusFailed, Assert.Single(reporter.Reports).Completion.Status);
     }
 
     [Fact]
