@@ -64,6 +64,8 @@ public sealed class TwoSiteFixture : IAsyncLifetime
         {
             project.Annotations.Add(new EnvironmentCallbackAnnotation(env =>
             {
+                env["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
+                env["Logging__LogLevel__ComIO.ApiService.Requests"] = "Debug";
                 env["Replication__RepublishAfter"] = "00:00:15";
                 env["Replication__ClaimIdleTime"] = "00:00:10";
                 env["Replication__MaxBackoff"] = "00:00:05";
