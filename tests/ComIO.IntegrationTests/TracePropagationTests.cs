@@ -33,28 +33,6 @@ public sealed partial class TracePropagationTests(TopologyFixture topology)
         Assert.Equal(apiTrace, nodeTrace);
     }
 
-    /// <summary>The TraceId of the first structured log line of a resource that mentions both markers (waits up to 10 s for it).</summary>
-    private async Task<string?> FindTraceIdAsync(string resource, string marker1, string marker2, bool required = true)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(required ? 10 : 3);
-        do
-        {
-            foreach (var line in topology.Logs.LinesOf(resource))
-            {
-                if (line.Contains(marker1, StringComparison.Ordinal) && line.Contains(marker2, StringComparison.Ordinal)
-                    && TraceId().Match(line) is { Success: true } match)
-                {
-                    return match.Groups[1].Value;
-                }
-            }
-
-            await Task.Delay(200, Ct);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        return null;
-    }
-
-    [GeneratedRegex("\"TraceId\":\"([0-9a-f]{32})\"")]
-    private static partial Regex TraceId();
+    private Task<string?> FindTraceIdAsync(string resource, string marker1, string marker2, bool required = true) =>
+        topology.Logs.FindTraceIdAsync(resource, marker1, marker2, TimeSpan.FromSeconds(required ? 10 : 3), Ct);
 }

@@ -9,7 +9,7 @@ namespace ComIO.IntegrationTests.Replication;
 /// source reports COMPLETED and the destination REPLICA, and nothing is replicated back.
 /// </summary>
 [Collection(TwoSiteCollection.Name)]
-public sealed partial class ReplicationTests(TwoSiteFixture sites)
+public sealed class ReplicationTests(TwoSiteFixture sites)
 {
     private static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromMinutes(2);
 
@@ -141,35 +141,10 @@ public sealed partial class ReplicationTests(TwoSiteFixture sites)
         var put = await east.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "trace me across sites" }, Ct);
         await WaitForStatusAsync(east, bucket, key, put.VersionId, "COMPLETED");
 
-        var clientTrace = await FindTraceIdAsync($"{TwoSiteFixture.East}-api", "Request PUT", $"/{bucket}/{key}");
-        var replicaTrace = await FindTraceIdAsync($"{TwoSiteFixture.West}-api", "Request PUT", $"/{bucket}/{key}");
+        var clientTrace = await sites.Logs.FindTraceIdAsync($"{TwoSiteFixture.East}-api", "Request PUT", $"/{bucket}/{key}", TimeSpan.FromSeconds(10), Ct);
+        var replicaTrace = await sites.Logs.FindTraceIdAsync($"{TwoSiteFixture.West}-api", "Request PUT", $"/{bucket}/{key}", TimeSpan.FromSeconds(10), Ct);
 
         Assert.NotNull(clientTrace);
         Assert.Equal(clientTrace, replicaTrace);
     }
-
-    /// <summary>The TraceId of the first structured log line of a resource that mentions both markers (waits up to 10 s for it).</summary>
-    private async Task<string?> FindTraceIdAsync(string resource, string marker1, string marker2)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        do
-        {
-            foreach (var line in sites.Logs.LinesOf(resource))
-            {
-                if (line.Contains(marker1, StringComparison.Ordinal) && line.Contains(marker2, StringComparison.Ordinal)
-                    && TraceId().Match(line) is { Success: true } match)
-                {
-                    return match.Groups[1].Value;
-                }
-            }
-
-            await Task.Delay(200, Ct);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        return null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("\"TraceId\":\"([0-9a-f]{32})\"")]
-    private static partial System.Text.RegularExpressions.Regex TraceId();
 }
