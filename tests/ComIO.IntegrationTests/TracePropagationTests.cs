@@ -1,11 +1,10 @@
-using System.Text.RegularExpressions;
 using Amazon.S3.Model;
 using ComIO.IntegrationTests.Infrastructure;
 
 namespace ComIO.IntegrationTests;
 
 [Collection(TopologyCollection.Name)]
-public sealed partial class TracePropagationTests(TopologyFixture topology)
+public sealed class TracePropagationTests(TopologyFixture topology)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
