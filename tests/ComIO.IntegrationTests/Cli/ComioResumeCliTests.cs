@@ -80,8 +80,10 @@ public sealed partial class ComioResumeCliTests(TopologyFixture topology) : IDis
     public async Task Put_UploadVanishedAfterKill_StartsOver_AndNoResumeSavesNothing()
     {
         var bucket = await CreateBucketAsync("comio-resume-gone-");
-        var local = Path.Combine(_workDir, "24m.bin");
-        var sha = await WriteRandomFileAsync(local, 24 * MiB);
+        // 6 parts of 8 MiB, 4 in parallel: the first four finish together, seconds before the last two, so the kill
+        // lands between them (with 3 parts all would finish at once, leaving no window).
+        var local = Path.Combine(_workDir, "48m.bin");
+        var sha = await WriteRandomFileAsync(local, 48 * MiB);
         var (uploadId, _) = await StartAndKillAfterPartsAsync(bucket, "file.bin", local, minParts: 1, rate: "4M");
         using var s3 = topology.CreateClient();
         await s3.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = bucket, Key = "file.bin", UploadId = uploadId }, Ct);
