@@ -34,11 +34,24 @@ public sealed class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var redis = services.GetService<IConnectionMultiplexer>();
-        if (redis is null)
+        IConnectionMultiplexer? redis = null;
+        while (redis is null)
         {
-            logger.LogWarning("No Redis connection (ConnectionStrings:redis): replication outbox entries are kept but not published");
-            return;
+            try
+            {
+                redis = services.GetService<IConnectionMultiplexer>();
+                if (redis is null)
+                {
+                    logger.LogWarning("No Redis connection (ConnectionStrings:redis): replication outbox entries are kept but not published");
+                    return;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Redis unreachable while the node starts: the node serves anyway; entries wait in the outbox.
+                logger.LogWarning("Replication relay cannot reach Redis yet ({Message}); retrying", e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), time, stoppingToken);
+            }
         }
 
         while (!engines.IsOpen)
