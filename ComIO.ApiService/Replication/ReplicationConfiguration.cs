@@ -22,9 +22,8 @@ public sealed record ReplicationConfiguration(string Role, IReadOnlyList<Replica
                 continue;
             }
 
-            foreach (var site in rule.DestinationSite is { } named ? [named] : configuredSites)
+            foreach (var destination in rule.DestinationsIn(configuredSites))
             {
-                var destination = new ReplicationDestination(site, rule.DestinationBucket);
                 if (!destinations.Contains(destination))
                 {
                     destinations.Add(destination);
@@ -50,4 +49,9 @@ public sealed record ReplicationRule(
     string DestinationArn,
     string? DestinationSite,
     string DestinationBucket,
-    string? StorageClass);
+    string? StorageClass)
+{
+    /// <summary>The rule's destination bucket on its named site, or on every configured site when it names none.</summary>
+    public IEnumerable<ReplicationDestination> DestinationsIn(IReadOnlyCollection<string> configuredSites) =>
+        (DestinationSite is { } named ? [named] : configuredSites).Select(site => new ReplicationDestination(site, DestinationBucket));
+}

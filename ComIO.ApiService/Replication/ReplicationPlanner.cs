@@ -13,6 +13,9 @@ namespace ComIO.ApiService.Replication;
 /// </summary>
 public sealed class ReplicationPlanner(IOptions<ReplicationOptions> options)
 {
+    private const int MaxCachedDocuments = 1024;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ReplicationConfiguration> _parsed = new(StringComparer.Ordinal);
+
     /// <summary>The intent for a new version (or, with <paramref name="deleteMarker"/>, a delete marker) of <paramref name="key"/>.</summary>
     public ReplicationIntent? IntentFor(BucketSettings settings, string key, bool deleteMarker = false)
     {
@@ -32,7 +35,24 @@ public sealed class ReplicationPlanner(IOptions<ReplicationOptions> options)
         return new ReplicationIntent(destinations, activity?.Id, activity?.TraceStateString);
     }
 
-    /// <summary>The stored (already validated, canonical) configuration; sites are re-checked against the current configuration when used.</summary>
-    public ReplicationConfiguration Parse(string stored) =>
-        ReplicationConfigurationXml.Parse(Encoding.UTF8.GetBytes(stored), options.Value.Sites.Keys);
+    /// <summary>
+    /// The stored (already validated, canonical) configuration, parsed once per distinct document: every write to a
+    /// replicated bucket asks for it. The configured sites it is checked against do not change while the service runs.
+    /// </summary>
+    public ReplicationConfiguration Parse(string stored)
+    {
+        if (_parsed.TryGetValue(stored, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = ReplicationConfigurationXml.Parse(Encoding.UTF8.GetBytes(stored), options.Value.Sites.Keys);
+        if (_parsed.Count >= MaxCachedDocuments)
+        {
+            _parsed.Clear();
+        }
+
+        _parsed[stored] = parsed;
+        return parsed;
+    }
 }

@@ -20,8 +20,7 @@ public sealed class ReplicationResync(ClusterNodes cluster, StorageNodeClient no
         var stored = settings[BucketSettingNames.Replication] ?? throw new S3Exception(S3ErrorCodes.ReplicationConfigurationNotFoundError);
         var rules = planner.Parse(stored).Rules
             .Where(r => r.Enabled)
-            .Select(r => new ResyncRule(r.Prefix, r.DestinationSite is { } site ? [new ReplicationDestination(site, r.DestinationBucket)]
-                : [.. options.Value.Sites.Keys.Select(s => new ReplicationDestination(s, r.DestinationBucket))]))
+            .Select(r => new ResyncRule(r.Prefix, [.. r.DestinationsIn(options.Value.Sites.Keys)]))
             .Where(r => r.Destinations.Count > 0)
             .ToList();
         if (rules.Count == 0)

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace ComIO.IntegrationTests.Cli;
 
@@ -66,12 +64,6 @@ public sealed class ComioServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private void Collect(string? line)
     {

@@ -181,7 +181,7 @@ public sealed partial class ComioServerTests : IDisposable
     private async Task<(string Config, string Endpoint)> WriteConfigAsync(int formatSizeMib, string? subdirectory = null)
     {
         var folder = subdirectory is null ? _dir : Directory.CreateDirectory(Path.Combine(_dir, subdirectory)).FullName;
-        var port = ComioServerProcess.FreePort();
+        var port = LoopbackPorts.Free();
         var example = await File.ReadAllTextAsync(Path.Combine(ComioCli.RepoRoot, "configs", "config.yaml.example"), Ct);
         var text = Replace(example, @"^  host: 0\.0\.0\.0", "  host: 127.0.0.1");
         text = Replace(text, @"^  port: 8080", $"  port: {port}");

@@ -19,7 +19,7 @@ public sealed class RedisProcess : IAsyncDisposable
     public static async Task<RedisProcess> StartAsync(string directory, CancellationToken ct)
     {
         Directory.CreateDirectory(directory);
-        var port = Cli.ComioServerProcess.FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory };
         foreach (var arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
         {

@@ -29,8 +29,8 @@ public sealed class TopologyFixture : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "comio-it-" + Guid.NewGuid().ToString("N")[..8]);
 
     // Free ports chosen once per fixture, so several test runs (and `make run`) can share the machine; kept across restarts.
-    private readonly int _s3Port = FreePort();
-    private readonly int _redisPort = FreePort();
+    private readonly int _s3Port = LoopbackPorts.Free();
+    private readonly int _redisPort = LoopbackPorts.Free();
     private DistributedApplication? _app;
 
     public Uri S3Endpoint { get; private set; } = new("http://localhost:18080");
@@ -105,12 +105,6 @@ public sealed class TopologyFixture : IAsyncLifetime
             MaxErrorRetry = 0,
         });
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public Task<ResourceEvent> WaitForRunningAsync(string resource, CancellationToken ct) =>
         App.ResourceNotifications.WaitForResourceAsync(resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, ct);

@@ -44,20 +44,22 @@ public static class ReplicationSetup
     /// <summary>Entries in a site's replication dead-letter stream (read with redis-cli).</summary>
     public static async Task<long> DeadLettersAsync(TwoSiteFixture sites, string site, CancellationToken ct)
     {
-        var result = await ExternalProcess.RunAsync("redis-cli", ["-p", sites.RedisPort(site).ToString(CultureInfo.InvariantCulture), "XLEN", $"comio:replication:{site}:dead-letter"],
-            new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct);
+        var result = await RedisCliAsync(sites, site, ["XLEN", $"comio:replication:{site}:dead-letter"], ct);
         return result.ExitCode == 0 ? long.Parse(result.StdOut.Trim(), CultureInfo.InvariantCulture) : throw new InvalidOperationException(result.Describe("redis-cli"));
     }
 
     /// <summary>Entries of a site's stream delivered to the workers but not acknowledged yet (XPENDING count).</summary>
     public static async Task<long> PendingAsync(TwoSiteFixture sites, string site, CancellationToken ct)
     {
-        var result = await ExternalProcess.RunAsync("redis-cli", ["-p", sites.RedisPort(site).ToString(CultureInfo.InvariantCulture), "XPENDING", $"comio:replication:{site}", "replication-workers"],
-            new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct);
+        var result = await RedisCliAsync(sites, site, ["XPENDING", $"comio:replication:{site}", "replication-workers"], ct);
         var first = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim();
         return long.TryParse(first, CultureInfo.InvariantCulture, out var count) ? count : 0;
     }
 
     public static async Task<string?> ReplicationStatusAsync(IAmazonS3 s3, string bucket, string key, string versionId, CancellationToken ct) =>
         (await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key, VersionId = versionId }, ct)).ReplicationStatus?.Value;
+
+    private static Task<ExternalProcessResult> RedisCliAsync(TwoSiteFixture sites, string site, string[] command, CancellationToken ct) =>
+        ExternalProcess.RunAsync("redis-cli", ["-p", sites.RedisPort(site).ToString(CultureInfo.InvariantCulture), .. command],
+            new Dictionary<string, string>(), TimeSpan.FromSeconds(20), ct);
 }

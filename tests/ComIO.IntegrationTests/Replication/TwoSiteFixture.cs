@@ -24,8 +24,8 @@ public sealed class TwoSiteFixture : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "comio-it2-" + Guid.NewGuid().ToString("N")[..8]);
     private readonly Dictionary<string, (int S3, int Redis)> _ports = new()
     {
-        [East] = (FreePort(), FreePort()),
-        [West] = (FreePort(), FreePort()),
+        [East] = (LoopbackPorts.Free(), LoopbackPorts.Free()),
+        [West] = (LoopbackPorts.Free(), LoopbackPorts.Free()),
     };
 
     private DistributedApplication? _app;
@@ -98,12 +98,6 @@ public sealed class TwoSiteFixture : IAsyncLifetime
             MaxErrorRetry = 0,
         });
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {
