@@ -21,6 +21,14 @@ skipped=$(grep -E '^\s*skipped:' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 
 if [ "$status" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then
   failed=1 # the runner failed without counting a failed test (crash, no tests, build error)
 fi
+if [ "${failed:-0}" -gt 0 ]; then
+  # CI keeps only the end of the output: name each failed test (and the first lines of its message) right before the
+  # summary line. Microsoft.Testing.Platform prints "failed <test> (<duration>)" followed by the message, indented.
+  echo "---- failed tests ----"
+  grep -E -A 12 '^\s*failed [^:]' "$log" | head -n 150
+  echo "---- failed test names ----"
+  grep -E '^\s*failed [^:]' "$log" | head -n 10
+fi
 line="${passed:-0} passed, ${failed:-0} failed"
 if [ "${skipped:-0}" -gt 0 ]; then line="$line, $skipped skipped"; fi
 echo "$line"

@@ -191,19 +191,19 @@ public sealed class IdentityPolicyTests(ComIOCluster cluster) : IClassFixture<Co
         var bucket = await cluster.CreateBucketAsync("pse");
         await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "k" }, Ct);
         var user = await Admin.CreateUserWithKeyAsync("pse", PolicyJson.AllowBucket(bucket));
-        // Signed at the next whole second, so the URL lives at least one full second from now (X-Amz-Date has no fraction).
-        var now = DateTimeOffset.UtcNow;
-        var signedAt = now.AddTicks(TimeSpan.TicksPerSecond - (now.Ticks % TimeSpan.TicksPerSecond));
-        var url = Presigner.PresignGet(cluster.Endpoint, $"/{bucket}/k", user.AccessKeyId, user.SecretKey, ComIOCluster.Region, expiresSeconds: 1, signedAt);
-        Assert.Contains("X-Amz-Expires=1&", url.ToString(), StringComparison.Ordinal);
+        // Both URLs were signed 30 s ago: one lived 60 s (still valid), the other 20 s (expired ten seconds ago). No sleeping,
+        // so a slow machine cannot turn the live request into an expired one.
+        var signedAt = DateTimeOffset.UtcNow.AddSeconds(-30);
+        var liveUrl = Presigner.PresignGet(cluster.Endpoint, $"/{bucket}/k", user.AccessKeyId, user.SecretKey, ComIOCluster.Region, expiresSeconds: 60, signedAt);
+        var expiredUrl = Presigner.PresignGet(cluster.Endpoint, $"/{bucket}/k", user.AccessKeyId, user.SecretKey, ComIOCluster.Region, expiresSeconds: 20, signedAt);
+        Assert.Contains("X-Amz-Expires=20&", expiredUrl.ToString(), StringComparison.Ordinal);
         using var http = new HttpClient();
-        using (var live = await http.GetAsync(url, Ct))
+        using (var live = await http.GetAsync(liveUrl, Ct))
         {
             Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         }
 
-        await Task.Delay(signedAt.AddSeconds(1.2) - DateTimeOffset.UtcNow, Ct);
-        using var expired = await http.GetAsync(url, Ct);
+        using var expired = await http.GetAsync(expiredUrl, Ct);
         await S3Assert.ErrorAsync(expired, HttpStatusCode.Forbidden, "AccessDenied");
         Assert.Contains("Request has expired", await expired.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }

@@ -46,7 +46,7 @@ public sealed class AwsChunkedStreamFuzzTests
                 {
                     run.Fail(FuzzRun.Preview(body) + " decoded with trailers that were not signed: " + string.Join(",", trailers));
                 }
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -70,7 +70,7 @@ public sealed class AwsChunkedStreamFuzzTests
                 {
                     run.Fail($"{FuzzRun.Preview(body)} decoded {decoded.Length} bytes, declared {declared}");
                 }
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -93,7 +93,7 @@ public sealed class AwsChunkedStreamFuzzTests
                 {
                     run.Fail($"{FuzzRun.Preview(body)} was accepted (signed: {signed}, {decoded.Length} of {declared} bytes)");
                 }
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -176,7 +176,6 @@ public sealed class AwsChunkedStreamFuzzTests
         Assert.True(allocated < 64 * 1024, $"A 1 MB size line allocated {allocated} bytes.");
     }
 
-    private static bool IsCleanRejection(Exception e) => e is S3Exception s && (int)s.Error.Status is >= 400 and < 500;
 
     private static byte[] RandomData(Random random)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ComIO.ApiService.Protocol.Errors;
 using System.Text;
 using Xunit;
 
@@ -114,4 +115,11 @@ internal sealed class FuzzRun
 
     /// <summary>A byte input as text for <see cref="Preview"/> (Latin-1, so every byte shows).</summary>
     public static string Preview(byte[] input) => Preview(Encoding.Latin1.GetString(input));
+
+    /// <summary>
+    /// What a parser may throw for hostile input: a 400-class S3 error, or <c>NotImplemented</c> (501) for well-formed input
+    /// naming a feature ComIO does not build (e.g. tag conditions in replication filters). Anything else is a finding.
+    /// </summary>
+    public static bool IsCleanRejection(Exception e) =>
+        e is S3Exception s && ((int)s.Error.Status is >= 400 and < 500 || s.Error == S3ErrorCode.NotImplemented);
 }

@@ -106,7 +106,7 @@ public sealed class SigV4FuzzTests
                 {
                     run.Fail(header, $"authenticated as {result.AccessKeyId ?? "anonymous"}");
                 }
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -131,7 +131,7 @@ public sealed class SigV4FuzzTests
                 {
                     run.Fail($"{target} authenticated as {result.AccessKeyId}");
                 }
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -178,7 +178,7 @@ public sealed class SigV4FuzzTests
             {
                 var result = authenticator.Authenticate(request.ToHttpContext());
                 run.Fail($"{name} authenticated as {result.AccessKeyId}");
-            }, IsCleanRejection);
+            }, FuzzRun.IsCleanRejection);
         }
 
         run.Report();
@@ -208,7 +208,7 @@ public sealed class SigV4FuzzTests
             {
                 run.Fail(text, $"authenticated as {result.AccessKeyId} but means{Environment.NewLine}{actual}{Environment.NewLine}instead of what was signed:{Environment.NewLine}{expected}");
             }
-        }, IsCleanRejection);
+        }, FuzzRun.IsCleanRejection);
     }
 
     /// <summary>
@@ -378,8 +378,6 @@ public sealed class SigV4FuzzTests
         return target[..start] + value + (end < 0 ? "" : target[end..]);
     }
 
-    private static bool IsCleanRejection(Exception e) =>
-        e is S3Exception s && (((int)s.Error.Status is >= 400 and < 500) || s.Error.Status == HttpStatusCode.NotImplemented);
 
     private static SigV4Authenticator NewAuthenticator() =>
         new(new InMemoryCredentialStore([new(AccessKey, Secret)]), TimeProvider.System, new SigV4Options());

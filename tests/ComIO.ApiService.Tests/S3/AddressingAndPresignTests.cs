@@ -57,8 +57,11 @@ public sealed class AddressingAndPresignTests(ComIOCluster cluster) : IClassFixt
     {
         var bucket = await cluster.CreateBucketAsync("expired");
         await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "v" }, Ct);
-        var url = await cluster.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = bucket, Key = "k", Verb = HttpVerb.GET, Expires = DateTime.UtcNow.AddSeconds(1), Protocol = Amazon.S3.Protocol.HTTP });
-        await Task.Delay(TimeSpan.FromSeconds(2.2), Ct);
+        // A lifetime of a few seconds: the SDK rounds (expiry - its own clock), so a one-second lifetime can round to zero
+        // on a busy machine. The wait runs until well after the expiry instant.
+        var expires = DateTime.UtcNow.AddSeconds(3);
+        var url = await cluster.S3.GetPreSignedURLAsync(new GetPreSignedUrlRequest { BucketName = bucket, Key = "k", Verb = HttpVerb.GET, Expires = expires, Protocol = Amazon.S3.Protocol.HTTP });
+        await Task.Delay(expires.AddSeconds(1.5) - DateTime.UtcNow, Ct);
         using var http = new HttpClient();
 
         using var get = await http.GetAsync(url, Ct);
