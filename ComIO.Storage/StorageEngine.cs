@@ -79,6 +79,13 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
     public long CommitOperationCount => _committer.OperationCount;
 
+    /// <summary>
+    /// Changes whenever a bucket is created or deleted or a bucket's settings (including versioning) change on this
+    /// engine, and differs between engine instances: a reader that takes it before <see cref="GetBucketSettings"/> may
+    /// later compare it with the current value to learn whether what it read is still current.
+    /// </summary>
+    public string BucketSettingsStamp => _committer.BucketSettingsStamp;
+
     /// <summary>Metadata iterator steps taken by <see cref="ListObjects"/>, <see cref="ListMultipartUploads"/> and <see cref="ListParts"/> (diagnostics).</summary>
     internal long ListSteps => _store.ListSteps;
 

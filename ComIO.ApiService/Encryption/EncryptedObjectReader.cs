@@ -27,6 +27,9 @@ public sealed class EncryptedObjectReader(StorageNodeClient nodes, ObjectEncrypt
     public async Task<NodeObjectResponse> GetObjectAsync(S3Request request, StorageNodeInfo owner, string bucket, string key, string? range, int? partNumber, string? versionId, bool copySource = false)
     {
         var cacheKey = (bucket, key, versionId ?? "");
+
+        // The request's settings stamp goes with a read of the request's own object only (not a copy source).
+        var stamp = !copySource && bucket == request.Bucket && key == request.Key && owner == request.SettingsNode ? request.SettingsStamp : null;
         byte[]? dataKey = null;
         string? check = null;
         if (!CustomerKey.IsPresent(request, copySource ? SseHeaders.CopySourcePrefix : "") && _keys.TryGetValue(cacheKey, out var cached))
@@ -36,7 +39,7 @@ public sealed class EncryptedObjectReader(StorageNodeClient nodes, ObjectEncrypt
 
         for (var attempt = 0; ; attempt++)
         {
-            var response = await nodes.GetObjectAsync(owner, bucket, key, range, request.Aborted, partNumber, versionId, dataKey, check).ConfigureAwait(false);
+            var response = await nodes.GetObjectAsync(owner, bucket, key, range, request.Aborted, partNumber, versionId, dataKey, check, stamp).ConfigureAwait(false);
             if (response.Error is { Status: KeyRequiredStatus } && response.Info is { } encrypted && attempt < 3)
             {
                 await response.DisposeAsync();

@@ -50,8 +50,9 @@ public sealed class ObjectHandlers(
         var plan = await encryption.PlanWriteAsync(request, settings, request.Bucket, request.Key);
         metadata = ObjectEncryption.Apply(metadata, plan);
 
-        var (body, length) = RequestBody.Open(request);
-        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false).ConfigureAwait(false);
+        // Decided with remembered settings: the payload (small) is kept so the request can be served again if they were stale.
+        var (body, length) = request.SettingsStamp is null ? RequestBody.Open(request) : await RequestBody.OpenReplayableAsync(request, BucketSettingsStore.ReplayablePutBytes);
+        var result = await nodes.PutObjectAsync(owner, request.Bucket, request.Key, length, metadata, body, request.Aborted, plan?.DataKey, plan?.OpaqueETag ?? false, request.SettingsStamp).ConfigureAwait(false);
         var info = result.OrThrow()!;
         request.Response.StatusCode = StatusCodes.Status200OK;
         ObjectEncryption.WriteResponseHeaders(request.Response, plan);
@@ -73,6 +74,7 @@ public sealed class ObjectHandlers(
         var range = request.Header("Range");
         var partNumber = PartNumberOf(request);
         var versionId = ObjectVersions.VersionIdOf(request);
+        await settingsStore.GetAsync(request); // before the node call, which then confirms they are current (x-amz-expiration)
         await using var opened = await reader.GetObjectAsync(request, owner, request.Bucket, request.Key, range, partNumber, versionId).ConfigureAwait(false);
         if (opened.Error is { } error)
         {
@@ -120,7 +122,8 @@ public sealed class ObjectHandlers(
         ObjectHeaders.ValidateKey(request.Key);
         var owner = cluster.OwnerOf(request.Bucket, request.Key);
         var versionId = ObjectVersions.VersionIdOf(request);
-        var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted).ConfigureAwait(false);
+        await settingsStore.GetAsync(request); // before the node call, which then confirms they are current (x-amz-expiration)
+        var (found, deleteMarker) = await nodes.GetObjectVersionInfoAsync(owner, request.Bucket, request.Key, versionId, request.Aborted, request.SettingsStamp).ConfigureAwait(false);
         var info = found.IsSuccess ? found.Value! : throw ObjectVersions.ToS3(found.Error!, deleteMarker);
         await encryption.ResolveKeyAsync(request, info.SystemMetadata, request.Bucket, request.Key); // SSE-C: the right key is required
         ThrowIfPreconditionFails(request, info);
@@ -170,7 +173,7 @@ public sealed class ObjectHandlers(
 
         // A delete marker (no version id) is replicated as the bucket's rules say; removing a version is not (as AWS).
         var intent = replica is null && versionId is null ? replication.IntentFor(await settingsStore.GetAsync(request), request.Key, deleteMarker: true) : null;
-        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId, bypass, intent, replica).ConfigureAwait(false);
+        var result = await nodes.DeleteObjectAsync(owner, request.Bucket, request.Key, request.Aborted, versionId, bypass, intent, replica, request.SettingsStamp).ConfigureAwait(false);
         if (result.IsSuccess)
         {
             // A delete marker created (no version id) or removed (by version id) is reported as S3 does.

@@ -17,6 +17,12 @@ public static class RequestBody
     /// <returns>The decoded body and its length, or -1 when the client sent no length and <paramref name="requireLength"/> is false.</returns>
     public static (Stream Body, long Length) Open(S3Request request, bool requireLength = true)
     {
+        if (request.ReplayableBody is { } replay)
+        {
+            return (new MemoryStream(replay, writable: false), replay.Length);
+        }
+
+        request.BodyOpened = true;
         var http = request.Http.Request;
         var auth = request.Auth;
         var contentEncoding = request.Header("Content-Encoding");
@@ -65,5 +71,24 @@ public static class RequestBody
         }
 
         return (length < 0 ? body : new EndVerifiedStream(body, length), length);
+    }
+
+    /// <summary>
+    /// As <see cref="Open"/>; a payload of at most <paramref name="maxReplayable"/> bytes is read whole (every
+    /// verification applied) and kept on the request, so the request can be served again without the client resending.
+    /// </summary>
+    public static async Task<(Stream Body, long Length)> OpenReplayableAsync(S3Request request, long maxReplayable)
+    {
+        var (body, length) = Open(request);
+        if (request.ReplayableBody is not null || length > maxReplayable)
+        {
+            return (body, length);
+        }
+
+        var payload = new byte[length];
+        await body.ReadExactlyAsync(payload, request.Aborted); // the stream verifies the payload's end with its last byte
+
+        request.ReplayableBody = payload;
+        return (new MemoryStream(payload, writable: false), length);
     }
 }

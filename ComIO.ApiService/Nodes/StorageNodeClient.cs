@@ -34,6 +34,14 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<Dictionary<string, string>>> GetBucketSettingsAsync(StorageNodeInfo node, string bucket, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.BucketSettings(bucket), ContractsJsonContext.Default.DictionaryStringString, ct);
 
+    /// <summary>The bucket's settings and the node's settings stamp they were read under (see <see cref="InternalApi.SettingsStampHeader"/>).</summary>
+    public async Task<(NodeResult<Dictionary<string, string>> Result, string? Stamp)> GetStampedBucketSettingsAsync(StorageNodeInfo node, string bucket, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.BucketSettings(bucket)));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        return (await ReadResultAsync(response, ContractsJsonContext.Default.DictionaryStringString, ct), HeaderValue(response, InternalApi.SettingsStampHeader));
+    }
+
     /// <summary>Writes (text) or removes (null) one bucket setting on the node; succeeds once durable there.</summary>
     public Task<NodeResult<bool>> SetBucketSettingAsync(StorageNodeInfo node, string bucket, string name, string? text, CancellationToken ct) =>
         SendDocumentAsync(node, InternalApi.BucketSetting(bucket, name), text, ct);
@@ -90,12 +98,14 @@ public sealed class StorageNodeClient(HttpClient http)
     /// Metadata of one version (null = current) plus, when there is no such data version, the delete marker the node
     /// reported (the latest version for NoSuchKey, the named one for MethodNotAllowed).
     /// </summary>
-    public async Task<(NodeResult<ObjectInfo> Result, ObjectInfo? DeleteMarker)> GetObjectVersionInfoAsync(StorageNodeInfo node, string bucket, string key, string? versionId, CancellationToken ct)
+    /// <remarks>With <paramref name="stamp"/> the node answers only if the bucket's settings are still those of the stamp.</remarks>
+    public async Task<(NodeResult<ObjectInfo> Result, ObjectInfo? DeleteMarker)> GetObjectVersionInfoAsync(StorageNodeInfo node, string bucket, string key, string? versionId, CancellationToken ct, Buckets.SettingsStamp? stamp = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.WithVersion(InternalApi.ObjectInfo(bucket, key), versionId)));
+        AddStamp(request, stamp);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         var marker = HeaderJson.Decode(HeaderValue(response, InternalApi.ObjectInfoHeader), ContractsJsonContext.Default.ObjectInfo);
-        return (await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct), marker);
+        return (Confirm(stamp, await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct)), marker);
     }
 
     /// <summary>Versions and delete markers of the node's keys in S3 order after the markers.</summary>
@@ -120,8 +130,8 @@ public sealed class StorageNodeClient(HttpClient http)
     /// active GOVERNANCE retention does not protect the version; a locked version fails with ObjectLocked.
     /// <paramref name="replication"/> (no version id) makes the delete marker replicated; <paramref name="replica"/> applies
     /// another site's delete marker instead.
-    public Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null, bool bypassGovernance = false,
-        ComIO.Contracts.Replication.ReplicationIntent? replication = null, ComIO.Contracts.Replication.ReplicaInfo? replica = null)
+    public async Task<NodeResult<DeleteObjectOutcome>> DeleteObjectAsync(StorageNodeInfo node, string bucket, string key, CancellationToken ct, string? versionId = null, bool bypassGovernance = false,
+        ComIO.Contracts.Replication.ReplicationIntent? replication = null, ComIO.Contracts.Replication.ReplicaInfo? replica = null, Buckets.SettingsStamp? stamp = null)
     {
         var route = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId);
         var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(node.BaseAddress, bypassGovernance ? InternalApi.WithGovernanceBypass(route) : route));
@@ -135,7 +145,8 @@ public sealed class StorageNodeClient(HttpClient http)
             request.Headers.Add(InternalApi.ReplicaHeader, HeaderJson.Encode(replica, ContractsJsonContext.Default.ReplicaInfo));
         }
 
-        return SendAsync(request, ContractsJsonContext.Default.DeleteObjectOutcome, ct);
+        AddStamp(request, stamp);
+        return Confirm(stamp, await SendAsync(request, ContractsJsonContext.Default.DeleteObjectOutcome, ct));
     }
 
     /// <summary>Queues the bucket's versions held by <paramref name="node"/> for replication again (see <see cref="ComIO.Contracts.Replication.ResyncRequest"/>).</summary>
@@ -200,10 +211,12 @@ public sealed class StorageNodeClient(HttpClient http)
 
     /// <summary>Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is durable there.</summary>
     /// <remarks>With <paramref name="dataKey"/> the node encrypts the data at rest under it (see <see cref="InternalApi.DataKeyHeader"/>).</remarks>
-    public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct, byte[]? dataKey = null, bool opaqueETag = false)
+    public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct, byte[]? dataKey = null, bool opaqueETag = false,
+        Buckets.SettingsStamp? stamp = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(node.BaseAddress, InternalApi.Object(bucket, key)));
         AddDataKey(request, dataKey);
+        AddStamp(request, stamp);
         if (opaqueETag)
         {
             request.Headers.TryAddWithoutValidation(InternalApi.OpaqueETagHeader, "true");
@@ -214,7 +227,7 @@ public sealed class StorageNodeClient(HttpClient http)
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Headers.TryAddWithoutValidation(InternalApi.PutMetadataHeader, HeaderJson.Encode(metadata, ContractsJsonContext.Default.PutObjectMetadata));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        return await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct);
+        return Confirm(stamp, await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct));
     }
 
     /// <summary>
@@ -222,13 +235,15 @@ public sealed class StorageNodeClient(HttpClient http)
     /// object (<paramref name="partNumber"/>, which takes precedence over the range).
     /// </summary>
     /// <remarks>An object encrypted at rest needs its <paramref name="dataKey"/> (403 EncryptionKeyRequired without it).</remarks>
-    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null, string? versionId = null, byte[]? dataKey = null, string? dataKeyCheck = null)
+    public async Task<NodeObjectResponse> GetObjectAsync(StorageNodeInfo node, string bucket, string key, string? range, CancellationToken ct, int? partNumber = null, string? versionId = null, byte[]? dataKey = null, string? dataKeyCheck = null,
+        Buckets.SettingsStamp? stamp = null)
     {
         var path = InternalApi.WithVersion(InternalApi.Object(bucket, key), versionId)
             + (string.IsNullOrEmpty(range) ? "" : "&range=" + Uri.EscapeDataString(range))
             + (partNumber is { } part ? $"&part-number={part}" : "");
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, path));
         AddDataKey(request, dataKey);
+        AddStamp(request, stamp);
         if (dataKeyCheck is not null)
         {
             request.Headers.TryAddWithoutValidation(InternalApi.DataKeyCheckHeader, dataKeyCheck);
@@ -240,11 +255,13 @@ public sealed class StorageNodeClient(HttpClient http)
             var info = HeaderJson.Decode(HeaderValue(response, InternalApi.ObjectInfoHeader), ContractsJsonContext.Default.ObjectInfo);
             if (response.IsSuccessStatusCode)
             {
+                ConfirmOrThrow(stamp, null);
                 var content = await response.Content.ReadAsStreamAsync(ct);
                 return new NodeObjectResponse(response, info, null, content, HeaderValue(response, "X-ComIO-Content-Range"));
             }
 
             var error = await ReadErrorAsync(response, ct);
+            ConfirmOrThrow(stamp, error);
             return new NodeObjectResponse(response, info, error, null, null);
         }
         catch
@@ -294,6 +311,36 @@ public sealed class StorageNodeClient(HttpClient http)
         {
             return new NodeError("Unknown", $"HTTP {(int)response.StatusCode} without an error body");
         }
+    }
+
+    private static void AddStamp(HttpRequestMessage request, Buckets.SettingsStamp? stamp)
+    {
+        if (stamp is not null)
+        {
+            request.Headers.TryAddWithoutValidation(InternalApi.SettingsStampHeader, stamp.Value);
+        }
+    }
+
+    /// <summary>Marks the stamp confirmed by the node's answer, or throws <see cref="Buckets.StaleBucketSettingsException"/> when the node refused it.</summary>
+    private static NodeResult<T> Confirm<T>(Buckets.SettingsStamp? stamp, NodeResult<T> result)
+    {
+        ConfirmOrThrow(stamp, result.Error);
+        return result;
+    }
+
+    private static void ConfirmOrThrow(Buckets.SettingsStamp? stamp, NodeError? error)
+    {
+        if (stamp is null)
+        {
+            return;
+        }
+
+        if (error?.Status == NodeStatus.StaleBucketSettings)
+        {
+            throw new Buckets.StaleBucketSettingsException();
+        }
+
+        stamp.Confirmed = true;
     }
 
     private static void AddDataKey(HttpRequestMessage request, byte[]? dataKey)

@@ -17,6 +17,7 @@ public sealed class S3Endpoint(
     RequestAuthenticator authenticator,
     S3Router router,
     CorsHandlers cors,
+    Buckets.BucketSettingsStore settingsStore,
     ILogger<S3Endpoint> logger)
 {
     public static readonly ActivitySource Activities = new("ComIO.ApiService");
@@ -24,9 +25,7 @@ public sealed class S3Endpoint(
     public async Task HandleAsync(HttpContext context)
     {
         var requestId = RequestIdGenerator.Next();
-        context.Response.Headers["x-amz-request-id"] = requestId;
-        context.Response.Headers["x-amz-id-2"] = requestId;
-        context.Response.Headers.Server = "ComIO";
+        WriteStandardHeaders(context.Response, requestId);
         var resource = "/";
         try
         {
@@ -44,10 +43,23 @@ public sealed class S3Endpoint(
 
             var (auth, principal) = await authenticator.AuthenticateAsync(context, requestId);
             var request = new S3Request(context, requestId, target, auth, principal);
-            await cors.ApplyToActualRequestAsync(request);
             Activity.Current?.SetTag("s3.bucket", target.Bucket);
             Activity.Current?.SetTag("s3.request_id", requestId);
-            await router.RouteAsync(request);
+            try
+            {
+                await cors.ApplyToActualRequestAsync(request);
+                await router.RouteAsync(request);
+            }
+            catch (Exception e) when (settingsStore.ShouldServeAgain(request, e))
+            {
+                // Decided with bucket settings that turned out stale, and nothing reached the client or the store:
+                // serve it again, reading the settings from the nodes.
+                Activity.Current?.AddEvent(new ActivityEvent("bucket settings stale; serving again"));
+                context.Response.Clear();
+                WriteStandardHeaders(context.Response, requestId);
+                await cors.ApplyToActualRequestAsync(request);
+                await router.RouteAsync(request);
+            }
         }
         catch (S3Exception e)
         {
@@ -63,6 +75,11 @@ public sealed class S3Endpoint(
             logger.LogInformation(e, "Malformed request {RequestId}", requestId);
             await S3ErrorWriter.WriteAsync(context, S3ErrorCode.IncompleteBody, null, resource, requestId);
         }
+        catch (Buckets.StaleBucketSettingsException)
+        {
+            // The settings changed again while the request was served a second time: the client retries.
+            await S3ErrorWriter.WriteAsync(context, S3ErrorCode.ServiceUnavailable, null, resource, requestId);
+        }
         catch (HttpRequestException e)
         {
             logger.LogError(e, "Storage node unreachable serving {RequestId}", requestId);
@@ -73,5 +90,12 @@ public sealed class S3Endpoint(
             logger.LogError(e, "Unhandled error serving {RequestId}", requestId);
             await S3ErrorWriter.WriteAsync(context, S3ErrorCode.InternalError, null, resource, requestId);
         }
+    }
+
+    private static void WriteStandardHeaders(HttpResponse response, string requestId)
+    {
+        response.Headers["x-amz-request-id"] = requestId;
+        response.Headers["x-amz-id-2"] = requestId;
+        response.Headers.Server = "ComIO";
     }
 }

@@ -13,6 +13,24 @@ public sealed class S3Request(HttpContext http, string requestId, S3Target targe
     /// <summary>The request bucket's settings once read (by authorization or a handler); reused for the rest of the request.</summary>
     public Buckets.BucketSettings? BucketSettings { get; set; }
 
+    /// <summary>
+    /// The node that owns the request's object when this request may decide with the settings the API service keeps in
+    /// memory (see <see cref="Buckets.BucketSettingsStore"/>); null = read them from the nodes.
+    /// </summary>
+    public Placement.StorageNodeInfo? SettingsNode { get; set; }
+
+    /// <summary>The stamp of <see cref="BucketSettings"/> when they were read from <see cref="SettingsNode"/> or memory.</summary>
+    public Buckets.SettingsStamp? SettingsStamp { get; set; }
+
+    /// <summary>Set when the request is served a second time because its first settings were stale: memory is not used.</summary>
+    public bool FreshSettingsOnly { get; set; }
+
+    /// <summary>True once the request's payload was opened (it can then be read again only from <see cref="ReplayableBody"/>).</summary>
+    public bool BodyOpened { get; set; }
+
+    /// <summary>A small payload read whole so the request can be served again (see <see cref="Handlers.RequestBody"/>).</summary>
+    public byte[]? ReplayableBody { get; set; }
+
     public HttpContext Http { get; } = http;
 
     public string RequestId { get; } = requestId;

@@ -27,7 +27,8 @@ public sealed class S3Router(
     Lifecycle.LifecycleHandlers lifecycle,
     Replication.ReplicationHandlers replication,
     Authorizer authorizer,
-    Encryption.BucketEncryptionHandlers bucketEncryption)
+    Encryption.BucketEncryptionHandlers bucketEncryption,
+    Buckets.BucketSettingsStore settingsStore)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
@@ -348,6 +349,7 @@ public sealed class S3Router(
     private async Task Run(string operation, Func<S3Request, Task> handler, S3Request request)
     {
         Activity.Current?.SetTag("s3.operation", operation);
+        settingsStore.UseRememberedSettings(request, operation);
         await authorizer.AuthorizeAsync(request, operation);
         await handler(request);
     }

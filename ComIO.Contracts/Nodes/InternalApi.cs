@@ -47,6 +47,15 @@ public static class InternalApi
     /// <summary>Response header of an object GET: base64 of the JSON <see cref="ObjectInfo"/>.</summary>
     public const string ObjectInfoHeader = "X-ComIO-Object-Info";
 
+    /// <summary>
+    /// Bucket-settings stamp. On the response of <see cref="BucketSettings"/>: names the node's settings state the answer
+    /// was read in (taken before reading). On an object GET, info (HEAD), PUT or DELETE request: the stamp of the
+    /// settings the API service decided with; the node refuses the request with 409
+    /// <see cref="NodeStatus.StaleBucketSettings"/>, before doing anything, when its current stamp differs. This lets the
+    /// API service keep bucket settings in memory and still act on the current ones.
+    /// </summary>
+    public const string SettingsStampHeader = "X-ComIO-Settings-Stamp";
+
     public static string Buckets() => $"{Prefix}/buckets";
 
     public static string Bucket(string bucket) => $"{Prefix}/buckets/{Uri.EscapeDataString(bucket)}";

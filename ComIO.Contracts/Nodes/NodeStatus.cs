@@ -31,4 +31,7 @@ public static class NodeStatus
 
     /// <summary>The bucket's versioning state does not allow the operation (a replica needs versioning Enabled).</summary>
     public const string InvalidBucketState = "InvalidBucketState";
+
+    /// <summary>The request carried a bucket-settings stamp that is no longer current (<see cref="InternalApi.SettingsStampHeader"/>).</summary>
+    public const string StaleBucketSettings = "StaleBucketSettings";
 }

@@ -45,6 +45,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     private long _inlineBytes;
     private long _groups;
     private long _operations;
+    private readonly string _settingsEpoch = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private long _settingsGeneration;
+    private string _settingsStamp = string.Empty;
 
     public GroupCommitter(
         MetadataStore store,
@@ -77,6 +80,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
         _objectCount = objectCount;
         _inlineBytes = inlineBytes;
         _maxGroupSize = Math.Max(1, maxGroupSize);
+        _settingsStamp = _settingsEpoch + ".0";
         _loop = Task.Run(RunAsync);
     }
 
@@ -107,6 +111,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public long GroupCount => Interlocked.Read(ref _groups);
 
     public long OperationCount => Interlocked.Read(ref _operations);
+
+    /// <summary>
+    /// Names the current state of every bucket's settings and existence on this engine: it changes after each committed
+    /// bucket creation or deletion, settings write or versioning change, and differs between engine instances (a random
+    /// epoch), so two equal stamps mean nothing changed in between. Contract for readers: take the stamp <em>before</em>
+    /// reading settings; the change becomes visible before the stamp moves, so a stamp never vouches for older settings.
+    /// </summary>
+    public string BucketSettingsStamp => Volatile.Read(ref _settingsStamp);
 
     /// <summary>Number of writers currently streaming data that will submit a commit soon.</summary>
     public int WritersInFlight => Volatile.Read(ref _writersInFlight);
@@ -789,6 +801,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
                     _versioning[versioning.Bucket] = versioning.State;
                 }
             }
+
+            if (ChangesBucketSettings(group, statuses))
+            {
+                var generation = Interlocked.Increment(ref _settingsGeneration);
+                Volatile.Write(ref _settingsStamp, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_settingsEpoch}.{generation}"));
+            }
         }
 
         Interlocked.Increment(ref _groups);
@@ -800,6 +818,20 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 group[i].Completion.TrySetResult(status);
             }
         }
+    }
+
+    /// <summary>Whether a committed operation of the group created or deleted a bucket or changed a bucket's settings.</summary>
+    private static bool ChangesBucketSettings(List<CommitOperation> group, EngineStatus?[] statuses)
+    {
+        for (var i = 0; i < group.Count; i++)
+        {
+            if (statuses[i] == EngineStatus.Ok && group[i] is BucketCommit or VersioningCommit or DocumentCommit { RequiredBucket: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Deletes an upload record and all its part records; the parts' extents are to be freed after the commit.</summary>

@@ -13,10 +13,18 @@ public static class DocumentEndpoints
 {
     public static RouteGroupBuilder MapDocumentEndpoints(this RouteGroupBuilder group)
     {
-        group.MapGet("/buckets/{bucket}/settings", (string bucket, NodeEngines engines) =>
-            engines.All[0].GetBucketSettings(bucket) is { } settings
-                ? Results.Json(ToText(settings), ContractsJsonContext.Default.DictionaryStringString)
-                : ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket));
+        group.MapGet("/buckets/{bucket}/settings", (string bucket, HttpResponse response, NodeEngines engines) =>
+        {
+            // The stamp is taken before the read, so it never vouches for settings older than the ones returned.
+            var stamp = engines.All[0].BucketSettingsStamp;
+            if (engines.All[0].GetBucketSettings(bucket) is not { } settings)
+            {
+                return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
+            }
+
+            response.Headers[InternalApi.SettingsStampHeader] = stamp;
+            return Results.Json(ToText(settings), ContractsJsonContext.Default.DictionaryStringString);
+        });
 
         group.MapPut("/buckets/{bucket}/settings/{name}", async (string bucket, string name, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {

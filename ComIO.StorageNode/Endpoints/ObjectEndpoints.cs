@@ -13,8 +13,8 @@ public static class ObjectEndpoints
 
     public static RouteGroupBuilder MapObjectEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPut("/objects/{bucket}", PutAsync);
-        group.MapGet("/objects/{bucket}", GetAsync);
+        group.MapPut("/objects/{bucket}", PutAsync).AddEndpointFilter<SettingsStampCheck>();
+        group.MapGet("/objects/{bucket}", GetAsync).AddEndpointFilter<SettingsStampCheck>();
         group.MapGet("/objects/{bucket}/info", (string bucket, string key, string? versionId, HttpContext context, NodeEngines engines) =>
         {
             var engine = engines.For(bucket, key);
@@ -25,7 +25,7 @@ public static class ObjectEndpoints
 
             var record = Resolve(engine, bucket, key, versionId, context, out var error);
             return record is null ? error! : Results.Json(ReadInfo(engine, record), ContractsJsonContext.Default.ObjectInfo);
-        });
+        }).AddEndpointFilter<SettingsStampCheck>();
         group.MapDelete("/objects/{bucket}", async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
             var bypassGovernance = request.Query["bypass-governance"] == "true";
@@ -43,7 +43,7 @@ public static class ObjectEndpoints
             return result.Status == EngineStatus.Ok
                 ? Results.Json(new DeleteObjectOutcome(result.DeleteMarker, result.VersionId), ContractsJsonContext.Default.DeleteObjectOutcome)
                 : ObjectInfoMapper.ToError(result.Status);
-        });
+        }).AddEndpointFilter<SettingsStampCheck>();
         group.MapGet("/versions/{bucket}", (string bucket, string? prefix, HttpRequest request, NodeEngines engines) =>
         {
             var keyMarker = request.Query["key-marker"].ToString();

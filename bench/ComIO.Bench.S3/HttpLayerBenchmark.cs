@@ -33,7 +33,9 @@ internal static class HttpLayerBenchmark
         var signer = new SigV4Signer(ComIOSite.AccessKey, ComIOSite.SecretKey, ComIOSite.Region);
         using var comio = new S3LoadClient(site.Endpoint, signer);
         using var bare = new S3LoadClient(ceiling.Endpoint, signer);
-        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare) };
+        // --targets comio (or ceiling) runs one side only: a diagnostic for profiling one target, not a report run.
+        var only = arguments.Optional("targets")?.Split(',') ?? ["comio", "ceiling"];
+        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare) }.Where(t => only.Contains(t.Name)).ToArray();
         foreach (var (_, client) in targets)
         {
             await client.CreateBucketAsync(Bucket, CancellationToken.None);

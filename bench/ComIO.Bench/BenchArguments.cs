@@ -23,6 +23,8 @@ internal sealed class BenchArguments
     public string Required(string name) =>
         _values.TryGetValue(name, out var value) ? value : throw new ArgumentException($"Missing --{name}.");
 
+    public string? Optional(string name) => _values.GetValueOrDefault(name);
+
     public int Int(string name, int fallback) =>
         _values.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 

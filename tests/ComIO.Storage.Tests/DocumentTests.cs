@@ -51,6 +51,36 @@ public sealed class DocumentTests
         Assert.Equal("other", Encoding.UTF8.GetString(engine.GetBucketSettings("b2")!["policy"]));
     }
 
+    [Fact]
+    public async Task BucketSettingsStamp_ChangesWithEveryBucketOrSettingsChange_AndNotWithObjectWrites()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        var seen = new List<string> { engine.BucketSettingsStamp };
+        async Task ExpectChangeAsync(Task<EngineStatus> change)
+        {
+            Assert.Equal(EngineStatus.Ok, await change);
+            Assert.DoesNotContain(engine.BucketSettingsStamp, seen);
+            seen.Add(engine.BucketSettingsStamp);
+        }
+
+        await ExpectChangeAsync(engine.CreateBucketAsync("b", Ct));
+        await ExpectChangeAsync(engine.SetBucketSettingAsync("b", "policy", Text("v1"), Ct));
+        await ExpectChangeAsync(engine.SetBucketSettingAsync("b", "policy", null, Ct));
+        await ExpectChangeAsync(engine.SetVersioningAsync("b", VersioningState.Enabled, Ct));
+        await engine.PutAsync("b", "k", TestData.Random(4096, 1));
+        await engine.DeleteObjectVersionedAsync("b", "k", null, ct: Ct);
+        await engine.SetSystemDocumentAsync("users", "alice", Text("{}"), Ct);
+        Assert.Equal(EngineStatus.NoSuchBucket, await engine.SetBucketSettingAsync("missing", "policy", Text("v"), Ct));
+        Assert.Equal(seen[^1], engine.BucketSettingsStamp);
+        await ExpectChangeAsync(engine.CreateBucketAsync("c", Ct));
+        await ExpectChangeAsync(engine.DeleteBucketAsync("c", Ct));
+
+        // Another engine instance over the same metadata (a restarted node) never repeats a stamp handed out before.
+        engine = await harness.ReopenAsync();
+        Assert.DoesNotContain(engine.BucketSettingsStamp, seen);
+    }
+
     [Theory]
     [InlineData(DeviceType.Memory)]
     [InlineData(DeviceType.DirectFile)]

@@ -32,6 +32,8 @@ public sealed class ComIOCluster : IAsyncLifetime
     private readonly string _root = Path.Combine(Path.GetTempPath(), "comio-service-tests", Guid.NewGuid().ToString("N"));
     private readonly List<ServiceFactory<NodeEngines>> _nodes = [];
     private ServiceFactory<S3Endpoint>? _api;
+    private readonly List<ServiceFactory<S3Endpoint>> _extraApis = [];
+    private Dictionary<string, string> _apiSettings = [];
     private int _bucketCounter;
 
     private readonly ILoggerProvider? _logs;
@@ -120,6 +122,7 @@ public sealed class ComIOCluster : IAsyncLifetime
             api["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace";
         }
 
+        _apiSettings = api;
         _api = new ServiceFactory<S3Endpoint>(api, _logs).Start();
         S3 = NewClient();
         Wire = new S3Wire(Endpoint, AccessKey, SecretKey, Region);
@@ -130,17 +133,28 @@ public sealed class ComIOCluster : IAsyncLifetime
     public AmazonS3Client NewClient(Action<AmazonS3Config>? configure = null, string secretKey = SecretKey) => NewClient(AccessKey, secretKey, configure);
 
     /// <summary>An SDK client for this site signing with another access key (a user's); <paramref name="configure"/> may adjust the config.</summary>
-    public AmazonS3Client NewClient(string accessKey, string secretKey, Action<AmazonS3Config>? configure = null)
+    public AmazonS3Client NewClient(string accessKey, string secretKey, Action<AmazonS3Config>? configure = null, Uri? endpoint = null)
     {
         var config = new AmazonS3Config
         {
-            ServiceURL = Endpoint.ToString(),
+            ServiceURL = (endpoint ?? Endpoint).ToString(),
             ForcePathStyle = true,
             AuthenticationRegion = Region,
             MaxErrorRetry = 0,
         };
         configure?.Invoke(config);
         return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
+    }
+
+    /// <summary>
+    /// Starts another API service over the same nodes (a second replica behind a load balancer, with its own memory) and
+    /// returns its endpoint; stopped with the cluster.
+    /// </summary>
+    public Uri StartAnotherApi()
+    {
+        var api = new ServiceFactory<S3Endpoint>(_apiSettings, _logs).Start();
+        _extraApis.Add(api);
+        return api.BaseAddress;
     }
 
     /// <summary>Stops storage node <paramref name="index"/> (0-based) for good: its port refuses connections from then on.</summary>
@@ -167,6 +181,11 @@ public sealed class ComIOCluster : IAsyncLifetime
         if (_api is not null)
         {
             await _api.DisposeAsync();
+        }
+
+        foreach (var api in _extraApis)
+        {
+            await api.DisposeAsync();
         }
 
         foreach (var node in _nodes)
