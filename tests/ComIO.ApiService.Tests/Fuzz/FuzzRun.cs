@@ -1,6 +1,6 @@
 using System.Globalization;
-using ComIO.ApiService.Protocol.Errors;
 using System.Text;
+using ComIO.ApiService.Protocol.Errors;
 using Xunit;
 
 namespace ComIO.ApiService.Tests.Fuzz;
