@@ -25,7 +25,7 @@ ROWS = [
     ("Sequential 1 MiB, QD1", "PUT 64 MiB objects vs MD5 rate (1 core)", ("seq-64m-qd1", "write_mb_s"), ("engine", "hash", "md5_cpu_mb_s"), MB, None, "ceiling: .NET MD5 per CPU-second of one core (the ETag is one sequential MD5 per object)"),
     ("Sequential 1 MiB, QD1", "device layer read", ("device-qd1", "read_mb_s"), ("fio", "seq-read-qd1", "read_mb_s"), MB, ("read", "read"), ""),
     ("Sequential 1 MiB, QD1", "GET 1 MiB objects (CRC32C verified), 1 reader", ("seq-1m-qd1", "read_mb_s"), ("fio", "seq-read-qd1", "read_mb_s"), MB, ("read", "read"), "latency per object vs per fio read"),
-    ("Sequential 1 MiB, QD1", "GET 64 MiB objects (CRC32C verified), 1 reader", ("seq-64m-qd1", "read_mb_s"), ("fio", "seq-read-qd1", "read_mb_s"), MB, None, "engine reads 1 MiB with 1 read-ahead"),
+    ("Sequential 1 MiB, QD1", "GET 64 MiB objects (CRC32C verified), 1 reader", ("seq-64m-qd1", "read_mb_s"), ("fio", "seq-read-qd1", "read_mb_s"), MB, None, "engine reads 1 MiB at a time, one device read in flight (QD1), up to 2 buffers read ahead while verifying and copying"),
     ("Sequential 1 MiB, QD16", "device layer write, 16 threads", ("device-qd16", "write_mb_s"), ("fio", "seq-write-qd16", "write_mb_s"), MB, ("write", "write"), "fio: libaio iodepth 16"),
     ("Sequential 1 MiB, QD16", "PUT 1 MiB objects, 16 writers", ("seq-1m-qd16", "write_mb_s"), ("fio", "seq-write-qd16", "write_mb_s"), MB, ("write", "write"), ""),
     ("Sequential 1 MiB, QD16", "PUT 64 MiB objects, 16 writers", ("seq-64m-qd16", "write_mb_s"), ("fio", "seq-write-qd16", "write_mb_s"), MB, None, ""),

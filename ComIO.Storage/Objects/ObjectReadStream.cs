@@ -7,9 +7,11 @@ namespace ComIO.Storage.Objects;
 /// Read-only, forward-only stream over <c>[start, start + length)</c> of an extent-backed object. Data is read in whole
 /// chunks into pooled aligned buffers and each chunk's CRC32C is verified before any of its bytes are returned. A buffer
 /// holds chunks of one data segment only (multipart objects have one segment per part, each with its own chunk grid), so
-/// a range that crosses part boundaries is served segment by segment. When the
-/// range spans more than one buffer, the next buffer is read ahead on the thread pool while the caller consumes the
-/// current one. Holds a read lease on the object's extents until disposed. Not thread-safe.
+/// a range that crosses part boundaries is served segment by segment. When the range spans more than one buffer, up to
+/// <see cref="ReadAheadBuffers"/> buffers are read ahead on the thread pool while the caller consumes the current one:
+/// one device read at a time (queue depth 1, like a sequential reader), the next one started as soon as the previous
+/// read returns, so verification and the caller's copying overlap the device instead of waiting for it. Holds a read
+/// lease on the object's extents until disposed. Not thread-safe (the read-ahead bookkeeping is, internally).
 /// </summary>
 internal sealed class ObjectReadStream : Stream
 {
@@ -24,10 +26,16 @@ internal sealed class ObjectReadStream : Stream
     private readonly long[] _segmentStarts;
     private readonly int[] _chunkBases;
     private readonly byte[]? _dataKey;
+    /// <summary>Buffers a stream may hold in read-ahead besides the one the caller reads from.</summary>
+    private const int ReadAheadBuffers = 2;
+
+    private readonly object _gate = new();
+    private readonly Queue<ReadAhead> _ahead = new(); // in object order; guarded by _gate
+    private readonly Stack<AlignedBuffer> _free = new(); // read-ahead buffers not in use; guarded by _gate
+    private long _nextReadAhead = -1; // chunk-aligned object offset the next read-ahead starts at; -1 = none planned
+    private bool _deviceReadInFlight;
+    private bool _readAheadFailed;
     private AlignedBuffer _active;
-    private AlignedBuffer? _spare;
-    private Task<long>? _prefetch;
-    private long _prefetchStart = -1;
     private long _position;
     private long _bufferedStart;
     private long _bufferedEnd;
@@ -68,7 +76,10 @@ internal sealed class ObjectReadStream : Stream
             var firstChunkStart = AlignDown(first, start);
             if (_end - firstChunkStart > _active.Length || _end > _segmentStarts[first] + _segments[first].Length)
             {
-                _spare = pool.Rent();
+                for (var i = 0; i < ReadAheadBuffers; i++)
+                {
+                    _free.Push(pool.Rent());
+                }
             }
         }
     }
@@ -163,30 +174,151 @@ internal sealed class ObjectReadStream : Stream
     {
         var alignedPosition = AlignDown(Locate(_position), _position);
         _bufferedStart = _bufferedEnd = 0;
-        if (_prefetch is not null && _prefetchStart == alignedPosition)
+        ReadAhead? next;
+        lock (_gate)
         {
-            // Surfaces a read error or checksum mismatch of the read-ahead exactly when its range is reached.
-            var prefetch = _prefetch;
-            _prefetch = null;
-            var end = await prefetch.ConfigureAwait(false);
-            (_active, _spare) = (_spare!, _active);
-            _bufferedStart = alignedPosition;
-            _bufferedEnd = end;
-        }
-        else
-        {
-            await WaitForPrefetchAsync().ConfigureAwait(false);
-            _bufferedEnd = await ReadVerifiedAsync(_active, alignedPosition, cancellationToken).ConfigureAwait(false);
-            _bufferedStart = alignedPosition;
+            next = _ahead.Count > 0 && _ahead.Peek().Start == alignedPosition ? _ahead.Dequeue() : null;
         }
 
-        if (_spare is not null && _bufferedEnd < _end)
+        if (next is not null)
         {
-            var next = _bufferedEnd;
-            var spare = _spare;
-            _prefetchStart = next;
-            _prefetch = Task.Run(() => ReadVerifiedAsync(spare, next, CancellationToken.None).AsTask(), CancellationToken.None);
+            long end;
+            try
+            {
+                // Surfaces a read error or checksum mismatch of the read-ahead exactly when its range is reached.
+                end = await next.Completion.ConfigureAwait(false);
+            }
+            catch
+            {
+                lock (_gate)
+                {
+                    _free.Push(next.Buffer);
+                }
+
+                throw;
+            }
+
+            lock (_gate)
+            {
+                _free.Push(_active);
+                _active = next.Buffer;
+                StartReadAheadLocked();
+            }
+
+            _bufferedStart = alignedPosition;
+            _bufferedEnd = end;
+            return;
         }
+
+        await DiscardReadAheadAsync().ConfigureAwait(false);
+        _bufferedEnd = await ReadVerifiedAsync(_active, alignedPosition, cancellationToken).ConfigureAwait(false);
+        _bufferedStart = alignedPosition;
+        lock (_gate)
+        {
+            _nextReadAhead = _bufferedEnd;
+            StartReadAheadLocked();
+        }
+    }
+
+    /// <summary>
+    /// Starts the next read-ahead when no device read is in flight, a buffer is free and the range has more to read.
+    /// Caller holds <see cref="_gate"/>.
+    /// </summary>
+    private void StartReadAheadLocked()
+    {
+        if (_disposed || _readAheadFailed || _deviceReadInFlight || _free.Count == 0 || _nextReadAhead < 0 || _nextReadAhead >= _end)
+        {
+            return;
+        }
+
+        var start = _nextReadAhead;
+        var buffer = _free.Pop();
+        _nextReadAhead = Plan(start, buffer.Length).End;
+        _deviceReadInFlight = true;
+        _ahead.Enqueue(new ReadAhead(start, buffer, Task.Run(() => ReadAheadAsync(buffer, start))));
+    }
+
+    /// <summary>One read-ahead: the device read, then (with the next read already started) verification.</summary>
+    private async Task<long> ReadAheadAsync(AlignedBuffer buffer, long objectOffset)
+    {
+        var plan = Plan(objectOffset, buffer.Length);
+        try
+        {
+            await ChunkReader.ReadAsync(_device, _segments[plan.Segment], plan.FirstChunk, plan.Count, buffer.Memory, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _deviceReadInFlight = false;
+                _readAheadFailed = true;
+            }
+
+            throw;
+        }
+
+        lock (_gate)
+        {
+            _deviceReadInFlight = false;
+            StartReadAheadLocked();
+        }
+
+        try
+        {
+            return Verify(buffer, plan);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _readAheadFailed = true;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Waits for every read-ahead still queued (their outcome no longer matters) and takes their buffers back.</summary>
+    private async ValueTask DiscardReadAheadAsync()
+    {
+        ReadAhead[] pending;
+        lock (_gate)
+        {
+            pending = [.. _ahead];
+            _ahead.Clear();
+            _nextReadAhead = -1;
+            _readAheadFailed = false;
+        }
+
+        foreach (var readAhead in pending)
+        {
+            try
+            {
+                await readAhead.Completion.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Discarded: its range is read again (and fails again, if it must) when the caller reaches it.
+            }
+
+            lock (_gate)
+            {
+                _free.Push(readAhead.Buffer);
+            }
+        }
+    }
+
+    /// <summary>The chunks of one segment a read at chunk-aligned <paramref name="objectOffset"/> covers, up to the buffer size, the segment end or the range end.</summary>
+    private ReadPlan Plan(long objectOffset, int bufferLength)
+    {
+        var index = Locate(objectOffset);
+        var segment = _segments[index];
+        var segmentStart = _segmentStarts[index];
+        var chunkSize = segment.ChunkSize;
+        var firstChunk = (int)((objectOffset - segmentStart) / chunkSize);
+        var lastChunk = (int)((Math.Min(_end, segmentStart + segment.Length) - segmentStart - 1) / chunkSize);
+        var count = Math.Min(bufferLength / chunkSize, lastChunk - firstChunk + 1);
+        return new ReadPlan(index, firstChunk, count, segmentStart + Math.Min(segment.Length, (long)(firstChunk + count) * chunkSize));
     }
 
     /// <summary>
@@ -195,28 +327,29 @@ internal sealed class ObjectReadStream : Stream
     /// </summary>
     private async ValueTask<long> ReadVerifiedAsync(AlignedBuffer buffer, long objectOffset, CancellationToken cancellationToken)
     {
-        var index = Locate(objectOffset);
-        var segment = _segments[index];
-        var segmentStart = _segmentStarts[index];
-        var chunkSize = segment.ChunkSize;
-        var firstChunk = (int)((objectOffset - segmentStart) / chunkSize);
-        var lastChunk = (int)((Math.Min(_end, segmentStart + segment.Length) - segmentStart - 1) / chunkSize);
-        var count = Math.Min(buffer.Length / chunkSize, lastChunk - firstChunk + 1);
-        await ChunkReader.ReadAsync(_device, segment, firstChunk, count, buffer.Memory, cancellationToken).ConfigureAwait(false);
-        var bad = ChunkReader.FindMismatch(segment, firstChunk, count, buffer.Span, out var actual);
+        var plan = Plan(objectOffset, buffer.Length);
+        await ChunkReader.ReadAsync(_device, _segments[plan.Segment], plan.FirstChunk, plan.Count, buffer.Memory, cancellationToken).ConfigureAwait(false);
+        return Verify(buffer, plan);
+    }
+
+    /// <summary>Checks every chunk the plan read against its CRC32C (and decrypts it when encrypted); returns the plan's end.</summary>
+    private long Verify(AlignedBuffer buffer, ReadPlan plan)
+    {
+        var segment = _segments[plan.Segment];
+        var bad = ChunkReader.FindMismatch(segment, plan.FirstChunk, plan.Count, buffer.Span, out var actual);
         if (bad >= 0)
         {
             _metrics.ChecksumFailure();
-            var deviceOffset = segment.MapToDevice((long)bad * chunkSize, out _);
-            throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, _chunkBases[index] + bad, segment.ChunkCrcs[bad], actual);
+            var deviceOffset = segment.MapToDevice((long)bad * segment.ChunkSize, out _);
+            throw new ChecksumMismatchException(_record.Bucket, _record.Key, deviceOffset, _chunkBases[plan.Segment] + bad, segment.ChunkCrcs[bad], actual);
         }
 
         if (segment.Encryption is { } encryption)
         {
-            Decrypt(segment, encryption, firstChunk, count, buffer.Span, _chunkBases[index]);
+            Decrypt(segment, encryption, plan.FirstChunk, plan.Count, buffer.Span, _chunkBases[plan.Segment]);
         }
 
-        return segmentStart + Math.Min(segment.Length, (long)(firstChunk + count) * chunkSize);
+        return plan.End;
     }
 
     private void Decrypt(DataSegment segment, SegmentEncryption encryption, int firstChunk, int count, Span<byte> buffer, int chunkBase)
@@ -238,23 +371,6 @@ internal sealed class ObjectReadStream : Stream
         }
     }
 
-    private async ValueTask WaitForPrefetchAsync()
-    {
-        var prefetch = _prefetch;
-        _prefetch = null;
-        if (prefetch is not null)
-        {
-            try
-            {
-                await prefetch.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // The read-ahead is being discarded; its outcome no longer matters.
-            }
-        }
-    }
-
     public override void Flush()
     {
     }
@@ -269,8 +385,12 @@ internal sealed class ObjectReadStream : Stream
     {
         if (!_disposed)
         {
-            _disposed = true;
-            WaitForPrefetchAsync().AsTask().GetAwaiter().GetResult();
+            lock (_gate)
+            {
+                _disposed = true;
+            }
+
+            DiscardReadAheadAsync().AsTask().GetAwaiter().GetResult();
             ReleaseResources();
         }
 
@@ -281,8 +401,12 @@ internal sealed class ObjectReadStream : Stream
     {
         if (!_disposed)
         {
-            _disposed = true;
-            await WaitForPrefetchAsync().ConfigureAwait(false);
+            lock (_gate)
+            {
+                _disposed = true;
+            }
+
+            await DiscardReadAheadAsync().ConfigureAwait(false);
             ReleaseResources();
         }
 
@@ -292,7 +416,17 @@ internal sealed class ObjectReadStream : Stream
     private void ReleaseResources()
     {
         _active.Dispose();
-        _spare?.Dispose();
+        while (_free.TryPop(out var buffer))
+        {
+            buffer.Dispose();
+        }
+
         _release();
     }
+
+    /// <summary>What one device read covers: <see cref="Count"/> chunks of segment <see cref="Segment"/> from <see cref="FirstChunk"/>, ending at object offset <see cref="End"/>.</summary>
+    private readonly record struct ReadPlan(int Segment, int FirstChunk, int Count, long End);
+
+    /// <summary>A read-ahead in flight or done: its start, its buffer (owned by it until taken) and its verified end.</summary>
+    private sealed record ReadAhead(long Start, AlignedBuffer Buffer, Task<long> Completion);
 }
