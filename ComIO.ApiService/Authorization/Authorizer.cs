@@ -54,7 +54,13 @@ public sealed class Authorizer(BucketSettingsStore settingsStore, StorageNodeCli
     {
         if (!await IsAllowedAsync(request, action, bucket, key))
         {
-            audit.AccessDenied(request.Principal, action, S3Actions.ResourceArn(bucket, key), request.RequestId);
+            // A refusal on unconfirmed remembered settings is provisional: the request is decided again with fresh ones,
+            // and that decision is the one audited.
+            if (!request.DecidesOnUnconfirmedSettings)
+            {
+                audit.AccessDenied(request.Principal, action, S3Actions.ResourceArn(bucket, key), request.RequestId);
+            }
+
             throw new S3Exception(S3ErrorCode.AccessDenied);
         }
     }

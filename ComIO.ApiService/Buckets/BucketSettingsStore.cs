@@ -80,8 +80,7 @@ public sealed class BucketSettingsStore(ClusterNodes cluster, StorageNodeClient 
     /// </summary>
     public bool ShouldServeAgain(Pipeline.S3Request request, Exception error)
     {
-        var stale = error is StaleBucketSettingsException
-            || (error is S3Exception && request.SettingsStamp is { FromCache: true, Confirmed: false });
+        var stale = error is StaleBucketSettingsException || (error is S3Exception && request.DecidesOnUnconfirmedSettings);
         if (!stale || request.FreshSettingsOnly || request.Response.HasStarted || (request.BodyOpened && request.ReplayableBody is null))
         {
             return false;

@@ -86,7 +86,10 @@ public static class ApiServiceComposition
         }
 
         builder.Services.AddSingleton<ClusterNodes>();
+        // No IHttpClientFactory logging handlers on the node client: they open a log scope per call on the hottest path
+        // (their messages are below the configured level anyway); node failures are logged where they are handled.
         builder.Services.AddHttpClient<StorageNodeClient>(StorageNodeClient.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
             .AddHttpMessageHandler(() => new ClusterSecretHandler(clusterSecret))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

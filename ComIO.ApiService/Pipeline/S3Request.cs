@@ -22,6 +22,12 @@ public sealed class S3Request(HttpContext http, string requestId, S3Target targe
     /// <summary>The stamp of <see cref="BucketSettings"/> when they were read from <see cref="SettingsNode"/> or memory.</summary>
     public Buckets.SettingsStamp? SettingsStamp { get; set; }
 
+    /// <summary>
+    /// True while the request decides with bucket settings from memory that no node has confirmed yet: a refusal now is
+    /// provisional, since the request is served again with fresh settings (see <see cref="Buckets.BucketSettingsStore.ShouldServeAgain"/>).
+    /// </summary>
+    public bool DecidesOnUnconfirmedSettings => SettingsStamp is { FromCache: true, Confirmed: false } && !FreshSettingsOnly;
+
     /// <summary>Set when the request is served a second time because its first settings were stale: memory is not used.</summary>
     public bool FreshSettingsOnly { get; set; }
 

@@ -188,6 +188,23 @@ public sealed partial class SignatureAndAuditLogTests(LoggedClusterFixture fixtu
         Assert.Contains(audit, e => e.EventName == "AccessDenied" && e.Message.Contains(user.Name, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RefusalOnRememberedSettings_ThatFreshSettingsAllow_IsNotAudited()
+    {
+        var bucket = await Cluster.CreateBucketAsync("prov");
+        await Cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "v" }, Ct);
+        var other = Cluster.StartAnotherApi();
+        using var anonymous = new HttpClient();
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.GetAsync(new Uri(other, $"{bucket}/k"), Ct)).StatusCode);
+
+        // The other replica now remembers "no policy"; its next decision refuses provisionally, then allows with fresh settings.
+        await Cluster.S3.PutBucketPolicyAsync(new PutBucketPolicyRequest { BucketName = bucket, Policy = PolicyJson.PublicRead(bucket) }, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(other, $"{bucket}/k"), Ct)).StatusCode);
+
+        var denials = fixture.Logs.Entries.Where(e => e.EventName == "AccessDenied" && e.AllText.Contains(bucket, StringComparison.Ordinal)).ToList();
+        Assert.Single(denials);
+    }
+
     /// <summary>Sends a signed request, checks its status, and returns the signature it carried.</summary>
     private static async Task<string> SendAndKeepSignatureAsync(S3Wire wire, HttpMethod method, string path, HttpStatusCode expected, string? signingSecret = null, DateTimeOffset? signedAt = null)
     {
