@@ -1,8 +1,6 @@
 using ComIO.StorageNode.Devices;
 using ComIO.StorageNode.Engines;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,10 +17,7 @@ internal sealed class FaultyNodeFactory(IReadOnlyDictionary<string, string> sett
 
     public FaultyNodeFactory Start()
     {
-        UseKestrel(0);
-        StartServer();
-        var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        BaseAddress = ComIO.ApiService.Tests.S3.Harness.LoopbackKestrel.Start(this);
         return this;
     }
 
