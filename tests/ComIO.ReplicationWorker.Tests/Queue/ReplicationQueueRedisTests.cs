@@ -178,6 +178,9 @@ public sealed class ReplicationQueueRedisTests : IAsyncLifetime
         var id = await Db.StreamAddAsync(Stream, Entries.Put());
         await Eventually.TrueAsync(async () => await Db.StreamLengthAsync(DeadLetters) == 1, "the entry was dead-lettered");
 
+        // The dead letter is written before the node is told and the entry acknowledged: wait for the acknowledgement.
+        await Eventually.TrueAsync(async () => (await Db.StreamPendingAsync(Stream, ReplicationStream.ConsumerGroup)).PendingMessageCount == 0,
+            "the entry was acknowledged");
         Assert.Equal(1, applier.AttemptsOf(id.ToString()));
         Assert.Equal(ReplicationCompletion.StatusFailed, Assert.Single(reporter.Reports).Completion.Status);
     }
