@@ -272,20 +272,7 @@ public sealed class EncryptionTests
     public void RecordSerializer_RoundTripsEncryptionSection_AndLeavesClearRecordsUnchanged()
     {
         var encryption = new SegmentEncryption { Salt = Enumerable.Range(1, 16).Select(static i => (byte)i).ToArray(), Tags = Enumerable.Range(0, 32).Select(static i => (byte)(i * 3)).ToArray() };
-        var clear = new ObjectRecord
-        {
-            Bucket = "b",
-            Key = "k",
-            Size = 70_000,
-            ETag = "e",
-            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1),
-            Extents = [new Allocation.Extent(8192, 73_728)],
-            ChunkSize = 65536,
-            ChunkCrcs = [1, 2],
-        };
-        var clearBytes = RecordSerializer.SerializeObject(clear);
-        Assert.DoesNotContain((byte)'E', clearBytes.AsSpan(clearBytes.Length - 8).ToArray());
-        var encrypted = new ObjectRecord
+        static ObjectRecord Record(SegmentEncryption? encryption) => new()
         {
             Bucket = "b",
             Key = "k",
@@ -297,6 +284,10 @@ public sealed class EncryptionTests
             ChunkCrcs = [1, 2],
             Encryption = encryption,
         };
+
+        var clearBytes = RecordSerializer.SerializeObject(Record(encryption: null));
+        Assert.DoesNotContain((byte)'E', clearBytes.AsSpan(clearBytes.Length - 8).ToArray());
+        var encrypted = Record(encryption);
         var bytes = RecordSerializer.SerializeObject(encrypted);
 
         // 'E' | scheme 1 | 1 segment | present | salt | 2 tags | tags, then the CRC.
