@@ -7,9 +7,10 @@ namespace ComIO.Bench.S3;
 /// Layer 3: S3 over HTTP. One process hosts the ComIO site (API service + storage nodes on loopback Kestrel, O_DIRECT
 /// file devices under <c>--root</c>) and the bare Kestrel ceiling, and drives both with the same SigV4-signing
 /// generator. For every size and concurrency: PUT then GET, each cell on ComIO immediately followed by the same cell on
-/// the ceiling (so both see the same machine load); at the smallest size also HEAD, ListObjectsV2 (100 keys) and DELETE.
-/// Each cell line has <c>target</c> = comio|ceiling, <c>op</c>, <c>size</c>, <c>concurrency</c> and the figures of
-/// <see cref="CellResult"/>.
+/// the ceiling and on the two-hop ceiling (<see cref="TwoHopCeilingServer"/>: the ceiling behind a bare forwarding
+/// front end), so all see the same machine load; at the smallest size also HEAD, ListObjectsV2 (100 keys) and DELETE.
+/// Each cell line has <c>target</c> = comio|ceiling|two-hop, <c>op</c>, <c>size</c>, <c>concurrency</c> and the
+/// figures of <see cref="CellResult"/>.
 /// </summary>
 internal static class HttpLayerBenchmark
 {
@@ -30,12 +31,17 @@ internal static class HttpLayerBenchmark
 
         await using var site = await ComIOSite.StartAsync(root, 2, deviceBytes);
         await using var ceiling = await CeilingServer.StartAsync(data);
+        await using var twoHop = await TwoHopCeilingServer.StartAsync(ceiling.Endpoint);
         var signer = new SigV4Signer(ComIOSite.AccessKey, ComIOSite.SecretKey, ComIOSite.Region);
         using var comio = new S3LoadClient(site.Endpoint, signer);
         using var bare = new S3LoadClient(ceiling.Endpoint, signer);
-        // --targets comio (or ceiling) runs one side only: a diagnostic for profiling one target, not a report run.
-        var only = arguments.Optional("targets")?.Split(',') ?? ["comio", "ceiling"];
-        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare) }.Where(t => only.Contains(t.Name)).ToArray();
+        using var proxied = new S3LoadClient(twoHop.Endpoint, signer);
+        // --targets comio (or ceiling, two-hop) runs only those: a diagnostic for profiling one target, not a report run.
+        var only = arguments.Optional("targets")?.Split(',') ?? ["comio", "ceiling", "two-hop"];
+        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare), ("two-hop", proxied) }.Where(t => only.Contains(t.Name)).ToArray();
+        // --ops PUT (or PUT,GET, ...) measures only those operations after the PUT every cell starts with (GET, HEAD and
+        // DELETE read the keys it wrote): also a profiling diagnostic.
+        var ops = arguments.Optional("ops")?.Split(',') ?? ["PUT", "GET", "HEAD", "LIST", "DELETE"];
         foreach (var (_, client) in targets)
         {
             await client.CreateBucketAsync(Bucket, CancellationToken.None);
@@ -68,7 +74,7 @@ internal static class HttpLayerBenchmark
                     output.Write(Cell(site, nodeRequestsBefore, name, "PUT", size, concurrency, cell));
                 }
 
-                foreach (var (name, client) in targets)
+                foreach (var (name, client) in targets.Where(_ => ops.Contains("GET")))
                 {
                     var counts = written[name];
                     nodeRequestsBefore = site.NodeRequests;
@@ -85,7 +91,7 @@ internal static class HttpLayerBenchmark
                     continue;
                 }
 
-                foreach (var (name, client) in targets)
+                foreach (var (name, client) in targets.Where(_ => ops.Contains("HEAD")))
                 {
                     var counts = written[name];
                     nodeRequestsBefore = site.NodeRequests;
@@ -97,7 +103,7 @@ internal static class HttpLayerBenchmark
                     output.Write(Cell(site, nodeRequestsBefore, name, "HEAD", size, concurrency, cell));
                 }
 
-                foreach (var (name, client) in targets)
+                foreach (var (name, client) in targets.Where(_ => ops.Contains("LIST")))
                 {
                     nodeRequestsBefore = site.NodeRequests;
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, _) =>
@@ -107,7 +113,7 @@ internal static class HttpLayerBenchmark
                     output.Write(line);
                 }
 
-                foreach (var (name, client) in targets)
+                foreach (var (name, client) in targets.Where(_ => ops.Contains("DELETE")))
                 {
                     var counts = written[name];
                     nodeRequestsBefore = site.NodeRequests;
