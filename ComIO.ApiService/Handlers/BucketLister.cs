@@ -16,8 +16,13 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
     /// <summary>Greater than any key that starts with a given prefix (U+10FFFF is the largest code point).</summary>
     public const string AfterEverything = "\U0010FFFF";
 
-    public async Task<ListingPage> ListAsync(string bucket, string prefix, string? delimiter, string? startAfter, int maxKeys, CancellationToken ct)
+    /// <remarks>
+    /// Entries carry what a listing shows (key, size, ETag, last-modified, checksum algorithm); with
+    /// <paramref name="withOwners"/> also each object's ACL, from which its owner is named.
+    /// </remarks>
+    public async Task<ListingPage> ListAsync(string bucket, string prefix, string? delimiter, string? startAfter, int maxKeys, CancellationToken ct, bool withOwners = false)
     {
+        var systemMetadataKey = withOwners ? Authorization.Authorizer.ObjectAclMetadata : null;
         var objects = new List<ObjectInfo>();
         var prefixes = new List<string>();
         string? lastReturned = null;
@@ -37,7 +42,7 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
 
         while (true)
         {
-            var (batch, more) = await MergedBatchAsync(bucket, prefix, marker, maxKeys + 1, ct);
+            var (batch, more) = await MergedBatchAsync(bucket, prefix, marker, maxKeys + 1, systemMetadataKey, ct);
             if (batch.Count == 0)
             {
                 return new ListingPage(objects, prefixes, false, null, lastReturned);
@@ -90,10 +95,10 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
     /// The first <paramref name="count"/> keys after <paramref name="startAfter"/> over all nodes. Each node returns up
     /// to <paramref name="count"/> of its own keys, so the first <paramref name="count"/> of the merge are complete.
     /// </summary>
-    private async Task<(List<ObjectInfo> Batch, bool More)> MergedBatchAsync(string bucket, string prefix, string? startAfter, int count, CancellationToken ct)
+    private async Task<(List<ObjectInfo> Batch, bool More)> MergedBatchAsync(string bucket, string prefix, string? startAfter, int count, string? systemMetadataKey, CancellationToken ct)
     {
         var pages = await Task.WhenAll(cluster.All.Select(node =>
-            nodes.ListAsync(node, bucket, prefix.Length == 0 ? null : prefix, startAfter, count, ct))).ConfigureAwait(false);
+            nodes.ListAsync(node, bucket, prefix.Length == 0 ? null : prefix, startAfter, count, ct, systemMetadataKey))).ConfigureAwait(false);
         var merged = new List<ObjectInfo>();
         var more = false;
         foreach (var page in pages)

@@ -35,7 +35,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
             resume = startAfter;
         }
 
-        var page = await lister.ListAsync(request.Bucket, prefix, delimiter, resume, maxKeys, request.Aborted);
+        var page = await lister.ListAsync(request.Bucket, prefix, delimiter, resume, maxKeys, request.Aborted, withOwners: fetchOwner);
         var settings = fetchOwner ? await settingsStore.GetAsync(request) : null;
         var body = S3Xml.Document("ListBucketResult", xml =>
         {
@@ -69,7 +69,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
         var maxKeys = ParseMaxKeys(request);
         var encodingType = EncodingType(request);
         var marker = request.Query["marker"].ToString();
-        var page = await lister.ListAsync(request.Bucket, prefix, delimiter, NullIfEmpty(marker), maxKeys, request.Aborted);
+        var page = await lister.ListAsync(request.Bucket, prefix, delimiter, NullIfEmpty(marker), maxKeys, request.Aborted, withOwners: true);
         var settings = await settingsStore.GetAsync(request);
         var body = S3Xml.Document("ListBucketResult", xml =>
         {

@@ -169,8 +169,9 @@ public sealed class StorageNodeClient(HttpClient http)
         return SendAsync(request, ContractsJsonContext.Default.ObjectInfo, ct);
     }
 
-    public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct) =>
-        SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys), ContractsJsonContext.Default.ObjectListPage, ct);
+    /// <summary>One node's listing entries (see <see cref="InternalApi.List"/>: only what a listing shows, plus <paramref name="systemMetadataKey"/>).</summary>
+    public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null) =>
+        SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey), ContractsJsonContext.Default.ObjectListPage, ct);
 
     public Task<NodeResult<MultipartUploadInfo>> CreateUploadAsync(StorageNodeInfo node, string bucket, string key, PutObjectMetadata metadata, CancellationToken ct)
     {

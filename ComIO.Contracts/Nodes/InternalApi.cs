@@ -97,10 +97,18 @@ public static class InternalApi
     public static string ObjectRange(string bucket, string key, long offset, long length) =>
         $"{Object(bucket, key)}&offset={offset}&length={length}";
 
-    public static string List(string bucket, string? prefix, string? startAfter, int maxKeys) =>
+    public static string List(string bucket, string? prefix, string? startAfter, int maxKeys, string? systemMetadataKey = null) =>
         $"{Prefix}/list/{Uri.EscapeDataString(bucket)}?max-keys={maxKeys}"
         + (prefix is null ? "" : $"&prefix={Uri.EscapeDataString(prefix)}")
-        + (startAfter is null ? "" : $"&start-after={Uri.EscapeDataString(startAfter)}");
+        + (startAfter is null ? "" : $"&start-after={Uri.EscapeDataString(startAfter)}")
+        + (systemMetadataKey is null ? "" : $"&{ListMetadataParameter}={Uri.EscapeDataString(systemMetadataKey)}");
+
+    /// <summary>
+    /// Query parameter of <see cref="List"/> naming the one system metadata entry the listing's entries carry (the
+    /// caller's per-object need, e.g. the ACL for owners). Listing entries carry only what a listing shows — key,
+    /// size, ETag, last-modified, checksum algorithm — plus that entry; no user metadata, tags or other system metadata.
+    /// </summary>
+    public const string ListMetadataParameter = "system-metadata";
 
     /// <summary>
     /// Adds the <c>versionId</c> query parameter to an object route (<see cref="Object"/>, <see cref="ObjectInfo"/>,

@@ -55,7 +55,8 @@ public static class ObjectEndpoints
         {
             var startAfter = request.Query["start-after"].ToString();
             var maxKeys = int.TryParse(request.Query["max-keys"], out var m) ? Math.Clamp(m, 0, 10_000) : 1000;
-            return ListMerged(engines, bucket, prefix, string.IsNullOrEmpty(startAfter) ? null : startAfter, maxKeys);
+            var metadataKey = request.Query[InternalApi.ListMetadataParameter].ToString();
+            return ListMerged(engines, bucket, prefix, string.IsNullOrEmpty(startAfter) ? null : startAfter, maxKeys, metadataKey.Length == 0 ? null : metadataKey);
         });
         return group;
     }
@@ -369,7 +370,7 @@ public static class ObjectEndpoints
         return Results.Json(new ObjectVersionListPage(sorted, truncated), ContractsJsonContext.Default.ObjectVersionListPage);
     }
 
-    private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys)
+    private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys, string? systemMetadataKey)
     {
         if (engines.All[0].GetBucket(bucket) is null)
         {
@@ -382,7 +383,7 @@ public static class ObjectEndpoints
         {
             var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
             truncated |= page.IsTruncated;
-            merged.AddRange(page.Objects.Select(o => o.ToInfo()));
+            merged.AddRange(page.Objects.Select(o => o.ToListEntry(systemMetadataKey)));
         }
 
         merged.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.Key, b.Key));

@@ -28,6 +28,23 @@ public static class ObjectInfoMapper
         ObjectLockLegalHold = record.LegalHold,
     };
 
+    /// <summary>
+    /// A listing entry (<see cref="InternalApi.List"/>): key, size, ETag, last-modified and checksum algorithm, plus the
+    /// one system metadata entry <paramref name="systemMetadataKey"/> when the object has it.
+    /// </summary>
+    public static ObjectInfo ToListEntry(this ObjectRecord record, string? systemMetadataKey) => new()
+    {
+        Bucket = record.Bucket,
+        Key = record.Key,
+        Size = record.Size,
+        ETag = record.ETag,
+        LastModified = record.LastModified,
+        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
+        SystemMetadata = systemMetadataKey is not null && record.SystemMetadata.TryGetValue(systemMetadataKey, out var value)
+            ? new Dictionary<string, string> { [systemMetadataKey] = value }
+            : [],
+    };
+
     /// <summary>The wire (and S3) name of a retention mode.</summary>
     public static string ModeName(RetentionMode mode) => mode == RetentionMode.Compliance ? "COMPLIANCE" : "GOVERNANCE";
 

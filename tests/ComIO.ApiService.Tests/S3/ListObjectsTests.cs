@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml.Linq;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Tests.S3.Harness;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,6 +127,40 @@ public sealed class ListObjectsTests(ListingFixture listing) : IClassFixture<Lis
         Assert.Null(contents.Element(Ns + "Owner"));
         var owner = (await S3Wire.XmlAsync(owned)).Root!.Element(Ns + "Contents")!.Element(Ns + "Owner");
         Assert.False(string.IsNullOrEmpty(owner?.Element(Ns + "ID")?.Value));
+    }
+
+    [Fact]
+    public async Task NodeListingEntries_CarryWhatAListingShows_AndOnlyTheSystemMetadataEntryAskedFor()
+    {
+        var bucket = "lean-listing-" + Guid.NewGuid().ToString("N")[..8];
+        await Cluster.S3.PutBucketAsync(bucket, Ct);
+        var put = new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "payload", ContentType = "text/plain", CannedACL = S3CannedACL.PublicRead };
+        put.Metadata["color"] = "blue";
+        put.Headers.ContentDisposition = "inline";
+        put.Headers.CacheControl = "no-cache";
+        put.TagSet = [new Tag { Key = "team", Value = "storage" }];
+        await Cluster.S3.PutObjectAsync(put, Ct);
+        var node = Cluster.ApiServices.GetRequiredService<ClusterNodes>().OwnerOf(bucket, "k");
+        var client = Cluster.ApiServices.GetRequiredService<StorageNodeClient>();
+        var full = (await client.GetObjectInfoAsync(node, bucket, "k", Ct)).Value!;
+
+        var plain = Assert.Single((await client.ListAsync(node, bucket, null, null, 10, Ct)).Value!.Objects);
+        var withAcl = Assert.Single((await client.ListAsync(node, bucket, null, null, 10, Ct, Authorizer.ObjectAclMetadata)).Value!.Objects);
+
+        Assert.Equal("blue", full.UserMetadata["color"]);
+        Assert.Single(full.Tags);
+        Assert.True(full.SystemMetadata.Count > 1, string.Join(", ", full.SystemMetadata.Keys));
+        foreach (var entry in new[] { plain, withAcl })
+        {
+            Assert.Equal(("k", full.Size, full.ETag, full.LastModified), (entry.Key, entry.Size, entry.ETag, entry.LastModified));
+            Assert.Empty(entry.UserMetadata);
+            Assert.Empty(entry.Tags);
+            Assert.Null(entry.ContentType);
+        }
+
+        Assert.Empty(plain.SystemMetadata);
+        var acl = Assert.Single(withAcl.SystemMetadata);
+        Assert.Equal(KeyValuePair.Create(Authorizer.ObjectAclMetadata, full.SystemMetadata[Authorizer.ObjectAclMetadata]), acl);
     }
 
     [Fact]
