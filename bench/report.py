@@ -204,6 +204,8 @@ def s3_rows(records):
                          f"{ev / tv:.2f} of it" if ev is not None else f"two-hop ceiling {fmt(tv, unit)} = {tv / cv:.2f} of the ceiling")
         if e and "node_requests_per_op" in e:
             notes.append(f"{e['node_requests_per_op']:.2f} storage-node calls per request")
+        if e and "mean_commit_group" in e and op in ("PUT", "DELETE"):
+            notes.append(f"mean commit group {e['mean_commit_group']:.1f}")
         if e and c_ and not bulk and size >= MIB:
             pass
         if e and bulk:

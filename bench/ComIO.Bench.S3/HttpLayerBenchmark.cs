@@ -29,6 +29,7 @@ internal static class HttpLayerBenchmark
         var data = new byte[Math.Max(1 << 20, sizes.Max())];
         new Random(20261126).NextBytes(data);
 
+        using var commitGroups = new CommitGroupCounter();
         await using var site = await ComIOSite.StartAsync(root, 2, deviceBytes);
         await using var ceiling = await CeilingServer.StartAsync(data);
         await using var twoHop = await TwoHopCeilingServer.StartAsync(ceiling.Endpoint);
@@ -51,7 +52,8 @@ internal static class HttpLayerBenchmark
         await WarmUpAsync(targets, data);
 
         var smallest = sizes.Min();
-        long nodeRequestsBefore = 0;
+        (long NodeRequests, long Groups, long Operations) before = default;
+        (long, long, long) Mark() => (site.NodeRequests, commitGroups.Snapshot.Groups, commitGroups.Snapshot.Operations);
         foreach (var size in sizes)
         {
             foreach (var concurrency in concurrencies.Select(c => size >= 64L << 20 ? Math.Min(c, largeConcurrencyCap) : c).Distinct())
@@ -63,7 +65,7 @@ internal static class HttpLayerBenchmark
                 {
                     var counts = new long[concurrency];
                     written[name] = counts;
-                    nodeRequestsBefore = site.NodeRequests;
+                    before = Mark();
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
                     {
                         using var content = new ReadOnlyMemoryContent(data.AsMemory(0, (int)size));
@@ -71,19 +73,19 @@ internal static class HttpLayerBenchmark
                         counts[w] = Math.Max(counts[w], Math.Min(i + 1, keysPerWorker));
                         return size;
                     });
-                    output.Write(Cell(site, nodeRequestsBefore, name, "PUT", size, concurrency, cell));
+                    output.Write(Cell(site, commitGroups, before, name, "PUT", size, concurrency, cell));
                 }
 
                 foreach (var (name, client) in targets.Where(_ => ops.Contains("GET")))
                 {
                     var counts = written[name];
-                    nodeRequestsBefore = site.NodeRequests;
+                    before = Mark();
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
                     {
                         var n = await client.GetAsync(Bucket, Key(size, concurrency, w, i % Math.Max(1, counts[w])), sinks[w], CancellationToken.None);
                         return n == size ? n : throw new InvalidOperationException($"GET returned {n} bytes, expected {size}.");
                     });
-                    output.Write(Cell(site, nodeRequestsBefore, name, "GET", size, concurrency, cell));
+                    output.Write(Cell(site, commitGroups, before, name, "GET", size, concurrency, cell));
                 }
 
                 if (size != smallest)
@@ -94,21 +96,21 @@ internal static class HttpLayerBenchmark
                 foreach (var (name, client) in targets.Where(_ => ops.Contains("HEAD")))
                 {
                     var counts = written[name];
-                    nodeRequestsBefore = site.NodeRequests;
+                    before = Mark();
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
                     {
                         await client.HeadAsync(Bucket, Key(size, concurrency, w, i % Math.Max(1, counts[w])), CancellationToken.None);
                         return 0;
                     });
-                    output.Write(Cell(site, nodeRequestsBefore, name, "HEAD", size, concurrency, cell));
+                    output.Write(Cell(site, commitGroups, before, name, "HEAD", size, concurrency, cell));
                 }
 
                 foreach (var (name, client) in targets.Where(_ => ops.Contains("LIST")))
                 {
-                    nodeRequestsBefore = site.NodeRequests;
+                    before = Mark();
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, _) =>
                         await client.ListAsync(Bucket, $"{size}/", ListPageKeys, null, sinks[w], CancellationToken.None));
-                    var line = Cell(site, nodeRequestsBefore, name, "LIST", size, concurrency, cell);
+                    var line = Cell(site, commitGroups, before, name, "LIST", size, concurrency, cell);
                     line.Add("page_keys", ListPageKeys);
                     output.Write(line);
                 }
@@ -116,7 +118,7 @@ internal static class HttpLayerBenchmark
                 foreach (var (name, client) in targets.Where(_ => ops.Contains("DELETE")))
                 {
                     var counts = written[name];
-                    nodeRequestsBefore = site.NodeRequests;
+                    before = Mark();
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, i) =>
                     {
                         if (i >= counts[w])
@@ -127,7 +129,7 @@ internal static class HttpLayerBenchmark
                         await client.DeleteAsync(Bucket, Key(size, concurrency, w, i), CancellationToken.None);
                         return 0;
                     });
-                    output.Write(Cell(site, nodeRequestsBefore, name, "DELETE", size, concurrency, cell));
+                    output.Write(Cell(site, commitGroups, before, name, "DELETE", size, concurrency, cell));
                 }
             }
         }
@@ -136,12 +138,17 @@ internal static class HttpLayerBenchmark
     internal static string Key(long size, int concurrency, int worker, long index) =>
         string.Create(CultureInfo.InvariantCulture, $"{size}/c{concurrency}/w{worker}/{index:D8}");
 
-    private static BenchResult Cell(ComIOSite site, long nodeRequestsBefore, string target, string op, long size, int concurrency, CellResult cell)
+    private static BenchResult Cell(ComIOSite site, CommitGroupCounter commitGroups, (long NodeRequests, long Groups, long Operations) before, string target, string op, long size, int concurrency, CellResult cell)
     {
         var result = new BenchResult("s3");
         if (target == "comio")
         {
-            result.Add("node_requests_per_op", (site.NodeRequests - nodeRequestsBefore) / (double)Math.Max(1, cell.Operations));
+            result.Add("node_requests_per_op", (site.NodeRequests - before.NodeRequests) / (double)Math.Max(1, cell.Operations));
+            var (groups, operations) = commitGroups.Snapshot;
+            if (groups > before.Groups)
+            {
+                result.Add("mean_commit_group", (operations - before.Operations) / (double)(groups - before.Groups));
+            }
         }
 
         result.Note("target", target);
