@@ -13,14 +13,13 @@ namespace ComIO.Bench.S3;
 /// </summary>
 internal sealed class CeilingServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly byte[] _data;
     private readonly Dictionary<int, byte[]> _listPages = [];
     private readonly Lock _gate = new();
+    private WebApplication _app = null!;
 
-    private CeilingServer(WebApplication app, byte[] data)
+    private CeilingServer(byte[] data)
     {
-        _app = app;
         _data = data;
     }
 
@@ -28,19 +27,8 @@ internal sealed class CeilingServer : IAsyncDisposable
 
     public static async Task<CeilingServer> StartAsync(byte[] data)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.AddServerHeader = false;
-        });
-        var app = builder.Build();
-        var server = new CeilingServer(app, data);
-        app.Run(server.HandleAsync);
-        await app.StartAsync();
-        server.Endpoint = ComIOSite.AddressOf(app);
+        var server = new CeilingServer(data);
+        (server._app, server.Endpoint) = await BareKestrel.StartAsync(server.HandleAsync);
         return server;
     }
 

@@ -18,18 +18,7 @@ internal sealed class S3LoadClient : IDisposable
         Endpoint = endpoint;
         _signer = signer;
         _host = endpoint.Authority;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            MaxConnectionsPerServer = 1024,
-        })
-        {
-            BaseAddress = endpoint,
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _http = BareKestrel.LoadClient(endpoint);
     }
 
     public Uri Endpoint { get; }

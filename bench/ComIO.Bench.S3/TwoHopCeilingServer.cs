@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace ComIO.Bench.S3;
@@ -14,42 +13,21 @@ namespace ComIO.Bench.S3;
 internal sealed class TwoHopCeilingServer : IAsyncDisposable
 {
     private const int CopyBufferSize = 128 * 1024;
-    private readonly WebApplication _app;
-    private readonly HttpClient _backend;
+    private readonly HttpClient _backend = BareKestrel.LoadClient();
     private readonly Uri _backendAddress;
+    private WebApplication _app = null!;
 
-    private TwoHopCeilingServer(WebApplication app, Uri backendAddress)
+    private TwoHopCeilingServer(Uri backendAddress)
     {
-        _app = app;
         _backendAddress = backendAddress;
-        _backend = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            MaxConnectionsPerServer = 1024,
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public Uri Endpoint { get; private set; } = null!;
 
     public static async Task<TwoHopCeilingServer> StartAsync(Uri backend)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.AddServerHeader = false;
-        });
-        var app = builder.Build();
-        var server = new TwoHopCeilingServer(app, backend);
-        app.Run(server.ForwardAsync);
-        await app.StartAsync();
-        server.Endpoint = ComIOSite.AddressOf(app);
+        var server = new TwoHopCeilingServer(backend);
+        (server._app, server.Endpoint) = await BareKestrel.StartAsync(server.ForwardAsync);
         return server;
     }
 
