@@ -185,6 +185,12 @@ def lat(r):
     return (r.get("p50_ms"), r.get("p99_ms")) if r else (None, None)
 
 
+def two_hop_text(two_hop, ceiling, comio, unit):
+    """The two-hop ceiling's figure, its ratio to the ceiling (the bound for a front end + storage tier), and ComIO's ratio to it."""
+    text = f"two-hop ceiling {fmt(two_hop, unit)} = {two_hop / ceiling:.2f} of the ceiling (the most a front end + storage tier design reaches here)"
+    return text + (f"; ComIO = {comio / two_hop:.2f} of it" if comio is not None and two_hop else "")
+
+
 def s3_rows(records):
     cells = {(r["target"], r["op"], int(r["size"]), int(r["concurrency"])): r for r in records if r.get("command") == "s3"}
     keys = sorted({(op, size, c) for (_, op, size, c) in cells}, key=lambda k: (int(k[1]), OPS.index(k[0]), k[2]))
@@ -200,8 +206,7 @@ def s3_rows(records):
         if e and c_:
             notes.append(f"CPU per request (generator + server, whole process) ComIO {e['cpu_us_per_op']:,.0f} µs vs ceiling {c_['cpu_us_per_op']:,.0f} µs")
         if tv is not None and cv:
-            notes.append(f"two-hop ceiling {fmt(tv, unit)} = {tv / cv:.2f} of the ceiling (the bound for a front end + storage tier here); ComIO = "
-                         f"{ev / tv:.2f} of it" if ev is not None else f"two-hop ceiling {fmt(tv, unit)} = {tv / cv:.2f} of the ceiling")
+            notes.append(two_hop_text(tv, cv, ev, unit))
         if e and "node_requests_per_op" in e:
             notes.append(f"{e['node_requests_per_op']:.2f} storage-node calls per request")
         if e and "mean_commit_group" in e and op in ("PUT", "DELETE"):
@@ -423,10 +428,9 @@ def targets(all_rows, scale_large, quick):
         disk = fio_read(r["concurrency"]) if r.get("op") == "GET" and r.get("size", 0) >= MIB else None
         if disk and r.get("ceiling"):
             notes.append(f"reads from the disk: fio {'QD1' if r['concurrency'] == 1 else 'QD16'} {fmt(disk, MB)} = {disk / r['ceiling']:.2f} of the ceiling (it serves from memory)")
-        if r.get("two_hop_bound") is None:
-            return "; ".join(notes)
-        return "; ".join(notes + [f"two-hop ceiling (bare front end → bare ceiling) reaches {r['two_hop_bound']:.2f} of the ceiling: the most any design with a "
-                f"separate storage tier can reach here" + (f"; ComIO = {r['comio'] / r['two_hop']:.2f} of the two-hop ceiling" if r.get("comio") and r.get("two_hop") else "")])
+        if r.get("two_hop") is not None and r.get("ceiling"):
+            notes.append(two_hop_text(r["two_hop"], r["ceiling"], r.get("comio"), r.get("unit", "")))
+        return "; ".join(notes)
 
     for op, bound in (("GET", "≥ 0.80"), ("PUT", "≥ 0.70")):
         for size in (MIB, 64 * MIB):

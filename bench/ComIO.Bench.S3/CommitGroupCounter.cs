@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+
 namespace ComIO.Bench.S3;
 
 /// <summary>

@@ -53,7 +53,12 @@ internal static class HttpLayerBenchmark
 
         var smallest = sizes.Min();
         (long NodeRequests, long Groups, long Operations) before = default;
-        (long, long, long) Mark() => (site.NodeRequests, commitGroups.Snapshot.Groups, commitGroups.Snapshot.Operations);
+        (long, long, long) Mark()
+        {
+            var (groups, operations) = commitGroups.Snapshot;
+            return (site.NodeRequests, groups, operations);
+        }
+
         foreach (var size in sizes)
         {
             foreach (var concurrency in concurrencies.Select(c => size >= 64L << 20 ? Math.Min(c, largeConcurrencyCap) : c).Distinct())

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ComIO.Bench.S3;
 
@@ -61,7 +60,6 @@ internal sealed class TwoHopCeilingServer : IAsyncDisposable
 
         if (request.Method == "HEAD")
         {
-            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             return;
         }
 
