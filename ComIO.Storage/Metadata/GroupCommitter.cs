@@ -136,11 +136,14 @@ internal sealed class GroupCommitter : IAsyncDisposable
 
     internal void EndWrite() => Interlocked.Decrement(ref _writersInFlight);
 
+    /// <summary>
+    /// Ends the writer's in-flight mark, then queues its commit. The mark ends first: a gathering loop that found this
+    /// commit queued while the mark still counted would wait out the gather delay for a writer that has nothing left to send.
+    /// </summary>
     public Task<EngineStatus> SubmitAsync(CommitOperation operation, WriterTicket? ticket)
     {
-        var task = SubmitAsync(operation);
         ticket?.Dispose();
-        return task;
+        return SubmitAsync(operation);
     }
 
     public Task<EngineStatus> SubmitAsync(CommitOperation operation)

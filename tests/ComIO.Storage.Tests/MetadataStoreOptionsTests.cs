@@ -1,0 +1,22 @@
+using ComIO.Storage.Metadata;
+using ComIO.Storage.Tests.Support;
+
+namespace ComIO.Storage.Tests;
+
+/// <summary>The RocksDB configuration the metadata store opens with, as RocksDB itself records it (the OPTIONS file).</summary>
+public sealed class MetadataStoreOptionsTests
+{
+    [Fact]
+    public void Tables_CarryWholeKeyBloomFilters_SoMissingRecordsAreRejectedWithoutAnIndexSearch()
+    {
+        using var directory = new TempDirectory();
+        using (MetadataStore.Open(directory.Path))
+        {
+        }
+
+        var options = File.ReadAllText(Directory.GetFiles(directory.Path, "OPTIONS-*").Order(StringComparer.Ordinal).Last());
+        var table = options[options.IndexOf("[TableOptions/BlockBasedTable \"default\"]", StringComparison.Ordinal)..];
+        Assert.Contains("filter_policy=bloomfilter", table, StringComparison.Ordinal);
+        Assert.Contains("whole_key_filtering=true", table, StringComparison.Ordinal);
+    }
+}
