@@ -79,14 +79,24 @@ public sealed partial class StorageEngine
         return _store.ListDocuments(MetadataKeys.BucketSettingsOf(bucket), "bucket setting").ToDictionary(StringComparer.Ordinal);
     }
 
-    /// <summary>Writes (or with a null <paramref name="payload"/> removes) a system document. Status: Ok.</summary>
-    public Task<EngineStatus> SetSystemDocumentAsync(string documentNamespace, string id, byte[]? payload, CancellationToken ct = default)
+    /// <summary>Writes (or with a null <paramref name="payload"/> removes) a node-local system document. Status: Ok.</summary>
+    public Task<EngineStatus> SetSystemDocumentAsync(string documentNamespace, string id, byte[]? payload, CancellationToken ct = default) =>
+        SetSystemDocumentAsync(documentNamespace, id, payload, shared: false, ct);
+
+    /// <summary>
+    /// Writes (or removes) a system document that API services may remember (users, access keys, KMS keys): once
+    /// committed, <see cref="BucketSettingsStamp"/> moves, so a request decided with a remembered copy is refused. Status: Ok.
+    /// </summary>
+    public Task<EngineStatus> SetSharedDocumentAsync(string documentNamespace, string id, byte[]? payload, CancellationToken ct = default) =>
+        SetSystemDocumentAsync(documentNamespace, id, payload, shared: true, ct);
+
+    private Task<EngineStatus> SetSystemDocumentAsync(string documentNamespace, string id, byte[]? payload, bool shared, CancellationToken ct)
     {
         ValidateDocumentName(documentNamespace, nameof(documentNamespace));
         ValidateDocument(id, payload);
         ct.ThrowIfCancellationRequested();
         ThrowIfDisposed();
-        return _committer.SubmitAsync(new DocumentCommit(MetadataKeys.SystemDocument(documentNamespace, id), payload, requiredBucket: null));
+        return _committer.SubmitAsync(new DocumentCommit(MetadataKeys.SystemDocument(documentNamespace, id), payload, requiredBucket: null, shared));
     }
 
     /// <summary>One system document's payload, or null.</summary>

@@ -80,8 +80,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public long CommitOperationCount => _committer.OperationCount;
 
     /// <summary>
-    /// Changes whenever a bucket is created or deleted or a bucket's settings (including versioning) change on this
-    /// engine, and differs between engine instances: a reader that takes it before <see cref="GetBucketSettings"/> may
+    /// Changes whenever a bucket is created or deleted, a bucket's settings (including versioning) change or a shared
+    /// system document (<see cref="SetSharedDocumentAsync"/>) changes on this engine, and differs between engine
+    /// instances: a reader that takes it before <see cref="GetBucketSettings"/> or <see cref="GetSystemDocument"/> may
     /// later compare it with the current value to learn whether what it read is still current.
     /// </summary>
     public string BucketSettingsStamp => _committer.BucketSettingsStamp;

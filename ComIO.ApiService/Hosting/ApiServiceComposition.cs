@@ -54,6 +54,7 @@ public static class ApiServiceComposition
                 authSettings.AdminAccessKey, authSettings.AdminSecretKey, sp.GetRequiredService<IOptions<S3Options>>().Value.Region, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IdentityStore>();
         builder.Services.AddSingleton<CredentialResolver>();
+        builder.Services.AddSingleton<IdentityBinding>();
         builder.Services.AddSingleton<RequestAuthenticator>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<BucketSettingsStore>();

@@ -8,9 +8,10 @@ namespace ComIO.ApiService.Identity;
 
 /// <summary>
 /// Users and access keys, stored as system documents on every storage node of the site (like bucket records): writes go
-/// to every node and succeed only when every node has them durably; reads ask the nodes in turn until one answers.
-/// Nothing is cached, so a disabled key or user stops working with the next request on every API replica. Every change
-/// is then sent to the peer sites (<see cref="PeerSites"/>), so every site knows the same users. Thread-safe.
+/// to every node and succeed only when every node has them durably; reads ask the nodes in turn until one answers, or
+/// one named node with its settings stamp. Nothing is cached here (see <see cref="CredentialResolver"/> for what is
+/// remembered, and how a disabled key or user still stops working with the next request on every API replica). Every
+/// change is then sent to the peer sites (<see cref="PeerSites"/>), so every site knows the same users. Thread-safe.
 /// </summary>
 public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes, SecretProtector protector, PeerSites peers, TimeProvider time)
 {
@@ -82,6 +83,14 @@ public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes,
     public async Task<AccessKeyDocument?> GetAccessKeyAsync(string accessKeyId, CancellationToken ct) =>
         await ReadAsync(AccessKeysNamespace, accessKeyId, IdentityJsonContext.Default.AccessKeyDocument, ct);
 
+    /// <summary>The access key as <paramref name="node"/> has it, and the node's settings stamp it was read under.</summary>
+    public Task<(AccessKeyDocument? Key, string? Stamp)> GetAccessKeyFromAsync(Placement.StorageNodeInfo node, string accessKeyId, CancellationToken ct) =>
+        ReadStampedAsync(node, AccessKeysNamespace, accessKeyId, IdentityJsonContext.Default.AccessKeyDocument, ct);
+
+    /// <summary>The user as <paramref name="node"/> has it, and the node's settings stamp it was read under.</summary>
+    public Task<(UserDocument? User, string? Stamp)> GetUserFromAsync(Placement.StorageNodeInfo node, string name, CancellationToken ct) =>
+        ReadStampedAsync(node, UsersNamespace, name, IdentityJsonContext.Default.UserDocument, ct);
+
     /// <summary>Every access key, or only <paramref name="userName"/>'s.</summary>
     public async Task<IReadOnlyList<AccessKeyDocument>> ListAccessKeysAsync(string? userName, CancellationToken ct)
     {
@@ -102,6 +111,18 @@ public sealed class IdentityStore(ClusterNodes cluster, StorageNodeClient nodes,
     {
         var text = await FromAnyNodeAsync(node => nodes.GetSystemDocumentAsync(node, documentNamespace, id, ct), allowNotFound: true);
         return text is null ? null : JsonSerializer.Deserialize(text, type);
+    }
+
+    private async Task<(T? Document, string? Stamp)> ReadStampedAsync<T>(Placement.StorageNodeInfo node, string documentNamespace, string id, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+        where T : class
+    {
+        var (result, stamp) = await nodes.GetStampedSystemDocumentAsync(node, documentNamespace, id, ct);
+        if (!result.IsSuccess && result.Error!.Status == NodeStatus.NoSuchKey)
+        {
+            return (null, stamp);
+        }
+
+        return (JsonSerializer.Deserialize(result.OrThrow()!, type), stamp);
     }
 
     private async Task<List<T>> ListAsync<T>(string documentNamespace, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)

@@ -50,13 +50,18 @@ public sealed class StorageNodeClient(HttpClient http)
         SendAsync(node, HttpMethod.Get, InternalApi.SystemDocuments(documentNamespace), ContractsJsonContext.Default.DictionaryStringString, ct);
 
     /// <summary>One system document's text, or a NoSuchKey error.</summary>
-    public async Task<NodeResult<string>> GetSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, CancellationToken ct)
+    public async Task<NodeResult<string>> GetSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, CancellationToken ct) =>
+        (await GetStampedSystemDocumentAsync(node, documentNamespace, id, ct)).Result;
+
+    /// <summary>One system document's text (or a NoSuchKey error) and the node's settings stamp it was read under.</summary>
+    public async Task<(NodeResult<string> Result, string? Stamp)> GetStampedSystemDocumentAsync(StorageNodeInfo node, string documentNamespace, string id, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.SystemDocument(documentNamespace, id)));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        return response.IsSuccessStatusCode
+        var result = response.IsSuccessStatusCode
             ? new NodeResult<string>(await response.Content.ReadAsStringAsync(ct), null, (int)response.StatusCode)
             : new NodeResult<string>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+        return (result, HeaderValue(response, InternalApi.SettingsStampHeader));
     }
 
     /// <summary>Writes (text) or removes (null) one system document on the node; succeeds once durable there.</summary>
@@ -318,7 +323,7 @@ public sealed class StorageNodeClient(HttpClient http)
     {
         if (stamp is not null)
         {
-            request.Headers.TryAddWithoutValidation(InternalApi.SettingsStampHeader, stamp.Value);
+            request.Headers.TryAddWithoutValidation(InternalApi.SettingsStampHeader, stamp.HeaderValue);
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class S3Endpoint(
     S3Router router,
     CorsHandlers cors,
     Buckets.BucketSettingsStore settingsStore,
+    Nodes.ClusterNodes cluster,
+    Identity.CredentialResolver credentials,
     ILogger<S3Endpoint> logger)
 {
     public static readonly ActivitySource Activities = new("ComIO.ApiService");
@@ -41,8 +43,14 @@ public sealed class S3Endpoint(
                 return;
             }
 
-            var (auth, principal) = await authenticator.AuthenticateAsync(context, requestId);
-            var request = new S3Request(context, requestId, target, auth, principal);
+            var identityNode = MayBeHotObjectOperation(context.Request, target) ? cluster.OwnerOf(target.Bucket!, target.Key!) : null;
+            var (auth, credential) = await authenticator.AuthenticateAsync(context, requestId, identityNode);
+            var request = new S3Request(context, requestId, target, auth);
+            if (credential is not null)
+            {
+                request.UseCredential(credential);
+            }
+
             Activity.Current?.SetTag("s3.bucket", target.Bucket);
             Activity.Current?.SetTag("s3.request_id", requestId);
             try
@@ -55,6 +63,11 @@ public sealed class S3Endpoint(
                 // Decided with bucket settings that turned out stale, and nothing reached the client or the store:
                 // serve it again, reading the settings from the nodes.
                 Activity.Current?.AddEvent(new ActivityEvent("bucket settings stale; serving again"));
+                if (request.StampedCredential is { Stamp: { } identity } stale)
+                {
+                    credentials.Forget(identity.NodeId, stale.Principal.AccessKeyId);
+                }
+
                 context.Response.Clear();
                 WriteStandardHeaders(context.Response, requestId);
                 await cors.ApplyToActualRequestAsync(request);
@@ -90,6 +103,31 @@ public sealed class S3Endpoint(
             logger.LogError(e, "Unhandled error serving {RequestId}", requestId);
             await S3ErrorWriter.WriteAsync(context, S3ErrorCode.InternalError, null, resource, requestId);
         }
+    }
+
+    /// <summary>
+    /// Whether the request can be one of the hot object operations that decide with remembered settings and identity
+    /// (GET, HEAD, PUT and DELETE of an object without a sub-resource): only then is the caller's identity resolved for
+    /// the object's node. Other query parameters than these name sub-resources.
+    /// </summary>
+    private static bool MayBeHotObjectOperation(HttpRequest http, Protocol.Routing.S3Target target)
+    {
+        if (!target.HasKey || !(HttpMethods.IsGet(http.Method) || HttpMethods.IsHead(http.Method) || HttpMethods.IsPut(http.Method) || HttpMethods.IsDelete(http.Method)))
+        {
+            return false;
+        }
+
+        foreach (var name in http.Query.Keys)
+        {
+            if (name is not ("versionId" or "x-id" or "partNumber")
+                && !name.StartsWith("response-", StringComparison.Ordinal)
+                && !name.StartsWith("X-Amz-", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static void WriteStandardHeaders(HttpResponse response, string requestId)

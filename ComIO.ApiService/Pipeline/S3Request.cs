@@ -8,7 +8,13 @@ namespace ComIO.ApiService.Pipeline;
 public sealed class S3Request(HttpContext http, string requestId, S3Target target, AuthenticationResult auth, Principal? principal = null)
 {
     /// <summary>The authenticated caller; null for an anonymous request.</summary>
-    public Principal? Principal { get; } = principal;
+    public Principal? Principal { get; private set; } = principal;
+
+    /// <summary>
+    /// The caller's credential when it was resolved for the request's object node with a stamp (see
+    /// <see cref="Identity.IdentityBinding"/>, which binds or re-reads it once the operation is known); null otherwise.
+    /// </summary>
+    public ResolvedCredential? StampedCredential { get; private set; }
 
     /// <summary>The request bucket's settings once read (by authorization or a handler); reused for the rest of the request.</summary>
     public Buckets.BucketSettings? BucketSettings { get; set; }
@@ -23,10 +29,10 @@ public sealed class S3Request(HttpContext http, string requestId, S3Target targe
     public Buckets.SettingsStamp? SettingsStamp { get; set; }
 
     /// <summary>
-    /// True while the request decides with bucket settings from memory that no node has confirmed yet: a refusal now is
+    /// True while the request decides with bucket settings or an identity from memory that no node has confirmed yet: a refusal now is
     /// provisional, since the request is served again with fresh settings (see <see cref="Buckets.BucketSettingsStore.ShouldServeAgain"/>).
     /// </summary>
-    public bool DecidesOnUnconfirmedSettings => SettingsStamp is { FromCache: true, Confirmed: false } && !FreshSettingsOnly;
+    public bool DecidesOnUnconfirmedSettings => SettingsStamp is { Confirmed: false } stamp && (stamp.FromCache || stamp.IdentityFromCache) && !FreshSettingsOnly;
 
     /// <summary>Set when the request is served a second time because its first settings were stale: memory is not used.</summary>
     public bool FreshSettingsOnly { get; set; }
@@ -56,6 +62,13 @@ public sealed class S3Request(HttpContext http, string requestId, S3Target targe
     public HttpResponse Response => Http.Response;
 
     public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>Sets the caller's credential (its principal, and its stamp when it has one).</summary>
+    public void UseCredential(ResolvedCredential credential)
+    {
+        Principal = credential.Principal;
+        StampedCredential = credential.Stamp is null ? null : credential;
+    }
 
     public string? Header(string name)
     {

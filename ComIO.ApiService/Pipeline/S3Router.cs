@@ -28,7 +28,8 @@ public sealed class S3Router(
     Replication.ReplicationHandlers replication,
     Authorizer authorizer,
     Encryption.BucketEncryptionHandlers bucketEncryption,
-    Buckets.BucketSettingsStore settingsStore)
+    Buckets.BucketSettingsStore settingsStore,
+    Identity.IdentityBinding identities)
 {
     /// <summary>Bucket sub-resources that name an operation ComIO does not implement yet.</summary>
     private static readonly string[] UnimplementedBucketSubresources =
@@ -350,6 +351,7 @@ public sealed class S3Router(
     {
         Activity.Current?.SetTag("s3.operation", operation);
         settingsStore.UseRememberedSettings(request, operation);
+        await identities.BindAsync(request);
         await authorizer.AuthorizeAsync(request, operation);
         await handler(request);
     }

@@ -48,11 +48,13 @@ public static class InternalApi
     public const string ObjectInfoHeader = "X-ComIO-Object-Info";
 
     /// <summary>
-    /// Bucket-settings stamp. On the response of <see cref="BucketSettings"/>: names the node's settings state the answer
-    /// was read in (taken before reading). On an object GET, info (HEAD), PUT or DELETE request: the stamp of the
-    /// settings the API service decided with; the node refuses the request with 409
-    /// <see cref="NodeStatus.StaleBucketSettings"/>, before doing anything, when its current stamp differs. This lets the
-    /// API service keep bucket settings in memory and still act on the current ones.
+    /// Bucket-settings stamp (it also moves with every change of a shared system document: users, access keys, KMS
+    /// keys). On the response of <see cref="BucketSettings"/> and of a system document read: names the node's state the
+    /// answer was read in (taken before reading). On an object GET, info (HEAD), PUT or DELETE request: the stamps of
+    /// the settings and of the caller's identity the API service decided with (one value, or two separated by a comma);
+    /// the node refuses the request with 409 <see cref="NodeStatus.StaleBucketSettings"/>, before doing anything, unless
+    /// every value is its current stamp. This lets the API service keep bucket settings and identities in memory and
+    /// still act on the current ones.
     /// </summary>
     public const string SettingsStampHeader = "X-ComIO-Settings-Stamp";
 

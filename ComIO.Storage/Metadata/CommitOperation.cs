@@ -119,10 +119,14 @@ internal sealed class BucketCommit(string bucket, BucketRecord? create, IReadOnl
 /// <summary>
 /// Writes (payload set) or removes (payload null) one document record: a bucket setting (refused with NoSuchBucket when
 /// <see cref="RequiredBucket"/> does not exist at commit time) or a system document (<see cref="RequiredBucket"/> null).
+/// A committed bucket setting or <see cref="Shared"/> system document moves the settings stamp.
 /// </summary>
-internal sealed class DocumentCommit(byte[] key, byte[]? payload, string? requiredBucket) : CommitOperation
+internal sealed class DocumentCommit(byte[] key, byte[]? payload, string? requiredBucket, bool shared = false) : CommitOperation
 {
     public byte[] Key { get; } = key;
+
+    /// <summary>A system document that API services may remember (users, access keys, KMS keys), unlike node-local state.</summary>
+    public bool Shared { get; } = shared;
 
     public byte[]? Payload { get; } = payload;
 

@@ -113,8 +113,9 @@ internal sealed class GroupCommitter : IAsyncDisposable
     public long OperationCount => Interlocked.Read(ref _operations);
 
     /// <summary>
-    /// Names the current state of every bucket's settings and existence on this engine: it changes after each committed
-    /// bucket creation or deletion, settings write or versioning change, and differs between engine instances (a random
+    /// Names the current state of every bucket's settings and existence, and of the shared system documents, on this
+    /// engine: it changes after each committed bucket creation or deletion, settings write, versioning change or shared
+    /// document write, and differs between engine instances (a random
     /// epoch), so two equal stamps mean nothing changed in between. Contract for readers: take the stamp <em>before</em>
     /// reading settings; the change becomes visible before the stamp moves, so a stamp never vouches for older settings.
     /// </summary>
@@ -823,12 +824,12 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a committed operation of the group created or deleted a bucket or changed a bucket's settings.</summary>
+    /// <summary>Whether a committed operation of the group created or deleted a bucket, changed a bucket's settings or a shared system document.</summary>
     private static bool ChangesBucketSettings(List<CommitOperation> group, EngineStatus?[] statuses)
     {
         for (var i = 0; i < group.Count; i++)
         {
-            if (statuses[i] == EngineStatus.Ok && group[i] is BucketCommit or VersioningCommit or DocumentCommit { RequiredBucket: not null })
+            if (statuses[i] == EngineStatus.Ok && group[i] is BucketCommit or VersioningCommit or DocumentCommit { RequiredBucket: not null } or DocumentCommit { Shared: true })
             {
                 return true;
             }

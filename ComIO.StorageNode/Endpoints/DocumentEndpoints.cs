@@ -7,7 +7,8 @@ namespace ComIO.StorageNode.Endpoints;
 
 /// <summary>
 /// Internal routes for bucket settings, system documents (users, access keys) and object system metadata. Like bucket
-/// records, settings and system documents are written to every device of the node and read from the first.
+/// records, settings and system documents are written to every device of the node and read from the first. Documents
+/// written here are shared ones (they move the settings stamp); reads of settings and documents carry the stamp.
 /// </summary>
 public static class DocumentEndpoints
 {
@@ -42,10 +43,14 @@ public static class DocumentEndpoints
         group.MapGet("/documents/{documentNamespace}", (string documentNamespace, NodeEngines engines) =>
             Results.Json(ToText(engines.All[0].ListSystemDocuments(documentNamespace)), ContractsJsonContext.Default.DictionaryStringString));
 
-        group.MapGet("/documents/{documentNamespace}/{id}", (string documentNamespace, string id, NodeEngines engines) =>
-            engines.All[0].GetSystemDocument(documentNamespace, id) is { } payload
+        group.MapGet("/documents/{documentNamespace}/{id}", (string documentNamespace, string id, HttpResponse response, NodeEngines engines) =>
+        {
+            // As for settings: the stamp is taken before the read, so it never vouches for an older document.
+            response.Headers[InternalApi.SettingsStampHeader] = engines.All[0].BucketSettingsStamp;
+            return engines.All[0].GetSystemDocument(documentNamespace, id) is { } payload
                 ? Results.Bytes(payload, "application/octet-stream")
-                : Results.Json(new NodeError(NodeStatus.NoSuchKey, "No such document."), ContractsJsonContext.Default.NodeError, statusCode: 404));
+                : Results.Json(new NodeError(NodeStatus.NoSuchKey, "No such document."), ContractsJsonContext.Default.NodeError, statusCode: 404);
+        });
 
         group.MapPut("/documents/{documentNamespace}/{id}", async (string documentNamespace, string id, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
@@ -54,11 +59,11 @@ public static class DocumentEndpoints
                 return TooLarge();
             }
 
-            return await ForEveryEngineAsync(engines, engine => engine.SetSystemDocumentAsync(documentNamespace, id, payload, ct));
+            return await ForEveryEngineAsync(engines, engine => engine.SetSharedDocumentAsync(documentNamespace, id, payload, ct));
         });
 
         group.MapDelete("/documents/{documentNamespace}/{id}", (string documentNamespace, string id, NodeEngines engines, CancellationToken ct) =>
-            ForEveryEngineAsync(engines, engine => engine.SetSystemDocumentAsync(documentNamespace, id, null, ct)));
+            ForEveryEngineAsync(engines, engine => engine.SetSharedDocumentAsync(documentNamespace, id, null, ct)));
 
         group.MapMethods("/objects/{bucket}/system-metadata", ["PATCH"], async (string bucket, string key, string? versionId, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {

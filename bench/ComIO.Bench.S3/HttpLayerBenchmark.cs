@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ComIO.ApiService.Admin;
 
 namespace ComIO.Bench.S3;
 
@@ -38,12 +41,15 @@ internal static class HttpLayerBenchmark
         using var bare = new S3LoadClient(ceiling.Endpoint, signer);
         using var proxied = new S3LoadClient(twoHop.Endpoint, signer);
         // --targets comio (or ceiling, two-hop) runs only those: a diagnostic for profiling one target, not a report run.
+        // comio-user (never by default) is ComIO again, signed with an IAM user's key instead of the admin's.
         var only = arguments.Optional("targets")?.Split(',') ?? ["comio", "ceiling", "two-hop"];
-        var targets = new (string Name, S3LoadClient Client)[] { ("comio", comio), ("ceiling", bare), ("two-hop", proxied) }.Where(t => only.Contains(t.Name)).ToArray();
+        using var user = only.Contains("comio-user") ? await NewUserClientAsync(comio, site.Endpoint) : null;
+        var targets = new (string Name, S3LoadClient? Client)[] { ("comio", comio), ("comio-user", user), ("ceiling", bare), ("two-hop", proxied) }
+            .Where(t => only.Contains(t.Name)).Select(t => (t.Name, t.Client!)).ToArray();
         // --ops PUT (or PUT,GET, ...) measures only those operations after the PUT every cell starts with (GET, HEAD and
         // DELETE read the keys it wrote): also a profiling diagnostic.
         var ops = arguments.Optional("ops")?.Split(',') ?? ["PUT", "GET", "HEAD", "LIST", "DELETE"];
-        foreach (var (_, client) in targets)
+        foreach (var (_, client) in targets.Where(t => t.Name != "comio-user"))
         {
             await client.CreateBucketAsync(Bucket, CancellationToken.None);
         }
@@ -184,6 +190,20 @@ internal static class HttpLayerBenchmark
         result.Add("us_per_sign", elapsed.TotalMicroseconds / iterations);
         result.Add("cpu_us_per_sign", (CpuTime.Now() - cpu).TotalMicroseconds / iterations);
         return result;
+    }
+
+    /// <summary>A client signing with the key of a new IAM user (through the admin API) allowed everything on <see cref="Bucket"/>.</summary>
+    private static async Task<S3LoadClient> NewUserClientAsync(S3LoadClient admin, Uri endpoint)
+    {
+        const string Admin = "/_comio/admin/v1";
+        const string Name = "bench-user";
+        using var create = new StringContent(JsonSerializer.Serialize(new CreateUserRequest(Name), AdminJsonContext.Default.CreateUserRequest), System.Text.Encoding.UTF8, "application/json");
+        await admin.SendTextAsync(HttpMethod.Post, $"{Admin}/users", "", create, CancellationToken.None, HttpStatusCode.Created);
+        var key = JsonSerializer.Deserialize(await admin.SendTextAsync(HttpMethod.Post, $"{Admin}/users/{Name}/keys", "", null, CancellationToken.None, HttpStatusCode.Created), AdminJsonContext.Default.NewAccessKeyView)!;
+        var policy = $$$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":["arn:aws:s3:::{{{Bucket}}}","arn:aws:s3:::{{{Bucket}}}/*"]}]}""";
+        using var attach = new StringContent(policy, System.Text.Encoding.UTF8, "application/json");
+        await admin.SendTextAsync(HttpMethod.Put, $"{Admin}/users/{Name}/policies/bench", "", attach, CancellationToken.None);
+        return new S3LoadClient(endpoint, new SigV4Signer(key.AccessKeyId, key.SecretAccessKey, ComIOSite.Region));
     }
 
     private static async Task WarmUpAsync((string Name, S3LoadClient Client)[] targets, byte[] data)

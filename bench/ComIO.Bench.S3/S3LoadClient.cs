@@ -73,11 +73,11 @@ internal sealed class S3LoadClient : IDisposable
         return await DrainAsync(response, sink, ct);
     }
 
-    /// <summary>Any request with a small answer (bucket configuration, list pages); returns the body as text, throws unless 200/204.</summary>
-    public async Task<string> SendTextAsync(HttpMethod method, string path, string query, HttpContent? body, CancellationToken ct)
+    /// <summary>Any request with a small answer (bucket configuration, list pages, admin calls); returns the body as text, throws unless <paramref name="expected"/> (200 also accepts 204).</summary>
+    public async Task<string> SendTextAsync(HttpMethod method, string path, string query, HttpContent? body, CancellationToken ct, HttpStatusCode expected = HttpStatusCode.OK)
     {
         using var response = await SendAsync(method, path, query, body, ct);
-        await EnsureAsync(response, HttpStatusCode.OK, ct);
+        await EnsureAsync(response, expected, ct);
         return await response.Content.ReadAsStringAsync(ct);
     }
 

@@ -52,7 +52,7 @@ public sealed class DocumentTests
     }
 
     [Fact]
-    public async Task BucketSettingsStamp_ChangesWithEveryBucketOrSettingsChange_AndNotWithObjectWrites()
+    public async Task BucketSettingsStamp_ChangesWithEveryBucketSettingsOrSharedDocumentChange_AndNotWithObjectOrNodeLocalWrites()
     {
         await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
         var engine = harness.Engine;
@@ -70,11 +70,14 @@ public sealed class DocumentTests
         await ExpectChangeAsync(engine.SetVersioningAsync("b", VersioningState.Enabled, Ct));
         await engine.PutAsync("b", "k", TestData.Random(4096, 1));
         await engine.DeleteObjectVersionedAsync("b", "k", null, ct: Ct);
-        await engine.SetSystemDocumentAsync("users", "alice", Text("{}"), Ct);
+        await engine.SetSystemDocumentAsync("lifecycle", "cursor", Text("{}"), Ct);
         Assert.Equal(EngineStatus.NoSuchBucket, await engine.SetBucketSettingAsync("missing", "policy", Text("v"), Ct));
         Assert.Equal(seen[^1], engine.BucketSettingsStamp);
         await ExpectChangeAsync(engine.CreateBucketAsync("c", Ct));
         await ExpectChangeAsync(engine.DeleteBucketAsync("c", Ct));
+        await ExpectChangeAsync(engine.SetSharedDocumentAsync("users", "alice", Text("{}"), Ct));
+        await ExpectChangeAsync(engine.SetSharedDocumentAsync("users", "alice", null, Ct));
+        Assert.Null(engine.GetSystemDocument("users", "alice"));
 
         // Another engine instance over the same metadata (a restarted node) never repeats a stamp handed out before.
         engine = await harness.ReopenAsync();
