@@ -215,7 +215,10 @@ public sealed class StorageNodeClient(HttpClient http)
     public Task<NodeResult<UploadListPage>> ListUploadsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? uploadIdMarker, int maxUploads, CancellationToken ct) =>
         SendAsync(node, HttpMethod.Get, InternalApi.ListUploads(bucket, prefix, keyMarker, uploadIdMarker, maxUploads), ContractsJsonContext.Default.UploadListPage, ct);
 
-    /// <summary>Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is durable there.</summary>
+    /// <summary>
+    /// Streams <paramref name="body"/> (exactly <paramref name="length"/> bytes) to the node; completes when the object is
+    /// durable there. The answer names the write only: version id, ETag, last-modified, size and full-object checksum.
+    /// </summary>
     /// <remarks>With <paramref name="dataKey"/> the node encrypts the data at rest under it (see <see cref="InternalApi.DataKeyHeader"/>).</remarks>
     public async Task<NodeResult<ObjectInfo>> PutObjectAsync(StorageNodeInfo node, string bucket, string key, long length, PutObjectMetadata metadata, Stream body, CancellationToken ct, byte[]? dataKey = null, bool opaqueETag = false,
         Buckets.SettingsStamp? stamp = null)

@@ -106,7 +106,7 @@ public static class ObjectEndpoints
                 context.Request.Body,
                 context.RequestAborted);
             return result.Status == EngineStatus.Ok
-                ? Results.Json(result.Object!.ToInfo(), ContractsJsonContext.Default.ObjectInfo)
+                ? Results.Json(result.Object!.ToWriteResult(), ContractsJsonContext.Default.ObjectInfo)
                 : ObjectInfoMapper.ToError(result.Status);
         }
         catch (Exception e) when (IsBodyFailure(e, context))

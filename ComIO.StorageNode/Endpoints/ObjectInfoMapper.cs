@@ -29,6 +29,22 @@ public static class ObjectInfoMapper
     };
 
     /// <summary>
+    /// The answer to a PUT: what the API service reports of a write (version id, ETag, last-modified, size and the
+    /// full-object checksum), without the metadata, tags and ACL the caller has just sent.
+    /// </summary>
+    public static ObjectInfo ToWriteResult(this ObjectRecord record) => new()
+    {
+        Bucket = record.Bucket,
+        Key = record.Key,
+        VersionId = record.VersionId,
+        Size = record.Size,
+        ETag = record.ETag,
+        LastModified = record.LastModified,
+        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
+        Checksum = record.Checksum,
+    };
+
+    /// <summary>
     /// A listing entry (<see cref="InternalApi.List"/>): key, size, ETag, last-modified and checksum algorithm, plus the
     /// one system metadata entry <paramref name="systemMetadataKey"/> when the object has it.
     /// </summary>

@@ -4,6 +4,7 @@ using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ComIO.ApiService.Tests.S3.Harness;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ComIO.ApiService.Tests.S3;
@@ -14,6 +15,40 @@ public sealed class ObjectTests(ComIOCluster cluster) : IClassFixture<ComIOClust
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static string PathOf(string bucket, string key) => $"/{bucket}/{S3Wire.EncodeKey(key)}";
+
+    [Fact]
+    public async Task NodePutAnswer_NamesTheWriteOnly_NotTheMetadataTagsAndAclJustSent()
+    {
+        var bucket = await cluster.CreateBucketAsync("lean-put");
+        var settings = await cluster.S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } }, Ct);
+        Assert.Equal(HttpStatusCode.OK, settings.HttpStatusCode);
+        var node = cluster.ApiServices.GetRequiredService<ComIO.ApiService.Nodes.ClusterNodes>().OwnerOf(bucket, "k");
+        var client = cluster.ApiServices.GetRequiredService<ComIO.ApiService.Nodes.StorageNodeClient>();
+        var metadata = new ComIO.Contracts.Nodes.PutObjectMetadata
+        {
+            ContentType = "text/plain",
+            UserMetadata = new Dictionary<string, string> { ["color"] = "blue" },
+            SystemMetadata = new Dictionary<string, string> { ["x-comio-acl"] = "{}", ["cache-control"] = "no-cache" },
+            Tags = [new ComIO.Contracts.Nodes.ObjectTag("team", "storage")],
+            ChecksumAlgorithm = "CRC32C",
+        };
+        var body = "payload"u8.ToArray();
+
+        var written = (await client.PutObjectAsync(node, bucket, "k", body.Length, metadata, new MemoryStream(body), Ct)).Value!;
+        var stored = (await client.GetObjectInfoAsync(node, bucket, "k", Ct)).Value!;
+
+        Assert.Equal("blue", stored.UserMetadata["color"]);
+        Assert.Single(stored.Tags);
+        Assert.Equal("{}", stored.SystemMetadata["x-comio-acl"]);
+        Assert.Equal((stored.VersionId, stored.ETag, stored.Size, stored.ChecksumAlgorithm, stored.Checksum), (written.VersionId, written.ETag, written.Size, written.ChecksumAlgorithm, written.Checksum));
+        Assert.InRange(written.LastModified - stored.LastModified, TimeSpan.Zero, TimeSpan.FromMilliseconds(1)); // stored at millisecond precision
+        Assert.NotNull(written.Checksum);
+        Assert.NotEqual("null", written.VersionId);
+        Assert.Empty(written.UserMetadata);
+        Assert.Empty(written.SystemMetadata);
+        Assert.Empty(written.Tags);
+        Assert.Null(written.ContentType);
+    }
 
     [Theory]
     [InlineData(0)]
