@@ -9,6 +9,7 @@
 # Usage: bash bench/run.sh [--quick]      (make bench / make bench QUICK=1)
 # Env:   BENCH_TMPDIR (default /tmp) where the device image and metadata live; ROUNDS to override the repeat count;
 #        BENCH_LAYERS=replication runs layer 5 alone (results/<date>-replication[-quick].*).
+#        BENCH_SUFFIX is appended to the report name (results/<date><suffix>.*), e.g. to keep an earlier report of the day.
 set -euo pipefail
 
 QUICK=0
@@ -185,7 +186,7 @@ s3 replication --root "$WORK/replication" --small-count "$REPL_SMALL" --large-co
 rm -rf "$WORK/replication"
 
 DATE=$(date -u +%Y-%m-%d)
-SUFFIX=""
+SUFFIX="${BENCH_SUFFIX:-}" # e.g. BENCH_SUFFIX=-2 keeps an earlier report of the same day
 if [[ $LAYERS == replication ]]; then SUFFIX="-replication"; fi
 if [[ $QUICK == 1 ]]; then SUFFIX="$SUFFIX-quick"; fi
 mkdir -p "$BENCH/results"
