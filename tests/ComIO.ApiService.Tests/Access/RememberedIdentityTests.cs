@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using Amazon.S3.Model;
 using ComIO.ApiService.Identity;
@@ -28,11 +27,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
         await ExpectStatusAsync(other, HttpMethod.Head, $"/{bucket}/k", HttpStatusCode.OK); // remembered from here on
 
         await Admin.SetKeyStatusAsync(user.AccessKeyId, IdentityStatus.Inactive);
-        foreach (var (method, body) in new[] { (HttpMethod.Get, (byte[]?)null), (HttpMethod.Put, "new"u8.ToArray()), (HttpMethod.Delete, null) })
-        {
-            using var refused = await other.SendAsync(method, $"/{bucket}/k", body: body);
-            await S3Assert.ErrorAsync(refused, HttpStatusCode.Forbidden, "InvalidAccessKeyId");
-        }
+        await ExpectGetPutAndDeleteRefusedAsync(other, $"/{bucket}/k", "InvalidAccessKeyId");
 
         Assert.Equal("k", await ReadAsync(bucket, "k")); // nothing was written or deleted
 
@@ -96,11 +91,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
 
         // The other replica remembers a policy that allows; the policy now denies: the node refuses the remembered stamp.
         await Admin.PutPolicyAsync(user.Name, "test", PolicyJson.Document(PolicyJson.Statement("Allow", ["s3:ListBucket"], [$"arn:aws:s3:::{bucket}"])));
-        foreach (var (method, body) in new[] { (HttpMethod.Get, (byte[]?)null), (HttpMethod.Put, "new"u8.ToArray()), (HttpMethod.Delete, null) })
-        {
-            using var denied = await other.SendAsync(method, $"/{bucket}/k", body: body);
-            await S3Assert.ErrorAsync(denied, HttpStatusCode.Forbidden, "AccessDenied");
-        }
+        await ExpectGetPutAndDeleteRefusedAsync(other, $"/{bucket}/k", "AccessDenied");
 
         Assert.Equal("k", await ReadAsync(bucket, "k"));
 
@@ -146,29 +137,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"warm{i}", ContentBody = "w" }, Ct);
         }
 
-        var nodePorts = cluster.NodeAddresses.Select(a => a.Port).ToHashSet();
-        var calls = 0;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "System.Net.Http" && instrument.Name == "http.client.request.duration")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "server.port" && tag.Value is int port && nodePorts.Contains(port))
-                {
-                    Interlocked.Increment(ref calls);
-                }
-            }
-        });
-        listener.Start();
+        using var counter = new NodeCallCounter(cluster.NodeAddresses);
 
         const int Rounds = 10;
         for (var i = 0; i < Rounds; i++)
@@ -183,10 +152,10 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
             await s3.DeleteObjectAsync(bucket, $"k{i}", Ct);
         }
 
-        listener.Dispose();
+        counter.Dispose();
 
         // Reading the key and the user from a node on every request would make 12 calls per round (3 per operation).
-        Assert.InRange(Volatile.Read(ref calls), 4 * Rounds, (4 * Rounds) + 4);
+        Assert.InRange(counter.Calls, 4 * Rounds, (4 * Rounds) + 4);
     }
 
     private async Task<(string Bucket, TestUser User)> UserWithBucketAsync(string hint)
@@ -201,6 +170,16 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
         using var response = await cluster.S3.GetObjectAsync(bucket, key, Ct);
         using var reader = new StreamReader(response.ResponseStream);
         return await reader.ReadToEndAsync(Ct);
+    }
+
+    /// <summary>A GET, a PUT and a DELETE of <paramref name="path"/> each answer 403 with <paramref name="code"/>.</summary>
+    private static async Task ExpectGetPutAndDeleteRefusedAsync(S3Wire wire, string path, string code)
+    {
+        foreach (var (method, body) in new[] { (HttpMethod.Get, (byte[]?)null), (HttpMethod.Put, "new"u8.ToArray()), (HttpMethod.Delete, null) })
+        {
+            using var refused = await wire.SendAsync(method, path, body: body);
+            await S3Assert.ErrorAsync(refused, HttpStatusCode.Forbidden, code);
+        }
     }
 
     private static async Task ExpectStatusAsync(S3Wire wire, HttpMethod method, string path, HttpStatusCode expected)

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -96,29 +95,7 @@ public sealed class RememberedBucketSettingsTests(ComIOCluster cluster) : IClass
         var bucket = await cluster.CreateBucketAsync("calls");
         await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "warm", ContentBody = "w" }, Ct);
         await cluster.S3.GetObjectMetadataAsync(bucket, "warm", Ct); // settings remembered from here on
-        var nodePorts = cluster.NodeAddresses.Select(a => a.Port).ToHashSet();
-        var calls = 0;
-        using var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "System.Net.Http" && instrument.Name == "http.client.request.duration")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "server.port" && tag.Value is int port && nodePorts.Contains(port))
-                {
-                    Interlocked.Increment(ref calls);
-                }
-            }
-        });
-        listener.Start();
+        using var counter = new NodeCallCounter(cluster.NodeAddresses);
 
         const int Rounds = 10;
         for (var i = 0; i < Rounds; i++)
@@ -133,9 +110,9 @@ public sealed class RememberedBucketSettingsTests(ComIOCluster cluster) : IClass
             await cluster.S3.DeleteObjectAsync(bucket, $"k{i}", Ct);
         }
 
-        listener.Dispose();
+        counter.Dispose();
 
         // Reading the settings from a node on every request would make 8 calls per round (2 per operation).
-        Assert.InRange(Volatile.Read(ref calls), 4 * Rounds, (4 * Rounds) + 2);
+        Assert.InRange(counter.Calls, 4 * Rounds, (4 * Rounds) + 2);
     }
 }
