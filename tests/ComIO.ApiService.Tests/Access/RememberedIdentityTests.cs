@@ -12,19 +12,26 @@ namespace ComIO.ApiService.Tests.Access;
 /// user policy changed through one applies to the very next request through the other, which remembered the old
 /// identity; and a warm replica makes one node call per hot operation with a user's key, as with the admin's.
 /// </summary>
-public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixture<ComIOCluster>
+public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixture<ComIOCluster>, IDisposable
 {
+    private readonly List<S3Wire> _wires = [];
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private AdminApiClient Admin => new(cluster.Wire);
 
+    public void Dispose()
+    {
+        foreach (var wire in _wires)
+        {
+            wire.Dispose();
+        }
+    }
+
     [Fact]
     public async Task KeyDisabledThroughOneReplica_IsRefusedOnTheNextHotRequestThroughAnother_AndWorksWhenEnabledAgain()
     {
-        var (bucket, user) = await UserWithBucketAsync("kd");
-        using var other = new S3Wire(cluster.StartAnotherApi(), user.AccessKeyId, user.SecretKey, ComIOCluster.Region);
-        await ExpectStatusAsync(other, HttpMethod.Get, $"/{bucket}/k", HttpStatusCode.OK);
-        await ExpectStatusAsync(other, HttpMethod.Head, $"/{bucket}/k", HttpStatusCode.OK); // remembered from here on
+        var (bucket, user, other) = await RememberedOnAnotherReplicaAsync("kd", HttpMethod.Get);
 
         await Admin.SetKeyStatusAsync(user.AccessKeyId, IdentityStatus.Inactive);
         await ExpectGetPutAndDeleteRefusedAsync(other, $"/{bucket}/k", "InvalidAccessKeyId");
@@ -71,10 +78,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
     [Fact]
     public async Task UserDisabledThroughOneReplica_IsRefusedOnTheNextHotRequestThroughAnother()
     {
-        var (bucket, user) = await UserWithBucketAsync("ud");
-        using var other = new S3Wire(cluster.StartAnotherApi(), user.AccessKeyId, user.SecretKey, ComIOCluster.Region);
-        await ExpectStatusAsync(other, HttpMethod.Head, $"/{bucket}/k", HttpStatusCode.OK);
-        await ExpectStatusAsync(other, HttpMethod.Head, $"/{bucket}/k", HttpStatusCode.OK);
+        var (bucket, user, other) = await RememberedOnAnotherReplicaAsync("ud", HttpMethod.Head);
 
         await Admin.SetUserStatusAsync(user.Name, IdentityStatus.Inactive);
         using var refused = await other.SendAsync(HttpMethod.Get, $"/{bucket}/k");
@@ -84,10 +88,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
     [Fact]
     public async Task UserPolicyChangedThroughOneReplica_AppliesToTheNextHotRequestThroughAnother_BothWays()
     {
-        var (bucket, user) = await UserWithBucketAsync("up");
-        using var other = new S3Wire(cluster.StartAnotherApi(), user.AccessKeyId, user.SecretKey, ComIOCluster.Region);
-        await ExpectStatusAsync(other, HttpMethod.Get, $"/{bucket}/k", HttpStatusCode.OK);
-        await ExpectStatusAsync(other, HttpMethod.Get, $"/{bucket}/k", HttpStatusCode.OK);
+        var (bucket, user, other) = await RememberedOnAnotherReplicaAsync("up", HttpMethod.Get);
 
         // The other replica remembers a policy that allows; the policy now denies: the node refuses the remembered stamp.
         await Admin.PutPolicyAsync(user.Name, "test", PolicyJson.Document(PolicyJson.Statement("Allow", ["s3:ListBucket"], [$"arn:aws:s3:::{bucket}"])));
@@ -104,10 +105,7 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
     [Fact]
     public async Task RememberedIdentity_IsReadAfreshForAnOperationThatSendsNoStamp()
     {
-        var (bucket, user) = await UserWithBucketAsync("fr");
-        using var other = new S3Wire(cluster.StartAnotherApi(), user.AccessKeyId, user.SecretKey, ComIOCluster.Region);
-        await ExpectStatusAsync(other, HttpMethod.Get, $"/{bucket}/k", HttpStatusCode.OK);
-        await ExpectStatusAsync(other, HttpMethod.Get, $"/{bucket}/k", HttpStatusCode.OK);
+        var (bucket, user, other) = await RememberedOnAnotherReplicaAsync("fr", HttpMethod.Get);
 
         // A PUT above the replayable size and a copy decide with settings read from the nodes and send no stamp: the
         // remembered identity must not stand for them.
@@ -156,6 +154,20 @@ public sealed class RememberedIdentityTests(ComIOCluster cluster) : IClassFixtur
 
         // Reading the key and the user from a node on every request would make 12 calls per round (3 per operation).
         Assert.InRange(counter.Calls, 4 * Rounds, (4 * Rounds) + 4);
+    }
+
+    /// <summary>
+    /// A user allowed on a new bucket holding "k", and a wire signing with the user's key through another API replica
+    /// that has served two <paramref name="warmUp"/> requests of "k" (so it remembers the user from the second on).
+    /// </summary>
+    private async Task<(string Bucket, TestUser User, S3Wire Other)> RememberedOnAnotherReplicaAsync(string hint, HttpMethod warmUp)
+    {
+        var (bucket, user) = await UserWithBucketAsync(hint);
+        var other = new S3Wire(cluster.StartAnotherApi(), user.AccessKeyId, user.SecretKey, ComIOCluster.Region);
+        _wires.Add(other);
+        await ExpectStatusAsync(other, warmUp, $"/{bucket}/k", HttpStatusCode.OK);
+        await ExpectStatusAsync(other, warmUp, $"/{bucket}/k", HttpStatusCode.OK);
+        return (bucket, user, other);
     }
 
     private async Task<(string Bucket, TestUser User)> UserWithBucketAsync(string hint)
