@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using ComIO.ApiService.Authorization;
 using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Encryption;
@@ -154,7 +155,10 @@ public sealed class MultipartHandlers(
         // the bucket's replication intent, if a rule matches.
         var replica = await Replication.ReplicaWrites.ReadAsync(request, authorizer, deleteMarker: false);
         var intent = replica is null ? replication.IntentFor(await settingsStore.GetAsync(request), request.Key) : null;
-        var info = (await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts, intent, replica), request.Aborted).ConfigureAwait(false)).OrThrow()!;
+        var completed = await nodes.CompleteUploadAsync(Owner(request), request.Bucket, request.Key, uploadId, new CompleteMultipartRequest(parts, intent, replica), request.Aborted).ConfigureAwait(false);
+        var info = completed.IsSuccess ? completed.Value!
+            : completed.Error!.Status == NodeStatus.NoSuchUpload && await AlreadyCompletedAsync(request, parts) is { } done ? done
+            : completed.OrThrow()!;
         ObjectVersions.WriteVersionId(request, ObjectHandlers.WrittenVersionId(info));
         encryption.WriteResponseHeaders(request, info.SystemMetadata);
         var location = $"{request.Http.Request.Scheme}://{request.Http.Request.Host}/{request.Bucket}/{Uri.EscapeDataString(request.Key).Replace("%2F", "/", StringComparison.Ordinal)}";
@@ -165,6 +169,42 @@ public sealed class MultipartHandlers(
             xml.Element("Key", request.Key);
             xml.Element("ETag", ObjectHeaders.Quote(info.ETag));
         }));
+    }
+
+    /// <summary>
+    /// The object a completion of exactly these parts produced, when the upload is gone because it was completed: a
+    /// client retrying a completion whose answer it lost (a dropped connection, an API replica restarting) gets the same
+    /// success instead of NoSuchUpload. Recognised by the key's current version carrying the multipart ETag these part
+    /// ETags make (hex MD5 of the binary part MD5s, "-", part count), so the object holds exactly the listed parts' bytes.
+    /// Null otherwise.
+    /// </summary>
+    private async Task<ObjectInfo?> AlreadyCompletedAsync(S3Request request, List<CompletePart> parts)
+    {
+        if (MultipartETag(parts) is not { } expected)
+        {
+            return null;
+        }
+
+        var current = await nodes.GetObjectInfoAsync(Owner(request), request.Bucket, request.Key, request.Aborted).ConfigureAwait(false);
+        return current is { IsSuccess: true, Value: { IsDeleteMarker: false } info } && string.Equals(info.ETag, expected, StringComparison.OrdinalIgnoreCase) ? info : null;
+    }
+
+    /// <summary>S3's multipart ETag of <paramref name="parts"/>; null when a part ETag is not a hex MD5.</summary>
+    internal static string? MultipartETag(List<CompletePart> parts)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        Span<byte> digest = stackalloc byte[16];
+        foreach (var part in parts)
+        {
+            if (Convert.FromHexString(part.ETag.Trim().Trim('"'), digest, out _, out var written) != System.Buffers.OperationStatus.Done || written != 16)
+            {
+                return null;
+            }
+
+            md5.AppendData(digest);
+        }
+
+        return Convert.ToHexStringLower(md5.GetHashAndReset()) + "-" + parts.Count.ToString(CultureInfo.InvariantCulture);
     }
 
     public async Task AbortAsync(S3Request request)
