@@ -5,18 +5,25 @@ namespace ComIO.Storage.Devices;
 /// <summary>
 /// A file image or raw block device opened with <c>O_RDWR | O_DIRECT | O_CLOEXEC</c>: reads and writes bypass the page
 /// cache, so buffers must be aligned (see <see cref="IBlockDevice"/>). <see cref="FlushAsync"/> calls <c>fdatasync</c>.
-/// Thread-safe for concurrent positional I/O. The capacity is fixed at open time (rounded down to the block size).
+/// Thread-safe for concurrent positional I/O; reads and writes run on the device's own threads
+/// (<see cref="DeviceIoWorkers"/>), at most <see cref="MaxTransfersInFlight"/> at once. The capacity is fixed at open
+/// time (rounded down to the block size).
 /// </summary>
 public sealed class DirectIoBlockDevice : IBlockDevice
 {
+    /// <summary>The most reads and writes one device has in flight from this process (its queue depth).</summary>
+    public const int MaxTransfersInFlight = 16;
+
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
+    private readonly DeviceIoWorkers _io;
 
     private DirectIoBlockDevice(string path, SafeFileHandle handle, int fd, int blockSize, long capacity, bool isBlockDevice)
     {
         Path = path;
         _handle = handle;
         _fd = fd;
+        _io = new DeviceIoWorkers(path, MaxTransfersInFlight);
         BlockSize = blockSize;
         Capacity = capacity;
         IsBlockDevice = isBlockDevice;
@@ -93,10 +100,6 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         }
     }
 
-    /// <remarks>
-    /// The I/O is issued synchronously on the calling thread: O_DIRECT transfers are short and .NET's asynchronous
-    /// positional I/O on Linux would only move the same blocking call to another thread-pool thread.
-    /// </remarks>
     public ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         BlockDeviceGuard.ValidateIo(this, offset, buffer);
@@ -105,15 +108,7 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        try
-        {
-            RandomAccess.Write(_handle, buffer.Span, offset);
-            return ValueTask.CompletedTask;
-        }
-        catch (IOException ex)
-        {
-            return ValueTask.FromException(ex);
-        }
+        return new ValueTask(_io.Run(() => RandomAccess.Write(_handle, buffer.Span, offset)));
     }
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -124,25 +119,21 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        try
-        {
-            var done = 0;
-            while (done < buffer.Length)
-            {
-                var read = RandomAccess.Read(_handle, buffer.Span[done..], offset + done);
-                if (read <= 0)
-                {
-                    throw new IOException($"Unexpected end of device '{Path}' at offset {offset + done}.");
-                }
+        return new ValueTask(_io.Run(() => ReadFully(offset, buffer.Span)));
+    }
 
-                done += read;
+    private void ReadFully(long offset, Span<byte> buffer)
+    {
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var read = RandomAccess.Read(_handle, buffer[done..], offset + done);
+            if (read <= 0)
+            {
+                throw new IOException($"Unexpected end of device '{Path}' at offset {offset + done}.");
             }
 
-            return ValueTask.CompletedTask;
-        }
-        catch (IOException ex)
-        {
-            return ValueTask.FromException(ex);
+            done += read;
         }
     }
 
@@ -158,5 +149,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         return ValueTask.CompletedTask;
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose()
+    {
+        _io.Dispose();
+        _handle.Dispose();
+    }
 }
