@@ -4,11 +4,13 @@ namespace ComIO.Storage.Devices;
 
 /// <summary>
 /// Threads of one device's own that run its blocking positional transfers. An O_DIRECT transfer blocks its thread for
-/// the whole device time (about a millisecond for 1 MiB); on a thread-pool worker that starves request work, since
-/// a small machine has only a couple of workers and the pool adds more slowly than transfers arrive.
-/// Contract: at most <c>maxInFlight</c> transfers run at once (the device's queue depth from this process); workers
-/// start on demand up to that number and live until <see cref="Dispose"/>; each transfer's task completes on the thread
-/// pool, never on a worker. Transfers queued after disposal fail with <see cref="ObjectDisposedException"/>.
+/// the whole device time (about a millisecond for 1 MiB); on thread-pool workers, concurrent transfers starve request
+/// work, since a small machine has only a couple of workers and the pool adds more slowly than transfers arrive.
+/// Contract: a transfer submitted while the device has none in flight runs on the caller's thread (no hand-off, so a
+/// lone sequential stream costs what a direct call does; at most one caller per device blocks this way); any other is
+/// queued to the device's workers, at most <c>maxInFlight</c> of which run at once (the device's queue depth from
+/// this process). Workers start on demand and live until <see cref="Dispose"/>; a queued transfer's task completes on
+/// the thread pool, never on a worker. Transfers submitted after disposal fail with <see cref="ObjectDisposedException"/>.
 /// </summary>
 internal sealed class DeviceIoWorkers : IDisposable
 {
@@ -17,6 +19,9 @@ internal sealed class DeviceIoWorkers : IDisposable
     private readonly int _maxInFlight;
     private int _workers;
     private int _idle;
+    private int _waiting;
+    private int _inFlight;
+    private volatile bool _disposed;
 
     public DeviceIoWorkers(string name, int maxInFlight)
     {
@@ -25,20 +30,47 @@ internal sealed class DeviceIoWorkers : IDisposable
         _maxInFlight = maxInFlight;
     }
 
-    /// <summary>Queues <paramref name="transfer"/>; the task completes when it has run (faulted with what it threw).</summary>
+    /// <summary>Runs or queues <paramref name="transfer"/>; the task completes when it has run (faulted with what it threw).</summary>
     public Task Run(Action transfer)
     {
+        if (_disposed)
+        {
+            return Disposed();
+        }
+
+        if (Interlocked.Increment(ref _inFlight) == 1)
+        {
+            try
+            {
+                transfer();
+                return Task.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return Task.FromException(ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+
         var item = new Transfer(transfer);
+        var waiting = Interlocked.Increment(ref _waiting);
         try
         {
             _queue.Add(item);
         }
         catch (InvalidOperationException)
         {
-            return Task.FromException(new ObjectDisposedException(_name, "The device is closed."));
+            Interlocked.Decrement(ref _waiting);
+            Interlocked.Decrement(ref _inFlight);
+            return Disposed();
         }
 
-        if (Volatile.Read(ref _idle) == 0)
+        // Every queued transfer needs a worker of its own, up to the limit: one that started but has not taken an item
+        // yet already counts as idle, so a burst of submissions starts as many workers as it queues transfers.
+        if (waiting > Volatile.Read(ref _idle))
         {
             StartWorkerIfBelowLimit();
         }
@@ -46,7 +78,13 @@ internal sealed class DeviceIoWorkers : IDisposable
         return item.Task;
     }
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        _disposed = true;
+        _queue.CompleteAdding();
+    }
+
+    private Task Disposed() => Task.FromException(new ObjectDisposedException(_name, "The device is closed."));
 
     private void StartWorkerIfBelowLimit()
     {
@@ -64,6 +102,7 @@ internal sealed class DeviceIoWorkers : IDisposable
     {
         foreach (var item in _queue.GetConsumingEnumerable())
         {
+            Interlocked.Decrement(ref _waiting);
             Interlocked.Decrement(ref _idle);
             try
             {
@@ -75,6 +114,7 @@ internal sealed class DeviceIoWorkers : IDisposable
                 item.TrySetException(ex);
             }
 
+            Interlocked.Decrement(ref _inFlight);
             Interlocked.Increment(ref _idle);
         }
     }

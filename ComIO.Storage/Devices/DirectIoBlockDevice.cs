@@ -5,14 +5,17 @@ namespace ComIO.Storage.Devices;
 /// <summary>
 /// A file image or raw block device opened with <c>O_RDWR | O_DIRECT | O_CLOEXEC</c>: reads and writes bypass the page
 /// cache, so buffers must be aligned (see <see cref="IBlockDevice"/>). <see cref="FlushAsync"/> calls <c>fdatasync</c>.
-/// Thread-safe for concurrent positional I/O; reads and writes run on the device's own threads
-/// (<see cref="DeviceIoWorkers"/>), at most <see cref="MaxTransfersInFlight"/> at once. The capacity is fixed at open
-/// time (rounded down to the block size).
+/// Thread-safe for concurrent positional I/O; a read or write runs on its caller's thread when the device is idle and
+/// otherwise on the device's own threads (<see cref="DeviceIoWorkers"/>), never blocking a thread-pool worker behind
+/// another transfer. The capacity is fixed at open time (rounded down to the block size).
 /// </summary>
 public sealed class DirectIoBlockDevice : IBlockDevice
 {
-    /// <summary>The most reads and writes one device has in flight from this process (its queue depth).</summary>
-    public const int MaxTransfersInFlight = 16;
+    /// <summary>
+    /// The most reads and writes one device runs on its own threads at once (plus one on a caller when it was idle).
+    /// Measured on this machine's virtio disk: 8 concurrent 1 MiB writes outran 16.
+    /// </summary>
+    public const int MaxTransfersInFlight = 8;
 
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
