@@ -35,15 +35,31 @@ public sealed class ObjectCopierTests
         copier.CopyAsync("photos", "dir/k", "v1", "photos-west", target, TestContext.Current.CancellationToken);
 
     [Fact]
-    public async Task CopyAsync_LeavesADestinationThatHasTheVersion_WithoutReadingTheSource()
+    public async Task CopyAsync_LeavesADestinationThatHasALargeVersion_WithoutSendingIt()
     {
-        var source = new FakeSource(Version(10));
+        var source = new FakeSource(Version(ObjectCopier.CheckDestinationFirstAbove + 1));
         var target = new FakeTarget { HasVersion = true };
 
         Assert.Equal(CopyOutcome.AlreadyPresent, await CopyAsync(Copier(source), target));
 
-        Assert.Empty(source.Opens);
+        Assert.Single(source.Opens);
+        Assert.Equal(1, target.HasVersionQuestions);
         Assert.Empty(target.Puts);
+        Assert.Empty(target.Parts);
+    }
+
+    [Fact]
+    public async Task CopyAsync_SendsASmallVersion_WithoutAskingTheDestination()
+    {
+        // The destination stores a replica version id at most once, so resending a small body is safe and cheaper
+        // than asking (ReplicaWriteTests.ReplicaPut_KeepsTheSourceVersionId_AndIsIdempotent checks the destination).
+        var source = new FakeSource(Version(ObjectCopier.CheckDestinationFirstAbove));
+        var target = new FakeTarget { HasVersion = true };
+
+        Assert.Equal(CopyOutcome.Copied(ObjectCopier.CheckDestinationFirstAbove), await CopyAsync(Copier(source), target));
+
+        Assert.Equal(0, target.HasVersionQuestions);
+        Assert.Single(target.Puts);
     }
 
     [Fact]

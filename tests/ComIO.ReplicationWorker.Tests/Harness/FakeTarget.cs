@@ -28,7 +28,15 @@ public sealed class FakeTarget(string site = "west") : IReplicaTarget
 
     public List<(string Bucket, string Key, IReadOnlyList<KeyValuePair<string, string>> Headers)> Deletes { get; } = [];
 
-    public Task<bool> HasVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken) => Task.FromResult(HasVersion);
+    public int HasVersionQuestions => _hasVersionQuestions;
+
+    private int _hasVersionQuestions;
+
+    public Task<bool> HasVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _hasVersionQuestions);
+        return Task.FromResult(HasVersion);
+    }
 
     public async Task PutAsync(string bucket, string key, Stream body, long length, IReadOnlyList<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)
     {
