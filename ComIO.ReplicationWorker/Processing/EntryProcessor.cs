@@ -25,8 +25,10 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
         using var activity = StartActivity(entry);
         using var scope = logger.BeginScope("Replication entry {EntryId} {Operation} {Bucket}/{Key} {VersionId}",
             entry.Id, entry.Operation, entry.Bucket, entry.Key, entry.VersionId);
-        using var stopKeepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var keepAlive = KeepAliveAsync(delivered.Id, stopKeepAlive.Token);
+        // Stopped by disposing its timer, not by cancelling it: a cancelled wait throws, and this runs once per entry.
+        using var keepAliveTimer = new PeriodicTimer(options.Value.ClaimIdleTime / 3, time);
+        using var stopOnShutdown = cancellationToken.Register(keepAliveTimer.Dispose);
+        var keepAlive = KeepAliveAsync(delivered.Id, keepAliveTimer);
         try
         {
             string result;
@@ -57,7 +59,7 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
         }
         finally
         {
-            await stopKeepAlive.CancelAsync();
+            keepAliveTimer.Dispose();
             await keepAlive;
         }
     }
@@ -132,27 +134,19 @@ public sealed class EntryProcessor(ReplicationQueue queue, IEntryApplier applier
         }
     }
 
-    /// <summary>Resets the entry's idle time every third of <c>ClaimIdleTime</c> until cancelled; never throws.</summary>
-    private async Task KeepAliveAsync(string id, CancellationToken cancellationToken)
+    /// <summary>Resets the entry's idle time at every tick of <paramref name="timer"/> until it is disposed; never throws.</summary>
+    private async Task KeepAliveAsync(string id, PeriodicTimer timer)
     {
-        using var timer = new PeriodicTimer(options.Value.ClaimIdleTime / 3, time);
-        try
+        while (await timer.WaitForNextTickAsync())
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            try
             {
-                try
-                {
-                    await queue.KeepAliveAsync(id);
-                }
-                catch (Exception e)
-                {
-                    logger.LogDebug("Could not keep entry {EntryId} claimed: {Error}", id, e.Message);
-                }
+                await queue.KeepAliveAsync(id);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Done.
+            catch (Exception e)
+            {
+                logger.LogDebug("Could not keep entry {EntryId} claimed: {Error}", id, e.Message);
+            }
         }
     }
 
