@@ -80,7 +80,7 @@ public sealed class CredentialResolver(IdentityStore store, IOptions<AuthOptions
 
         if (_remembered.TryGetValue((node.Id, accessKeyId), out var remembered))
         {
-            return remembered with { Stamp = remembered.Stamp! with { FromMemory = true } };
+            return remembered;
         }
 
         var (key, keyStamp) = await store.GetAccessKeyFromAsync(node, accessKeyId, ct);
@@ -94,7 +94,8 @@ public sealed class CredentialResolver(IdentityStore store, IOptions<AuthOptions
                 _remembered.Clear();
             }
 
-            _remembered[(node.Id, accessKeyId)] = credential;
+            // Kept as later requests will see it: taken from memory.
+            _remembered[(node.Id, accessKeyId)] = credential with { Stamp = credential.Stamp with { FromMemory = true } };
         }
 
         return credential;

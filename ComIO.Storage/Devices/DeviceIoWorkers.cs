@@ -19,7 +19,6 @@ internal sealed class DeviceIoWorkers : IDisposable
     private readonly int _maxInFlight;
     private int _workers;
     private int _idle;
-    private int _waiting;
     private int _inFlight;
     private volatile bool _disposed;
 
@@ -56,21 +55,19 @@ internal sealed class DeviceIoWorkers : IDisposable
         }
 
         var item = new Transfer(transfer);
-        var waiting = Interlocked.Increment(ref _waiting);
         try
         {
             _queue.Add(item);
         }
         catch (InvalidOperationException)
         {
-            Interlocked.Decrement(ref _waiting);
             Interlocked.Decrement(ref _inFlight);
             return Disposed();
         }
 
         // Every queued transfer needs a worker of its own, up to the limit: one that started but has not taken an item
         // yet already counts as idle, so a burst of submissions starts as many workers as it queues transfers.
-        if (waiting > Volatile.Read(ref _idle))
+        if (_queue.Count > Volatile.Read(ref _idle))
         {
             StartWorkerIfBelowLimit();
         }
@@ -102,7 +99,6 @@ internal sealed class DeviceIoWorkers : IDisposable
     {
         foreach (var item in _queue.GetConsumingEnumerable())
         {
-            Interlocked.Decrement(ref _waiting);
             Interlocked.Decrement(ref _idle);
             try
             {
