@@ -55,7 +55,7 @@ internal static class HttpLayerBenchmark
         }
 
         output.Write(MeasureSigner(signer, site.Endpoint.Authority));
-        await WarmUpAsync(targets, data);
+        output.Write(await WarmUpAsync(targets, data));
 
         var smallest = sizes.Min();
         (long NodeRequests, long Groups, long Operations) before = default;
@@ -206,25 +206,38 @@ internal static class HttpLayerBenchmark
         return new S3LoadClient(endpoint, new SigV4Signer(key.AccessKeyId, key.SecretAccessKey, ComIOSite.Region));
     }
 
-    private static async Task WarmUpAsync((string Name, S3LoadClient Client)[] targets, byte[] data)
+    /// <summary>
+    /// Until the JIT has settled (<see cref="JitSettling"/>), rounds of every target's request mix — PUT, GET, HEAD and
+    /// DELETE of 4 KiB objects and every 20th of 1 MiB, a 100-key ListObjectsV2 every 10th — from 1 and from 8 streams,
+    /// so that no cell pays for compiling the code it measures.
+    /// </summary>
+    private static async Task<BenchResult> WarmUpAsync((string Name, S3LoadClient Client)[] targets, byte[] data)
     {
-        var sink = new byte[256 * 1024];
-        foreach (var (_, client) in targets)
+        var sinks = Enumerable.Range(0, 8).Select(_ => new byte[256 * 1024]).ToArray();
+        return await JitSettling.RunAsync(async () =>
         {
-            for (var i = 0; i < 200; i++)
+            foreach (var (_, client) in targets)
             {
-                using var content = new ReadOnlyMemoryContent(data.AsMemory(0, i % 20 == 0 ? 1 << 20 : 4096));
-                var key = $"{(i % 20 == 0 ? 1 << 20 : 4096)}/warmup/{i:D8}";
-                await client.PutAsync(Bucket, key, content, CancellationToken.None);
-                await client.GetAsync(Bucket, key, sink, CancellationToken.None);
-                await client.HeadAsync(Bucket, key, CancellationToken.None);
-                if (i % 10 == 0)
+                foreach (var (streams, seconds) in new[] { (1, 0.2), (8, 0.4) })
                 {
-                    await client.ListAsync(Bucket, "4096/", ListPageKeys, null, sink, CancellationToken.None);
-                }
+                    await Workload.RunAsync(streams, seconds, async (w, i) =>
+                    {
+                        var size = i % 20 == 0 ? 1 << 20 : 4096;
+                        using var content = new ReadOnlyMemoryContent(data.AsMemory(0, size));
+                        var key = $"{size}/warmup/w{w}/{i:D8}";
+                        await client.PutAsync(Bucket, key, content, CancellationToken.None);
+                        await client.GetAsync(Bucket, key, sinks[w], CancellationToken.None);
+                        await client.HeadAsync(Bucket, key, CancellationToken.None);
+                        if (i % 10 == 0)
+                        {
+                            await client.ListAsync(Bucket, "4096/", ListPageKeys, null, sinks[w], CancellationToken.None);
+                        }
 
-                await client.DeleteAsync(Bucket, key, CancellationToken.None);
+                        await client.DeleteAsync(Bucket, key, CancellationToken.None);
+                        return size;
+                    });
+                }
             }
-        }
+        }, TimeSpan.FromSeconds(120));
     }
 }

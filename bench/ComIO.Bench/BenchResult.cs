@@ -12,6 +12,9 @@ internal sealed class BenchResult(string command)
 
     public void Add(string name, double value) => _values.Add(new(name, value));
 
+    /// <summary>The value added under <paramref name="name"/>.</summary>
+    public double Value(string name) => _values.First(v => v.Key == name).Value;
+
     public void Note(string name, string value) => _notes.Add(new(name, value));
 
     public string ToJson()

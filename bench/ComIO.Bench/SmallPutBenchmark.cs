@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ComIO.Storage;
 
 namespace ComIO.Bench;
 
@@ -23,31 +24,19 @@ internal static class SmallPutBenchmark
         result.Add("inline_threshold", inlineThreshold);
 
         await using var engine = await EngineFixture.OpenFreshAsync(arguments, inlineThreshold);
-        for (var i = 0; i < 50; i++)
-        {
-            await SequentialBenchmark.PutAsync(engine, $"warmup-{i}", size, pattern, i);
-        }
+        var next = -1;
+        int NextIndex() => Interlocked.Increment(ref next);
+        var warmup = await JitSettling.RunAsync(() => PutForAsync(engine, workers, 1, size, pattern, NextIndex, new LatencyRecorder()), TimeSpan.FromSeconds(60));
+        Console.Error.WriteLine(warmup.ToText());
+        result.Add("warmup_seconds", warmup.Value("seconds"));
+        result.Add("warmup_settled", warmup.Value("settled"));
 
         var groupsBefore = engine.CommitGroupCount;
         var operationsBefore = engine.CommitOperationCount;
         var latency = new LatencyRecorder();
-        var next = -1;
-        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var cpu = CpuTime.Now();
         var started = Stopwatch.GetTimestamp();
-        await SequentialBenchmark.RunWorkersAsync(workers, async () =>
-        {
-            var ticks = new List<long>();
-            while (Stopwatch.GetTimestamp() < deadline)
-            {
-                var index = Interlocked.Increment(ref next);
-                var t0 = Stopwatch.GetTimestamp();
-                await SequentialBenchmark.PutAsync(engine, SequentialBenchmark.Key(index), size, pattern, index);
-                ticks.Add(Stopwatch.GetTimestamp() - t0);
-            }
-
-            latency.AddRange(ticks);
-        });
+        await PutForAsync(engine, workers, seconds, size, pattern, NextIndex, latency);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuUsed = CpuTime.Now() - cpu;
         var groups = engine.CommitGroupCount - groupsBefore;
@@ -60,5 +49,24 @@ internal static class SmallPutBenchmark
         result.Add("mean_group_size", groups == 0 ? 0 : (double)operations / groups);
         latency.Report(result, "put");
         return result;
+    }
+
+    /// <summary><paramref name="workers"/> writers, each one PUT at a time of the next key, for <paramref name="seconds"/>; latencies into <paramref name="latency"/>.</summary>
+    private static Task PutForAsync(StorageEngine engine, int workers, double seconds, long size, byte[] pattern, Func<int> nextIndex, LatencyRecorder latency)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        return SequentialBenchmark.RunWorkersAsync(workers, async () =>
+        {
+            var ticks = new List<long>();
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                var index = nextIndex();
+                var t0 = Stopwatch.GetTimestamp();
+                await SequentialBenchmark.PutAsync(engine, SequentialBenchmark.Key(index), size, pattern, index);
+                ticks.Add(Stopwatch.GetTimestamp() - t0);
+            }
+
+            latency.AddRange(ticks);
+        });
     }
 }
