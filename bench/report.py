@@ -234,9 +234,17 @@ def s3_rows(records):
             "unit": "ops/s", "comio": hi["ops_s"], "ceiling": lo["ops_s"], "ratio": hi["ops_s"] / lo["ops_s"], "kind": "put-speedup",
             "concurrency": puts[-1],
             "notes": "ceiling column = 1-client ComIO rate" + (
-                f"; the two-hop ceiling's {puts[-1]}-client PUT rate ({hop['ops_s']:,.0f}/s) is {hop['ops_s'] / lo['ops_s']:.1f}× that rate: HTTP alone does not bound this target" if hop else ""),
+                f"; the two-hop ceiling's {puts[-1]}-client PUT rate ({hop['ops_s']:,.0f}/s) is {hop['ops_s'] / lo['ops_s']:.1f}× that rate"
+                + (": HTTP alone does not bound this target" if hop["ops_s"] / lo["ops_s"] >= 10
+                   else ": below 10×, so HTTP alone (a front end + storage tier doing no S3 work) bounds this target on this machine")
+                if hop else ""),
         })
     for r in records:
+        if r.get("command") == "warmup":
+            rows.append({"section": "S3 over HTTP", "metric": "warm-up before the first cell: the request mix until the JIT settled", "unit": "s",
+                         "comio": r["seconds"], "ceiling": None, "ratio": None,
+                         "notes": f"{r['methods_compiled']:,.0f} methods compiled ({r['jit_ms'] / 1000:.1f} s of JIT time) in {r['rounds']:.0f} rounds; "
+                                  + ("settled: the last 2 rounds compiled at most 5 methods each" if r["settled"] else "NOT settled within the time limit: the first cells may include JIT work")})
         if r.get("command") == "signer":
             rows.append({"section": "S3 over HTTP", "metric": "load generator: SigV4 signing of one request (one thread)", "unit": "µs",
                          "comio": r["us_per_sign"], "ceiling": None, "ratio": None,
