@@ -16,7 +16,7 @@ internal static class JitSettling
     public const int QuietMethods = 5;
     public const int QuietRounds = 2;
 
-    /// <param name="round">One pass of the workload to warm; should last about a second.</param>
+    /// <param name="round">One pass of the workload to warm; should last half a second or more (tier-1 recompilation waits for a quiet 100 ms).</param>
     /// <param name="limit">Stop after this long even if the JIT is still busy (reported as not settled).</param>
     public static async Task<BenchResult> RunAsync(Func<Task> round, TimeSpan limit)
     {

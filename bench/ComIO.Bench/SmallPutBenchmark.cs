@@ -26,7 +26,7 @@ internal static class SmallPutBenchmark
         await using var engine = await EngineFixture.OpenFreshAsync(arguments, inlineThreshold);
         var next = -1;
         int NextIndex() => Interlocked.Increment(ref next);
-        var warmup = await JitSettling.RunAsync(() => PutForAsync(engine, workers, 1, size, pattern, NextIndex, new LatencyRecorder()), TimeSpan.FromSeconds(60));
+        var warmup = await JitSettling.RunAsync(() => PutForAsync(engine, workers, 0.5, size, pattern, NextIndex, new LatencyRecorder()), TimeSpan.FromSeconds(60));
         Console.Error.WriteLine(warmup.ToText());
         result.Add("warmup_seconds", warmup.Value("seconds"));
         result.Add("warmup_settled", warmup.Value("settled"));
