@@ -240,16 +240,21 @@ def s3_rows(records):
                 if hop else ""),
         })
     for r in records:
-        if r.get("command") == "warmup":
-            rows.append({"section": "S3 over HTTP", "metric": "warm-up before the first cell: the request mix until the JIT settled", "unit": "s",
-                         "comio": r["seconds"], "ceiling": None, "ratio": None,
-                         "notes": f"{r['methods_compiled']:,.0f} methods compiled ({r['jit_ms'] / 1000:.1f} s of JIT time) in {r['rounds']:.0f} rounds; "
-                                  + ("settled: the last 2 rounds compiled at most 5 methods each" if r["settled"] else "NOT settled within the time limit: the first cells may include JIT work")})
+        if r.get("command") == "warmup" and r.get("layer") != "replication":
+            rows.append(warmup_row(r, "S3 over HTTP", "warm-up before the first cell: the request mix until the JIT settled"))
         if r.get("command") == "signer":
             rows.append({"section": "S3 over HTTP", "metric": "load generator: SigV4 signing of one request (one thread)", "unit": "µs",
                          "comio": r["us_per_sign"], "ceiling": None, "ratio": None,
                          "notes": f"CPU {r['cpu_us_per_sign']:.1f} µs per request, the same for both targets; UNSIGNED-PAYLOAD, signing key cached per day"})
     return rows
+
+
+def warmup_row(r, section, metric):
+    """A JitSettling warm-up: how long, how much it compiled, and whether it settled."""
+    return {"section": section, "metric": metric, "unit": "s", "comio": r["seconds"], "ceiling": None, "ratio": None,
+            "notes": f"{r['methods_compiled']:,.0f} methods compiled ({r['jit_ms'] / 1000:.1f} s of JIT time) in {r['rounds']:.0f} rounds; "
+                     + ("settled: the last 2 rounds compiled at most 5 methods each" if r["settled"]
+                        else "NOT settled within the time limit: the first measurements may include JIT work")}
 
 
 def sse_rows(records):
@@ -356,6 +361,8 @@ def micro_rows(records):
 def replication_rows(records):
     """Layer 5 (issue 7): replication throughput next to the client's own GET+PUT copy, and lag under a fixed write rate."""
     rows = []
+    for r in (r for r in records if r.get("command") == "warmup" and r.get("layer") == "replication"):
+        rows.append(warmup_row(r, "Replication", "warm-up before the measurements: rounds of writes, replication and client copies until the JIT settled"))
     for r in (r for r in records if r.get("command") == "replication-throughput"):
         size, n = int(r["size"]), int(r["objects"])
         bulk = size >= MIB

@@ -55,7 +55,9 @@ internal static class HttpLayerBenchmark
         }
 
         output.Write(MeasureSigner(signer, site.Endpoint.Authority));
-        output.Write(await WarmUpAsync(targets, data));
+        var warmup = await WarmUpAsync(targets, data);
+        warmup.Note("layer", "http");
+        output.Write(warmup);
 
         var smallest = sizes.Min();
         (long NodeRequests, long Groups, long Operations) before = default;

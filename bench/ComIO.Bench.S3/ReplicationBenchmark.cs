@@ -30,6 +30,7 @@ internal static partial class ReplicationBenchmark
 {
     private const string East = "east";
     private const string West = "west";
+    private const int WarmObjects = 102; // per warm-up round: 2 of 2 MiB, then 100 of 4 KiB
 
     public static async Task RunAsync(BenchArguments arguments, ResultFile output)
     {
@@ -56,17 +57,29 @@ internal static partial class ReplicationBenchmark
         var small = new byte[4096];
         new Random(7).NextBytes(small);
 
-        // Warm-up (JIT, connection pools, the worker's first Redis/S3 calls): a few objects through every path.
+        // Warm-up (JIT, connection pools, the worker's Redis and S3 clients): until the JIT has settled, rounds of 100
+        // 4 KiB objects and 2 of 2 MiB (a version the worker checks at the destination first) written, replicated by a
+        // running worker and copied by the client, so that neither measurement pays for compiling its code.
         await ReplicatedBucketAsync(east, west, "warm");
         await CreateVersionedAsync(west, "warm-copy");
-        await WriteAsync(east, "warm", "w/", 64, concurrency, _ => new ByteArrayContent(small));
-        await WaitForRelayAsync(redis, 64);
+        var medium = new byte[2 << 20];
+        new Random(2).NextBytes(medium);
+        var warmRound = 0;
         await using (var worker = await bench.StartWorkerAsync())
         {
-            await DrainAsync(redis, west, "warm", "w/", 64, TimeSpan.FromSeconds(120));
-        }
+            var warmup = await JitSettling.RunAsync(async () =>
+            {
+                var prefix = $"w{warmRound++}/";
+                await WriteAsync(east, "warm", prefix, WarmObjects, concurrency, i => new ByteArrayContent(i < 2 ? medium : small));
+                await DrainAsync(redis, west, "warm", prefix, WarmObjects, TimeSpan.FromSeconds(120));
+                await CopyAsync(east, west, "warm", "warm-copy", prefix, WarmObjects, concurrency);
+            }, TimeSpan.FromSeconds(120));
+            warmup.Note("layer", "replication");
+            output.Write(warmup);
 
-        await CopyAsync(east, west, "warm", "warm-copy", "w/", 64, concurrency);
+            // The last round's entries may leave the stream just after west lists them: the measurements start on an empty one.
+            await DrainAsync(redis, west, "warm", $"w{warmRound - 1}/", WarmObjects, TimeSpan.FromSeconds(120));
+        }
 
         // 1. 4 KiB objects/s.
         var smallResult = await ThroughputAsync(output, bench, redis, east, west, "r4k", smallCount, 4096, concurrency, workerConcurrency,
