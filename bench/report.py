@@ -240,7 +240,7 @@ def s3_rows(records):
                 if hop else ""),
         })
     for r in records:
-        if r.get("command") == "warmup" and r.get("layer") != "replication":
+        if r.get("command") == "warmup" and r.get("layer", "http") == "http":
             rows.append(warmup_row(r, "S3 over HTTP", "warm-up before the first cell: the request mix until the JIT settled"))
         if r.get("command") == "signer":
             rows.append({"section": "S3 over HTTP", "metric": "load generator: SigV4 signing of one request (one thread)", "unit": "µs",
@@ -326,6 +326,8 @@ def scale_rows(records):
             "unit": "ops/s", "comio": r["puts_s"], "ceiling": None, "ratio": None,
             "notes": f"durable engine PUTs (group commit), CPU {r['cpu_us_per_put']:.0f} µs per PUT; how the bucket was filled",
         })
+    for r in (r for r in records if r.get("command") == "warmup" and r.get("layer") == "scale"):
+        rows.append(warmup_row(r, "Scale", "warm-up before the first PUT cell: the same PUTs into another bucket until the JIT settled"))
     return rows
 
 
@@ -559,7 +561,7 @@ def main():
         lines.append(f"| {g['target']} | {fmt(g['measured'], g.get('unit', ''))} | {fmt(g['ceiling'], g.get('unit', '')) if g['ceiling'] is not None else '—'} | {ratio} | {g['required']} | {met} | {g['note']} |")
     if layer5:
         lines += ["", "## Replication (issue 7)", ""]
-        for r in layer5:
+        for r in (r for r in layer5 if "raw" in r):  # the throughput and lag rows (the warm-up row is in "All rows")
             raw = r["raw"]
             if r["kind"] == "replication-throughput":
                 per = "objects/s" if r["size"] < MIB else MB

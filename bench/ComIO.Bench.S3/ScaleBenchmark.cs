@@ -18,6 +18,7 @@ namespace ComIO.Bench.S3;
 internal static class ScaleBenchmark
 {
     private const string SmallBucket = "scale-small";
+    private const string WarmUpBucket = "scale-warmup";
     private const string LargeBucket = "scale-large";
     private const int PageKeys = 1000;
 
@@ -70,6 +71,17 @@ internal static class ScaleBenchmark
             fill.Add("cpu_us_per_put", (CpuTime.Now() - cpu).TotalMicroseconds / Math.Max(1, to - from));
             output.Write(fill);
         }
+
+        // Until the JIT has settled, the same PUTs into a bucket of their own (the measured bucket stays empty for the first cell).
+        await client.CreateBucketAsync(WarmUpBucket, CancellationToken.None);
+        var warmup = await JitSettling.RunAsync(() => Workload.RunAsync(putConcurrency, 0.5, async (w, i) =>
+        {
+            using var content = new ReadOnlyMemoryContent(body);
+            await client.PutAsync(WarmUpBucket, string.Create(CultureInfo.InvariantCulture, $"w{w}/{i:D8}"), content, CancellationToken.None);
+            return body.Length;
+        }), TimeSpan.FromSeconds(120));
+        warmup.Note("layer", "scale");
+        output.Write(warmup);
 
         await MeasurePutsAsync(0);
         await FillAsync(LargeBucket, 0, small);
