@@ -30,7 +30,7 @@ internal static partial class ReplicationBenchmark
 {
     private const string East = "east";
     private const string West = "west";
-    private const int WarmObjects = 102; // per warm-up round: 2 of 2 MiB, then 100 of 4 KiB
+    private const int WarmObjects = 102; // per warm-up round: 2 of 1 MiB + 4 KiB, then 100 of 4 KiB
 
     public static async Task RunAsync(BenchArguments arguments, ResultFile output)
     {
@@ -58,11 +58,12 @@ internal static partial class ReplicationBenchmark
         new Random(7).NextBytes(small);
 
         // Warm-up (JIT, connection pools, the worker's Redis and S3 clients): until the JIT has settled, rounds of 100
-        // 4 KiB objects and 2 of 2 MiB (a version the worker checks at the destination first) written, replicated by a
-        // running worker and copied by the client, so that neither measurement pays for compiling its code.
+        // 4 KiB objects and 2 just over 1 MiB (versions the worker checks at the destination first) written, replicated
+        // by a running worker and copied by the client, so that neither measurement pays for compiling its code. The
+        // buckets are versioned, so every round stays on the devices: ~2 MiB on east and ~4 MiB on west per round.
         await ReplicatedBucketAsync(east, west, "warm");
         await CreateVersionedAsync(west, "warm-copy");
-        var medium = new byte[2 << 20];
+        var medium = new byte[(1 << 20) + 4096];
         new Random(2).NextBytes(medium);
         var warmRound = 0;
         await using (var worker = await bench.StartWorkerAsync())

@@ -72,12 +72,13 @@ internal static class ScaleBenchmark
             output.Write(fill);
         }
 
-        // Until the JIT has settled, the same PUTs into a bucket of their own (the measured bucket stays empty for the first cell).
+        // Until the JIT has settled, the same PUTs into a bucket of their own (the measured bucket stays empty for the first
+        // cell), overwriting 256 keys per client so that the warm-up adds little to the nodes' metadata stores.
         await client.CreateBucketAsync(WarmUpBucket, CancellationToken.None);
         var warmup = await JitSettling.RunAsync(() => Workload.RunAsync(putConcurrency, 0.5, async (w, i) =>
         {
             using var content = new ReadOnlyMemoryContent(body);
-            await client.PutAsync(WarmUpBucket, string.Create(CultureInfo.InvariantCulture, $"w{w}/{i:D8}"), content, CancellationToken.None);
+            await client.PutAsync(WarmUpBucket, string.Create(CultureInfo.InvariantCulture, $"w{w}/{i % 256:D3}"), content, CancellationToken.None);
             return body.Length;
         }), TimeSpan.FromSeconds(120));
         warmup.Note("layer", "scale");

@@ -11,6 +11,8 @@ namespace ComIO.Bench;
 /// </summary>
 internal static class SmallPutBenchmark
 {
+    private const int WarmUpKeys = 4096;
+
     public static async Task<BenchResult> RunAsync(BenchArguments arguments)
     {
         var size = arguments.Size("size", 4096);
@@ -26,7 +28,9 @@ internal static class SmallPutBenchmark
         await using var engine = await EngineFixture.OpenFreshAsync(arguments, inlineThreshold);
         var next = -1;
         int NextIndex() => Interlocked.Increment(ref next);
-        var warmup = await JitSettling.RunAsync(() => PutForAsync(engine, workers, 0.5, size, pattern, NextIndex, new LatencyRecorder()), TimeSpan.FromSeconds(60));
+        // The warm-up overwrites a bounded set of keys (an overwrite frees the previous version), so it cannot fill the device.
+        var warmup = await JitSettling.RunAsync(() => PutForAsync(engine, workers, 0.5, size, pattern, NextIndex, i => $"warmup/{i % WarmUpKeys:D5}", new LatencyRecorder()),
+            TimeSpan.FromSeconds(60));
         Console.Error.WriteLine(warmup.ToText());
         result.Add("warmup_seconds", warmup.Value("seconds"));
         result.Add("warmup_settled", warmup.Value("settled"));
@@ -36,7 +40,7 @@ internal static class SmallPutBenchmark
         var latency = new LatencyRecorder();
         var cpu = CpuTime.Now();
         var started = Stopwatch.GetTimestamp();
-        await PutForAsync(engine, workers, seconds, size, pattern, NextIndex, latency);
+        await PutForAsync(engine, workers, seconds, size, pattern, NextIndex, SequentialBenchmark.Key, latency);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuUsed = CpuTime.Now() - cpu;
         var groups = engine.CommitGroupCount - groupsBefore;
@@ -51,8 +55,8 @@ internal static class SmallPutBenchmark
         return result;
     }
 
-    /// <summary><paramref name="workers"/> writers, each one PUT at a time of the next key, for <paramref name="seconds"/>; latencies into <paramref name="latency"/>.</summary>
-    private static Task PutForAsync(StorageEngine engine, int workers, double seconds, long size, byte[] pattern, Func<int> nextIndex, LatencyRecorder latency)
+    /// <summary><paramref name="workers"/> writers, each one PUT at a time of the key of the next index, for <paramref name="seconds"/>; latencies into <paramref name="latency"/>.</summary>
+    private static Task PutForAsync(StorageEngine engine, int workers, double seconds, long size, byte[] pattern, Func<int> nextIndex, Func<int, string> key, LatencyRecorder latency)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         return SequentialBenchmark.RunWorkersAsync(workers, async () =>
@@ -62,7 +66,7 @@ internal static class SmallPutBenchmark
             {
                 var index = nextIndex();
                 var t0 = Stopwatch.GetTimestamp();
-                await SequentialBenchmark.PutAsync(engine, SequentialBenchmark.Key(index), size, pattern, index);
+                await SequentialBenchmark.PutAsync(engine, key(index), size, pattern, index);
                 ticks.Add(Stopwatch.GetTimestamp() - t0);
             }
 
