@@ -253,7 +253,7 @@ def warmup_row(r, section, metric):
     """A JitSettling warm-up: how long, how much it compiled, and whether it settled."""
     return {"section": section, "metric": metric, "unit": "s", "comio": r["seconds"], "ceiling": None, "ratio": None,
             "notes": f"{r['methods_compiled']:,.0f} methods compiled ({r['jit_ms'] / 1000:.1f} s of JIT time) in {r['rounds']:.0f} rounds; "
-                     + ("settled: the last 2 rounds compiled at most 5 methods each" if r["settled"]
+                     + (f"settled: the last {r['quiet_rounds']:.0f} rounds compiled at most {r['quiet_methods']:.0f} methods each" if r["settled"]
                         else "NOT settled within the time limit: the first measurements may include JIT work")}
 
 

@@ -42,15 +42,19 @@ internal static class ScaleBenchmark
         new Random(7).NextBytes(body);
         var putRound = 0;
 
+        // putConcurrency clients PUT the 4 KiB body for `duration` seconds, each to the keys key(client, iteration) of bucket.
+        Task<CellResult> PutBodiesAsync(string bucket, double duration, Func<int, long, string> key) =>
+            Workload.RunAsync(putConcurrency, duration, async (w, i) =>
+            {
+                using var content = new ReadOnlyMemoryContent(body);
+                await client.PutAsync(bucket, key(w, i), content, CancellationToken.None);
+                return body.Length;
+            });
+
         async Task MeasurePutsAsync(int keys)
         {
             var round = putRound++;
-            var cell = await Workload.RunAsync(putConcurrency, seconds, async (w, i) =>
-            {
-                using var content = new ReadOnlyMemoryContent(body);
-                await client.PutAsync(LargeBucket, string.Create(CultureInfo.InvariantCulture, $"p/{round}/w{w}/{i:D8}"), content, CancellationToken.None);
-                return body.Length;
-            });
+            var cell = await PutBodiesAsync(LargeBucket, seconds, (w, i) => string.Create(CultureInfo.InvariantCulture, $"p/{round}/w{w}/{i:D8}"));
             var result = new BenchResult("scale-put");
             result.Add("bucket_keys", keys);
             result.Add("concurrency", putConcurrency);
@@ -75,12 +79,8 @@ internal static class ScaleBenchmark
         // Until the JIT has settled, the same PUTs into a bucket of their own (the measured bucket stays empty for the first
         // cell), overwriting 256 keys per client so that the warm-up adds little to the nodes' metadata stores.
         await client.CreateBucketAsync(WarmUpBucket, CancellationToken.None);
-        var warmup = await JitSettling.RunAsync(() => Workload.RunAsync(putConcurrency, 0.5, async (w, i) =>
-        {
-            using var content = new ReadOnlyMemoryContent(body);
-            await client.PutAsync(WarmUpBucket, string.Create(CultureInfo.InvariantCulture, $"w{w}/{i % 256:D3}"), content, CancellationToken.None);
-            return body.Length;
-        }), TimeSpan.FromSeconds(120));
+        var warmup = await JitSettling.RunAsync(
+            () => PutBodiesAsync(WarmUpBucket, 0.5, (w, i) => string.Create(CultureInfo.InvariantCulture, $"w{w}/{i % 256:D3}")), TimeSpan.FromSeconds(120));
         warmup.Note("layer", "scale");
         output.Write(warmup);
 

@@ -37,6 +37,8 @@ internal static class JitSettling
         result.Add("seconds", Stopwatch.GetElapsedTime(started).TotalSeconds);
         result.Add("rounds", rounds);
         result.Add("settled", quiet >= QuietRounds ? 1 : 0);
+        result.Add("quiet_rounds", QuietRounds);
+        result.Add("quiet_methods", QuietMethods);
         result.Add("methods_compiled", JitInfo.GetCompiledMethodCount() - methodsBefore);
         result.Add("jit_ms", (JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds);
         return result;
