@@ -28,6 +28,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private const int MaxKeyBytes = 1024;
     private const int MaxInlineThreshold = 1024 * 1024;
 
+    /// <summary>How much hashed body a PUT gathers before writing it to the device while the rest still arrives.</summary>
+    private const int WriteSliceBytes = 256 * 1024;
+
     private readonly StorageEngineOptions _options;
     private readonly IBlockDevice _device;
     private readonly MetadataStore _store;
@@ -481,8 +484,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </remarks>
     private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, ChunkCipher? cipher, byte[]? tags, CancellationToken ct)
     {
-        // Two pooled buffers: while one is being written to the device (on the thread pool), the next part of the body
-        // is received and hashed into the other, so MD5 and device time overlap. At most one write is in flight.
+        // The body is received into two pooled buffers in turn. Each chunk is hashed as soon as it has arrived, and each
+        // WriteSliceBytes of hashed data is written to the device (on the thread pool) while the rest is still arriving
+        // and being hashed, so transfer, hashing and device time overlap instead of adding up. Writes are issued in object
+        // order and at most one is in flight; a buffer is refilled only after every write from it has completed.
         var chunkSize = _options.ChunkSize;
         var blockSize = _device.BlockSize;
         var crcs = new uint[(int)((length + chunkSize - 1) / chunkSize)];
@@ -500,42 +505,54 @@ public sealed partial class StorageEngine : IAsyncDisposable
             while (position < length)
             {
                 var buffer = buffers[current];
-                var toFill = (int)Math.Min(buffer.Length, length - position);
-                var filled = await body.ReadAtLeastAsync(buffer.Memory[..toFill], toFill, throwOnEndOfStream: false, ct).ConfigureAwait(false);
-                if (filled < toFill)
+                var size = (int)Math.Min(buffer.Length, length - position);
+                var lastBuffer = position + size == length;
+                int received = 0, hashed = 0, written = 0;
+                while (received < size)
                 {
-                    return null;
+                    var read = await body.ReadAsync(buffer.Memory[received..size], ct).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return null;
+                    }
+
+                    received += read;
+                    var complete = received == size;
+                    if (complete && lastBuffer)
+                    {
+                        // The whole body has arrived: from here on this writer will commit within microseconds, so the
+                        // commit loop may wait for it and share the device flush and WAL sync.
+                        ticket.Value ??= _committer.BeginWrite();
+                    }
+
+                    // Only whole chunks are hashed before the buffer is complete, so chunk boundaries stay the object's.
+                    var ready = complete ? received : received - (received % chunkSize);
+                    if (ready > hashed)
+                    {
+                        HashChunks(buffer.Span[hashed..ready], position + hashed, md5, checksum, cipher, tags, crcs);
+                        hashed = ready;
+                    }
+
+                    if (complete || hashed - written >= WriteSliceBytes)
+                    {
+                        var end = hashed;
+                        if (complete)
+                        {
+                            end = (int)ChunkReader.RoundUp(size, blockSize);
+                            buffer.Span[size..end].Clear();
+                        }
+
+                        await pendingWrite.ConfigureAwait(false);
+                        var slice = buffer.Memory[written..end];
+                        var objectOffset = position + written;
+                        pendingWrite = complete && lastBuffer
+                            ? WriteAtAsync(extents, objectOffset, slice, ct)
+                            : Task.Run(() => WriteAtAsync(extents, objectOffset, slice, ct), ct);
+                        written = end;
+                    }
                 }
 
-                var last = position + filled == length;
-                if (last)
-                {
-                    // The whole body has arrived: from here on this writer will commit within microseconds, so the
-                    // commit loop may wait for it and share the device flush and WAL sync.
-                    ticket.Value ??= _committer.BeginWrite();
-                }
-
-                var data = buffer.Span[..filled];
-                md5.AppendData(data);
-                checksum?.Append(data);
-                var firstChunk = (int)(position / chunkSize);
-                for (var offset = 0; offset < filled; offset += chunkSize)
-                {
-                    var chunk = firstChunk + (offset / chunkSize);
-                    var chunkData = data.Slice(offset, Math.Min(chunkSize, filled - offset));
-                    cipher?.Encrypt(chunk, chunkData, tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
-                    crcs[chunk] = Crc32C.Compute(chunkData);
-                }
-
-                var padded = (int)ChunkReader.RoundUp(filled, blockSize);
-                buffer.Span[filled..padded].Clear();
-                await pendingWrite.ConfigureAwait(false);
-                var memory = buffer.Memory[..padded];
-                var objectOffset = position;
-                pendingWrite = last
-                    ? WriteAtAsync(extents, objectOffset, memory, ct)
-                    : Task.Run(() => WriteAtAsync(extents, objectOffset, memory, ct), ct);
-                position += filled;
+                position += size;
                 current = (current + 1) % buffers.Length;
             }
 
@@ -558,6 +575,22 @@ public sealed partial class StorageEngine : IAsyncDisposable
             {
                 buffer.Dispose();
             }
+        }
+    }
+
+    /// <summary>Hashes whole chunks (the last may be short) starting at chunk-aligned object offset <paramref name="position"/>.</summary>
+    private void HashChunks(Span<byte> data, long position, IncrementalHash md5, ObjectChecksumHasher? checksum, ChunkCipher? cipher, byte[]? tags, uint[] crcs)
+    {
+        var chunkSize = _options.ChunkSize;
+        md5.AppendData(data);
+        checksum?.Append(data);
+        var firstChunk = (int)(position / chunkSize);
+        for (var offset = 0; offset < data.Length; offset += chunkSize)
+        {
+            var chunk = firstChunk + (offset / chunkSize);
+            var chunkData = data.Slice(offset, Math.Min(chunkSize, data.Length - offset));
+            cipher?.Encrypt(chunk, chunkData, tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
+            crcs[chunk] = Crc32C.Compute(chunkData);
         }
     }
 
