@@ -31,7 +31,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>How much hashed body a PUT gathers before writing it to the device while the rest still arrives.</summary>
     private const int WriteSliceBytes = 256 * 1024;
 
+    /// <summary>Device read size for the first buffer's worth of a range read when no other range read is open.</summary>
+    private const int LoneReaderLeadReadBytes = 256 * 1024;
+
     private readonly StorageEngineOptions _options;
+    private int _openReadStreams; // ObjectReadStreams not yet disposed
     private readonly IBlockDevice _device;
     private readonly MetadataStore _store;
     private readonly ExtentAllocator _allocator;
@@ -831,7 +835,14 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 }
             }
 
-            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () => _leases.Release(leaseKey), dataKey);
+            // A lone reader reads its first buffer's worth in smaller reads, so the response starts while the rest is
+            // read; with other readers the device is kept busy anyway, and whole-buffer reads cost less per byte.
+            var lone = Interlocked.Increment(ref _openReadStreams) == 1;
+            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () =>
+            {
+                Interlocked.Decrement(ref _openReadStreams);
+                _leases.Release(leaseKey);
+            }, dataKey, lone ? LoneReaderLeadReadBytes : 0);
             return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
         }
     }

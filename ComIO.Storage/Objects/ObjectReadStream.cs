@@ -10,7 +10,9 @@ namespace ComIO.Storage.Objects;
 /// a range that crosses part boundaries is served segment by segment. When the range spans more than one buffer, up to
 /// <see cref="ReadAheadBuffers"/> buffers are read ahead on the thread pool while the caller consumes the current one:
 /// one device read at a time (queue depth 1, like a sequential reader), the next one started as soon as the previous
-/// read returns, so verification and the caller's copying overlap the device instead of waiting for it. Holds a read
+/// read returns, so verification and the caller's copying overlap the device instead of waiting for it. With a
+/// <c>leadReadBytes</c> below the buffer size, the range's first buffer's worth is read in reads of that size instead,
+/// so its first bytes are on their way to the client while the rest is read (latency of a lone reader). Holds a read
 /// lease on the object's extents until disposed. Not thread-safe (the read-ahead bookkeeping is, internally).
 /// </summary>
 internal sealed class ObjectReadStream : Stream
@@ -26,6 +28,7 @@ internal sealed class ObjectReadStream : Stream
     private readonly long[] _segmentStarts;
     private readonly int[] _chunkBases;
     private readonly byte[]? _dataKey;
+    private readonly int _leadReadBytes;
     /// <summary>Buffers a stream may hold in read-ahead besides the one the caller reads from.</summary>
     private const int ReadAheadBuffers = 2;
 
@@ -43,9 +46,10 @@ internal sealed class ObjectReadStream : Stream
 
     /// <remarks>
     /// <paramref name="dataKey"/> is required when any segment is encrypted at rest: each chunk is then decrypted in place
-    /// after its CRC32C (over the ciphertext) verified, and its AES-GCM tag must verify too.
+    /// after its CRC32C (over the ciphertext) verified, and its AES-GCM tag must verify too. <paramref name="leadReadBytes"/>
+    /// (at most the buffer size; 0 for the buffer size) bounds each device read within the range's first buffer's worth.
     /// </remarks>
-    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBufferPool pool, StorageMetrics metrics, Action release, byte[]? dataKey = null)
+    public ObjectReadStream(IBlockDevice device, ObjectRecord record, long start, long length, AlignedBufferPool pool, StorageMetrics metrics, Action release, byte[]? dataKey = null, int leadReadBytes = 0)
     {
         _dataKey = dataKey;
         _device = device;
@@ -70,11 +74,12 @@ internal sealed class ObjectReadStream : Stream
         }
 
         _active = pool.Rent();
+        _leadReadBytes = leadReadBytes is > 0 && leadReadBytes < _active.Length ? leadReadBytes : _active.Length;
         if (length > 0)
         {
             var first = Locate(start);
             var firstChunkStart = AlignDown(first, start);
-            if (_end - firstChunkStart > _active.Length || _end > _segmentStarts[first] + _segments[first].Length)
+            if (_end - firstChunkStart > _leadReadBytes || _end > _segmentStarts[first] + _segments[first].Length)
             {
                 for (var i = 0; i < ReadAheadBuffers; i++)
                 {
@@ -308,7 +313,10 @@ internal sealed class ObjectReadStream : Stream
         }
     }
 
-    /// <summary>The chunks of one segment a read at chunk-aligned <paramref name="objectOffset"/> covers, up to the buffer size, the segment end or the range end.</summary>
+    /// <summary>
+    /// The chunks of one segment a read at chunk-aligned <paramref name="objectOffset"/> covers, up to the buffer size (the
+    /// lead read size within the range's first buffer's worth), the segment end or the range end; at least one chunk.
+    /// </summary>
     private ReadPlan Plan(long objectOffset, int bufferLength)
     {
         var index = Locate(objectOffset);
@@ -317,7 +325,8 @@ internal sealed class ObjectReadStream : Stream
         var chunkSize = segment.ChunkSize;
         var firstChunk = (int)((objectOffset - segmentStart) / chunkSize);
         var lastChunk = (int)((Math.Min(_end, segmentStart + segment.Length) - segmentStart - 1) / chunkSize);
-        var count = Math.Min(bufferLength / chunkSize, lastChunk - firstChunk + 1);
+        var readBytes = objectOffset - _start < bufferLength ? _leadReadBytes : bufferLength;
+        var count = Math.Min(Math.Max(1, readBytes / chunkSize), lastChunk - firstChunk + 1);
         return new ReadPlan(index, firstChunk, count, segmentStart + Math.Min(segment.Length, (long)(firstChunk + count) * chunkSize));
     }
 

@@ -57,6 +57,46 @@ public sealed class StorageEngineTests
         }
     }
 
+    /// <summary>
+    /// A lone reader reads the range's first buffer's worth in 256 KiB reads (so the response starts sooner); with another
+    /// range read open it reads whole buffers. Either way every range comes back exact.
+    /// </summary>
+    [Fact]
+    public async Task OpenObjectAsync_SplitsOnlyTheLeadOfALoneRead_AndReturnsExactRangesEitherWay()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.FaultInjecting);
+        var engine = harness.Engine;
+        var device = harness.Faults!;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random((3 * 1024 * 1024) + 12345, 11);
+        await engine.PutAsync("b", "k", data);
+
+        (long Offset, long Length)[] ranges = [(1, 300_000), (200_000, 1_000_000), (1024 * 1024, 5), (2_500_000, -1)];
+        async Task ReadRangesAsync()
+        {
+            foreach (var (offset, length) in ranges)
+            {
+                var expected = data.AsSpan((int)offset, (int)(length < 0 ? data.Length - offset : length)).ToArray();
+                Assert.Equal(expected, await engine.ReadAllAsync("b", "k", offset, length));
+            }
+        }
+
+        var before = device.ReadCount;
+        Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
+        var loneReads = device.ReadCount - before;
+        await ReadRangesAsync();
+
+        await using (var other = await engine.OpenObjectAsync("b", "k", 0, -1, Ct))
+        {
+            before = device.ReadCount;
+            Assert.Equal(data, await engine.ReadAllAsync("b", "k"));
+            var sharedReads = device.ReadCount - before;
+            Assert.Equal(4, sharedReads); // three whole buffers and the tail
+            Assert.Equal(sharedReads + 3, loneReads); // the first buffer's worth in four reads instead of one
+            await ReadRangesAsync();
+        }
+    }
+
     [Theory]
     [InlineData(DeviceType.Memory)]
     [InlineData(DeviceType.DirectFile)]
