@@ -146,7 +146,8 @@ def rss_rows(data, rss_size):
     }]
 
 
-def machine(loadavg_end):
+def machine(loadavg_end, code_commit="", code_dirty=""):
+    """code_commit / code_dirty: what run.sh saw when it built the benchmarks (the tree may change during a run)."""
     def run(cmd):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
@@ -157,8 +158,8 @@ def machine(loadavg_end):
         "cpus": os.cpu_count(), "memory_gib": round(mem_gib, 1), "kernel": platform.release(),
         "fio": run(["fio", "--version"]), "dotnet": run(["dotnet", "--version"]),
         "loadavg_end": loadavg_end,
-        "commit": run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"]),
-        "storage_dirty": bool(run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "status", "--porcelain", "--", "../ComIO.Storage"])),
+        "commit": code_commit or run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"]),
+        "code_dirty": code_dirty == "yes" if code_dirty else bool(run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "status", "--porcelain", "--", "../ComIO.Storage"])),
     }
 
 
@@ -484,7 +485,7 @@ def main():
     p = argparse.ArgumentParser()
     for a in ("raw", "loadavg-start", "mode", "device-size", "region", "seq-total", "rss-size", "loadavg", "markdown", "json"):
         p.add_argument(f"--{a}", required=True)
-    for a in ("s3-raw", "s3-settings", "scale-settings", "replication-settings", "uptime-start", "uptime", "elapsed-seconds"):
+    for a in ("s3-raw", "s3-settings", "scale-settings", "replication-settings", "uptime-start", "uptime", "elapsed-seconds", "code-commit", "code-dirty"):
         p.add_argument(f"--{a}", default="")
     p.add_argument("--rounds", type=int, required=True)
     p.add_argument("--layers", choices=("all", "replication"), default="all", help="replication: only layer 5 was run (BENCH_LAYERS=replication)")
@@ -507,7 +508,7 @@ def main():
     loads = [v.get("load1") for runs in data.values() for v in runs.values() if v.get("load1") is not None]
     load_median = f"{statistics.median(loads):.1f}" if loads else "?"
     load_max = f"{max(loads):.1f}" if loads else "?"
-    info = machine(a.loadavg)
+    info = machine(a.loadavg, a.code_commit, a.code_dirty)
     doc = {
         "date": now.isoformat(timespec="seconds"), "mode": a.mode, "rounds": a.rounds, "device_size": a.device_size,
         "fio_region": a.region, "seq_total_per_run": a.seq_total, "machine": info, "uptime_start": a.uptime_start, "uptime_end": a.uptime,
@@ -528,7 +529,7 @@ def main():
         load_text = ""
     else:
         setup = (f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}; code at commit {info['commit']}"
-                 f"{' plus uncommitted ComIO.Storage changes' if info['storage_dirty'] else ''}. "
+                 f"{' plus uncommitted product changes' if info['code_dirty'] else ''}. "
                  f"Layers 1-2: one {a.device_size} file image on ext4 (virtio disk), laid out with real data first; fio uses its first {a.region}, "
                  f"the engine formats the same file; {a.rounds} round(s), each ceiling measured next to its engine run; values are medians over rounds, "
                  f"ratio = median of per-round ratios; engine runs move {a.seq_total} per sequential measurement. "

@@ -77,6 +77,9 @@ log "building bench/ComIO.Bench and bench/ComIO.Bench.S3 (Release)"
 dotnet build "$BENCH/ComIO.Bench.S3/ComIO.Bench.S3.csproj" -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 APP="$BENCH/ComIO.Bench/bin/Release/net10.0/ComIO.Bench"
 S3APP="$BENCH/ComIO.Bench.S3/bin/Release/net10.0/ComIO.Bench.S3"
+# What was built, recorded now: the report is written at the end, and the tree may have changed meanwhile.
+CODE_COMMIT=$(git -C "$BENCH" rev-parse --short HEAD 2>/dev/null || echo "?")
+CODE_DIRTY=$([[ -n $(git -C "$BENCH/.." status --porcelain -- 'ComIO.*' 2>/dev/null) ]] && echo yes || echo no)
 
 # s3 <command> <args...>: one ComIO.Bench.S3 command; it appends its JSON lines to $S3RAW.
 s3() {
@@ -197,7 +200,7 @@ mkdir -p "$BENCH/results"
   --replication-settings "$REPL_SMALL x 4 KiB and $REPL_LARGE x 64 MiB objects (16 clients write, the worker and the client copy 16 at a time), $REPL_LAG_SECONDS s of 4 KiB PUTs at half the replicated rate, west listed every 200 ms" \
   --layers "$LAYERS" \
   --loadavg-start "$LOAD_START" --loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" --uptime-start "$UPTIME_START" --uptime "$(uptime)" \
-  --elapsed-seconds "$((SECONDS - START_SECONDS))" \
+  --elapsed-seconds "$((SECONDS - START_SECONDS))" --code-commit "$CODE_COMMIT" --code-dirty "$CODE_DIRTY" \
   --markdown "$BENCH/results/$DATE$SUFFIX.md" \
   --json "$BENCH/results/$DATE$SUFFIX.json"
 
