@@ -488,10 +488,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </remarks>
     private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, ChunkCipher? cipher, byte[]? tags, CancellationToken ct)
     {
-        // The body is received into two pooled buffers in turn. Each chunk is hashed as soon as it has arrived, and each
-        // WriteSliceBytes of hashed data is written to the device (on the thread pool) while the rest is still arriving
-        // and being hashed, so transfer, hashing and device time overlap instead of adding up. Writes are issued in object
-        // order and at most one is in flight; a buffer is refilled only after every write from it has completed.
+        // The body is received into two pooled buffers in turn. Each chunk is hashed as soon as it has arrived (MD5 and the
+        // requested checksum on the thread pool, unless the chunk is then encrypted in place), and each WriteSliceBytes of
+        // hashed data is written to the device (on the thread pool) while the rest is still arriving, so transfer,
+        // hashing and device time overlap instead of adding up. Writes are issued in object order and at most one is in
+        // flight; a buffer is refilled only after every write from it has completed and all of it has been digested.
         var chunkSize = _options.ChunkSize;
         var blockSize = _device.BlockSize;
         var crcs = new uint[(int)((length + chunkSize - 1) / chunkSize)];
@@ -501,6 +502,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             buffers[i] = _bufferPool.Rent();
         }
 
+        var digest = cipher is null ? new BackgroundDigest(md5, checksum) : null;
+        var digestedBefore = new Task[buffers.Length]; // per buffer: the digest work that still reads it
+        Array.Fill(digestedBefore, Task.CompletedTask);
         Task pendingWrite = Task.CompletedTask;
         try
         {
@@ -509,6 +513,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             while (position < length)
             {
                 var buffer = buffers[current];
+                await digestedBefore[current].ConfigureAwait(false);
                 var size = (int)Math.Min(buffer.Length, length - position);
                 var lastBuffer = position + size == length;
                 int received = 0, hashed = 0, written = 0;
@@ -533,7 +538,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                     var ready = complete ? received : received - (received % chunkSize);
                     if (ready > hashed)
                     {
-                        HashChunks(buffer.Span[hashed..ready], position + hashed, md5, checksum, cipher, tags, crcs);
+                        HashChunks(buffer.Memory[hashed..ready], position + hashed, md5, checksum, digest, cipher, tags, crcs);
                         hashed = ready;
                     }
 
@@ -556,23 +561,28 @@ public sealed partial class StorageEngine : IAsyncDisposable
                     }
                 }
 
+                digestedBefore[current] = digest?.Completion ?? Task.CompletedTask;
                 position += size;
                 current = (current + 1) % buffers.Length;
             }
 
             await pendingWrite.ConfigureAwait(false);
+            await (digest?.Completion ?? Task.CompletedTask).ConfigureAwait(false);
             return crcs;
         }
         finally
         {
-            // Never return a buffer to the pool while the device may still be writing from it.
-            try
+            // Never return a buffer to the pool while the device may still be writing from it or the digest reading it.
+            foreach (var work in (Task[])[pendingWrite, digest?.Completion ?? Task.CompletedTask])
             {
-                await pendingWrite.ConfigureAwait(false);
-            }
-            catch (Exception) when (!pendingWrite.IsCompletedSuccessfully)
-            {
-                // Already observed by the main path, or superseded by the exception that got us here.
+                try
+                {
+                    await work.ConfigureAwait(false);
+                }
+                catch (Exception) when (!work.IsCompletedSuccessfully)
+                {
+                    // Already observed by the main path, or superseded by the exception that got us here.
+                }
             }
 
             foreach (var buffer in buffers)
@@ -582,17 +592,29 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Hashes whole chunks (the last may be short) starting at chunk-aligned object offset <paramref name="position"/>.</summary>
-    private void HashChunks(Span<byte> data, long position, IncrementalHash md5, ObjectChecksumHasher? checksum, ChunkCipher? cipher, byte[]? tags, uint[] crcs)
+    /// <summary>
+    /// Hashes whole chunks (the last may be short) starting at chunk-aligned object offset <paramref name="position"/>:
+    /// MD5 and the checksum through <paramref name="digest"/> when given (then <paramref name="cipher"/> is null), else
+    /// here, before each chunk is encrypted in place; then each chunk's CRC32C, over the bytes that reach the device.
+    /// </summary>
+    private void HashChunks(Memory<byte> data, long position, IncrementalHash md5, ObjectChecksumHasher? checksum, BackgroundDigest? digest, ChunkCipher? cipher, byte[]? tags, uint[] crcs)
     {
         var chunkSize = _options.ChunkSize;
-        md5.AppendData(data);
-        checksum?.Append(data);
+        if (digest is not null)
+        {
+            digest.Append(data);
+        }
+        else
+        {
+            md5.AppendData(data.Span);
+            checksum?.Append(data.Span);
+        }
+
         var firstChunk = (int)(position / chunkSize);
         for (var offset = 0; offset < data.Length; offset += chunkSize)
         {
             var chunk = firstChunk + (offset / chunkSize);
-            var chunkData = data.Slice(offset, Math.Min(chunkSize, data.Length - offset));
+            var chunkData = data.Span.Slice(offset, Math.Min(chunkSize, data.Length - offset));
             cipher?.Encrypt(chunk, chunkData, tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
             crcs[chunk] = Crc32C.Compute(chunkData);
         }

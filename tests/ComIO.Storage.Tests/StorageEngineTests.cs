@@ -204,10 +204,11 @@ public sealed class StorageEngineTests
             foreach (var key in new[] { dataKey, null })
             {
                 var name = $"k{size}-{key is null}";
-                var request = new PutObjectRequest { Bucket = "b", Key = name, ContentLength = size, DataKey = key };
+                var request = new PutObjectRequest { Bucket = "b", Key = name, ContentLength = size, DataKey = key, ChecksumAlgorithm = ChecksumAlgorithm.Sha256 };
                 var put = await engine.PutObjectAsync(request, new UnevenReadStream(data, size), Ct);
                 Assert.Equal(EngineStatus.Ok, put.Status);
                 Assert.Equal(TestData.Md5Hex(data), put.Object!.ETag);
+                Assert.Equal(Checksums.ObjectChecksumHasher.Compute(ChecksumAlgorithm.Sha256, data), put.Object.Checksum);
                 await using var open = await engine.OpenObjectVersionAsync("b", name, null, 0, -1, null, key, Ct);
                 Assert.Equal(EngineStatus.Ok, open.Status);
                 using var copy = new MemoryStream();
