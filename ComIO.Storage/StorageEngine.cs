@@ -488,11 +488,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// </remarks>
     private async Task<uint[]?> WriteDataAsync(Stream body, long length, Extent[] extents, IncrementalHash md5, ObjectChecksumHasher? checksum, StrongBox<WriterTicket?> ticket, ChunkCipher? cipher, byte[]? tags, CancellationToken ct)
     {
-        // The body is received into two pooled buffers in turn. Each chunk is hashed as soon as it has arrived (MD5 and the
-        // requested checksum on the thread pool, unless the chunk is then encrypted in place), and each WriteSliceBytes of
-        // hashed data is written to the device (on the thread pool) while the rest is still arriving, so transfer,
-        // hashing and device time overlap instead of adding up. Writes are issued in object order and at most one is in
-        // flight; a buffer is refilled only after every write from it has completed and all of it has been digested.
+        // The body is received into two pooled buffers in turn. Each whole chunk is handed on as soon as it has arrived:
+        // MD5 and the requested checksum (and, for an encrypted object, encryption in place and then the CRC32C) run in
+        // order on a background queue, and each WriteSliceBytes of processed data is written to the device (on the thread
+        // pool) while the rest still arrives, so transfer, digests and device time overlap instead of adding up. Writes
+        // are issued in object order and at most one is in flight; a buffer is refilled only after every write from it
+        // has completed and the queue is done with it.
         var chunkSize = _options.ChunkSize;
         var blockSize = _device.BlockSize;
         var crcs = new uint[(int)((length + chunkSize - 1) / chunkSize)];
@@ -502,9 +503,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
             buffers[i] = _bufferPool.Rent();
         }
 
-        var digest = cipher is null ? new BackgroundDigest(md5, checksum) : null;
-        var digestedBefore = new Task[buffers.Length]; // per buffer: the digest work that still reads it
-        Array.Fill(digestedBefore, Task.CompletedTask);
+        var background = new SerialWorkQueue();
+        var queuedFrom = new Task[buffers.Length]; // per buffer: the background work that may still touch it
+        Array.Fill(queuedFrom, Task.CompletedTask);
         Task pendingWrite = Task.CompletedTask;
         try
         {
@@ -513,10 +514,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
             while (position < length)
             {
                 var buffer = buffers[current];
-                await digestedBefore[current].ConfigureAwait(false);
+                await queuedFrom[current].ConfigureAwait(false);
                 var size = (int)Math.Min(buffer.Length, length - position);
                 var lastBuffer = position + size == length;
-                int received = 0, hashed = 0, written = 0;
+                int received = 0, processed = 0, written = 0;
                 while (received < size)
                 {
                     var read = await body.ReadAsync(buffer.Memory[received..size], ct).ConfigureAwait(false);
@@ -534,17 +535,27 @@ public sealed partial class StorageEngine : IAsyncDisposable
                         ticket.Value ??= _committer.BeginWrite();
                     }
 
-                    // Only whole chunks are hashed before the buffer is complete, so chunk boundaries stay the object's.
+                    // Only whole chunks are handed on before the buffer is complete, so chunk boundaries stay the object's.
                     var ready = complete ? received : received - (received % chunkSize);
-                    if (ready > hashed)
+                    if (ready > processed)
                     {
-                        HashChunks(buffer.Memory[hashed..ready], position + hashed, md5, checksum, digest, cipher, tags, crcs);
-                        hashed = ready;
+                        var chunks = new ChunkRange(buffer.Memory[processed..ready], position + processed, chunkSize, crcs);
+                        if (cipher is null)
+                        {
+                            background.Enqueue(static work => work.Range.Digest(work.Md5, work.Checksum), (Range: chunks, Md5: md5, Checksum: checksum));
+                            chunks.ComputeCrcs();
+                        }
+                        else
+                        {
+                            background.Enqueue(static work => work.Range.DigestEncryptAndComputeCrcs(work.Md5, work.Checksum, work.Cipher, work.Tags!), (Range: chunks, Md5: md5, Checksum: checksum, Cipher: cipher, Tags: tags));
+                        }
+
+                        processed = ready;
                     }
 
-                    if (complete || hashed - written >= WriteSliceBytes)
+                    if (complete || processed - written >= WriteSliceBytes)
                     {
-                        var end = hashed;
+                        var end = processed;
                         if (complete)
                         {
                             end = (int)ChunkReader.RoundUp(size, blockSize);
@@ -554,26 +565,27 @@ public sealed partial class StorageEngine : IAsyncDisposable
                         await pendingWrite.ConfigureAwait(false);
                         var slice = buffer.Memory[written..end];
                         var objectOffset = position + written;
+                        var encrypted = cipher is null ? Task.CompletedTask : background.Completion; // ciphertext, not plaintext, goes to the device
                         pendingWrite = complete && lastBuffer
-                            ? WriteAtAsync(extents, objectOffset, slice, ct)
-                            : Task.Run(() => WriteAtAsync(extents, objectOffset, slice, ct), ct);
+                            ? WriteAtAsync(encrypted, extents, objectOffset, slice, ct)
+                            : Task.Run(() => WriteAtAsync(encrypted, extents, objectOffset, slice, ct), ct);
                         written = end;
                     }
                 }
 
-                digestedBefore[current] = digest?.Completion ?? Task.CompletedTask;
+                queuedFrom[current] = background.Completion;
                 position += size;
                 current = (current + 1) % buffers.Length;
             }
 
             await pendingWrite.ConfigureAwait(false);
-            await (digest?.Completion ?? Task.CompletedTask).ConfigureAwait(false);
+            await background.Completion.ConfigureAwait(false);
             return crcs;
         }
         finally
         {
-            // Never return a buffer to the pool while the device may still be writing from it or the digest reading it.
-            foreach (var work in (Task[])[pendingWrite, digest?.Completion ?? Task.CompletedTask])
+            // Never return a buffer to the pool while the device may still be writing from it or the queue touching it.
+            foreach (var work in (Task[])[pendingWrite, background.Completion])
             {
                 try
                 {
@@ -592,32 +604,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Hashes whole chunks (the last may be short) starting at chunk-aligned object offset <paramref name="position"/>:
-    /// MD5 and the checksum through <paramref name="digest"/> when given (then <paramref name="cipher"/> is null), else
-    /// here, before each chunk is encrypted in place; then each chunk's CRC32C, over the bytes that reach the device.
-    /// </summary>
-    private void HashChunks(Memory<byte> data, long position, IncrementalHash md5, ObjectChecksumHasher? checksum, BackgroundDigest? digest, ChunkCipher? cipher, byte[]? tags, uint[] crcs)
+    /// <summary>Writes <paramref name="data"/> once <paramref name="ready"/> has completed (its bytes are final).</summary>
+    private async Task WriteAtAsync(Task ready, Extent[] extents, long objectOffset, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        var chunkSize = _options.ChunkSize;
-        if (digest is not null)
-        {
-            digest.Append(data);
-        }
-        else
-        {
-            md5.AppendData(data.Span);
-            checksum?.Append(data.Span);
-        }
-
-        var firstChunk = (int)(position / chunkSize);
-        for (var offset = 0; offset < data.Length; offset += chunkSize)
-        {
-            var chunk = firstChunk + (offset / chunkSize);
-            var chunkData = data.Span.Slice(offset, Math.Min(chunkSize, data.Length - offset));
-            cipher?.Encrypt(chunk, chunkData, tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
-            crcs[chunk] = Crc32C.Compute(chunkData);
-        }
+        await ready.ConfigureAwait(false);
+        await WriteAtAsync(extents, objectOffset, data, ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="data"/> (block-padded) at object offset <paramref name="objectOffset"/> across the extents.</summary>
