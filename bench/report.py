@@ -529,7 +529,7 @@ def main():
         load_text = ""
     else:
         setup = (f"Machine: {info['cpus']} vCPU, {info['memory_gib']} GiB RAM, kernel {info['kernel']}, {info['fio']}, .NET SDK {info['dotnet']}; code at commit {info['commit']}"
-                 f"{' plus uncommitted product changes' if info['code_dirty'] else ''}. "
+                 f"{' plus uncommitted product code changes' if info['code_dirty'] else ''}. "
                  f"Layers 1-2: one {a.device_size} file image on ext4 (virtio disk), laid out with real data first; fio uses its first {a.region}, "
                  f"the engine formats the same file; {a.rounds} round(s), each ceiling measured next to its engine run; values are medians over rounds, "
                  f"ratio = median of per-round ratios; engine runs move {a.seq_total} per sequential measurement. "

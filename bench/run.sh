@@ -79,7 +79,7 @@ APP="$BENCH/ComIO.Bench/bin/Release/net10.0/ComIO.Bench"
 S3APP="$BENCH/ComIO.Bench.S3/bin/Release/net10.0/ComIO.Bench.S3"
 # What was built, recorded now: the report is written at the end, and the tree may have changed meanwhile.
 CODE_COMMIT=$(git -C "$BENCH" rev-parse --short HEAD 2>/dev/null || echo "?")
-CODE_DIRTY=$([[ -n $(git -C "$BENCH/.." status --porcelain -- 'ComIO.*' 2>/dev/null) ]] && echo yes || echo no)
+CODE_DIRTY=$([[ -n $(git -C "$BENCH/.." status --porcelain -- 'ComIO.*' ':(exclude)*.md' 2>/dev/null) ]] && echo yes || echo no)
 
 # s3 <command> <args...>: one ComIO.Bench.S3 command; it appends its JSON lines to $S3RAW.
 s3() {
