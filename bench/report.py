@@ -147,7 +147,7 @@ def rss_rows(data, rss_size):
 
 
 def machine(loadavg_end, code_commit="", code_dirty=""):
-    """code_commit / code_dirty: what run.sh saw when it built the benchmarks (the tree may change during a run)."""
+    """code_commit / code_dirty ("yes"/"no"): what run.sh saw when it built the benchmarks (the tree may change during a run)."""
     def run(cmd):
         try:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
@@ -158,8 +158,8 @@ def machine(loadavg_end, code_commit="", code_dirty=""):
         "cpus": os.cpu_count(), "memory_gib": round(mem_gib, 1), "kernel": platform.release(),
         "fio": run(["fio", "--version"]), "dotnet": run(["dotnet", "--version"]),
         "loadavg_end": loadavg_end,
-        "commit": code_commit or run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"]),
-        "code_dirty": code_dirty == "yes" if code_dirty else bool(run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "status", "--porcelain", "--", "../ComIO.Storage"])),
+        "commit": code_commit or "?",
+        "code_dirty": code_dirty == "yes",
     }
 
 
