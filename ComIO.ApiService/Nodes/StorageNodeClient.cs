@@ -175,8 +175,19 @@ public sealed class StorageNodeClient(HttpClient http)
     }
 
     /// <summary>One node's listing entries (see <see cref="InternalApi.List"/>: only what a listing shows, plus <paramref name="systemMetadataKey"/>).</summary>
-    public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null) =>
-        SendAsync(node, HttpMethod.Get, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey), ContractsJsonContext.Default.ObjectListPage, ct);
+    /// <summary>The node's first <paramref name="maxKeys"/> keys after <paramref name="startAfter"/>, in the binary page form (<see cref="ObjectListPageCodec"/>).</summary>
+    public async Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey)));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return new NodeResult<ObjectListPage>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+        }
+
+        var page = await BufferedBody.ReadAsync(response.Content, body => ObjectListPageCodec.Read(bucket, body), ct);
+        return new NodeResult<ObjectListPage>(page, null, (int)response.StatusCode);
+    }
 
     public Task<NodeResult<MultipartUploadInfo>> CreateUploadAsync(StorageNodeInfo node, string bucket, string key, PutObjectMetadata metadata, CancellationToken ct)
     {

@@ -16,7 +16,6 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(List<ComIO.Contracts.Replication.ReplicationDestination>))]
 [JsonSerializable(typeof(BucketInfo))]
 [JsonSerializable(typeof(List<BucketInfo>))]
-[JsonSerializable(typeof(ObjectListPage))]
 [JsonSerializable(typeof(NodeStats))]
 [JsonSerializable(typeof(ScrubSummary))]
 [JsonSerializable(typeof(LifecycleRunSummary))]

@@ -393,7 +393,9 @@ public static class ObjectEndpoints
             truncated = true;
         }
 
-        return Results.Json(new ObjectListPage(merged, truncated), ContractsJsonContext.Default.ObjectListPage);
+        var body = new ArrayBufferWriter<byte>(64 + (merged.Count * 128));
+        ObjectListPageCodec.Write(body, merged, truncated);
+        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
     }
 
     private static bool TryDecodeBase64(string text, out byte[]? bytes)

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using ComIO.Contracts.Nodes;
+using Xunit;
+
+namespace ComIO.ApiService.Tests.Nodes;
+
+public sealed class ObjectListPageCodecTests
+{
+    private static readonly ObjectInfo[] Entries =
+    [
+        new() { Bucket = "b", Key = "a/ü日本/🙂 key with spaces", Size = 0, ETag = "d41d8cd98f00b204e9800998ecf8427e", LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123) },
+        new()
+        {
+            Bucket = "b", Key = "b\u0001<&>\"", Size = 5L * 1024 * 1024 * 1024, ETag = "0123456789abcdef0123456789abcdef-3",
+            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1), ChecksumAlgorithm = "CRC32C",
+            SystemMetadata = new() { ["acl"] = "{\"owner\":\"ü\"}", ["empty"] = "" },
+        },
+    ];
+
+    private static byte[] Encode(IReadOnlyList<ObjectInfo> objects, bool truncated)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        ObjectListPageCodec.Write(output, objects, truncated);
+        return output.WrittenSpan.ToArray();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Read_ReturnsWhatWasWritten_ForEveryField(bool truncated)
+    {
+        var page = ObjectListPageCodec.Read("bucket-x", Encode(Entries, truncated));
+
+        Assert.Equal(truncated, page.IsTruncated);
+        Assert.Equal(Entries.Length, page.Objects.Count);
+        for (var i = 0; i < Entries.Length; i++)
+        {
+            var (expected, actual) = (Entries[i], page.Objects[i]);
+            Assert.Equal("bucket-x", actual.Bucket);
+            Assert.Equal((expected.Key, expected.Size, expected.ETag, expected.ChecksumAlgorithm), (actual.Key, actual.Size, actual.ETag, actual.ChecksumAlgorithm));
+            Assert.Equal(expected.LastModified.ToUnixTimeMilliseconds(), actual.LastModified.ToUnixTimeMilliseconds());
+            Assert.Equal(expected.SystemMetadata.OrderBy(p => p.Key), actual.SystemMetadata.OrderBy(p => p.Key));
+            Assert.Empty(actual.UserMetadata);
+        }
+    }
+
+    [Fact]
+    public void Read_ReturnsAnEmptyPage_ForNoEntries()
+    {
+        var page = ObjectListPageCodec.Read("b", Encode([], truncated: false));
+
+        Assert.Empty(page.Objects);
+        Assert.False(page.IsTruncated);
+    }
+
+    [Fact]
+    public void Read_RefusesEveryCutShortPage_WithInvalidData()
+    {
+        var whole = Encode(Entries, truncated: true);
+
+        for (var length = 0; length < whole.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", whole.AsSpan(0, length)));
+        }
+    }
+
+    [Fact]
+    public void Read_RefusesTrailingBytes_UnknownFormatOrFlags_AndImpossibleCounts()
+    {
+        var whole = Encode(Entries, truncated: false);
+        var trailing = whole.Append((byte)0).ToArray();
+        var format = (byte[])whole.Clone();
+        format[0] = 2;
+        var flags = (byte[])whole.Clone();
+        flags[1] = 2;
+        var count = (byte[])whole.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(count.AsSpan(2), int.MaxValue);
+        var negative = (byte[])whole.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(negative.AsSpan(2), -1);
+
+        foreach (var bad in new[] { trailing, format, flags, count, negative })
+        {
+            Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", bad));
+        }
+    }
+
+    [Fact]
+    public void Read_RefusesAKeyThatIsNotUtf8()
+    {
+        var page = Encode([new ObjectInfo { Bucket = "b", Key = "ab", Size = 1, ETag = "e", LastModified = DateTimeOffset.UnixEpoch }], truncated: false);
+        page[6 + 4] = 0xFF; // first byte of the first key, after the 6-byte header and the key's length
+
+        Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", page));
+    }
+}
