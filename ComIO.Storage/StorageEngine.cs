@@ -97,6 +97,8 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Metadata iterator steps taken by <see cref="ListObjects"/>, <see cref="ListMultipartUploads"/> and <see cref="ListParts"/> (diagnostics).</summary>
     internal long ListSteps => _store.ListSteps;
 
+    internal long MemtableEntries => _store.MemtableEntries;
+
     /// <summary>
     /// Opens a formatted device. Throws <see cref="StorageFormatException"/> naming the path and the problem for an
     /// unformatted device, unknown magic/version, corrupt superblock, or a metadata store belonging to another device.

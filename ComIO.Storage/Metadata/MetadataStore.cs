@@ -13,6 +13,9 @@ internal sealed class MetadataStore : IDisposable
     private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
     private long _listSteps;
 
+    /// <summary>See <see cref="Open"/>: the shortest run of point tombstones a scan turns into one range tombstone.</summary>
+    internal const uint TombstoneRunForRangeConversion = 32;
+
     private MetadataStore(RocksDb db, string path)
     {
         _db = db;
@@ -23,6 +26,12 @@ internal sealed class MetadataStore : IDisposable
 
     /// <summary>Iterator positions visited by listings (objects, uploads, parts) so far (lets tests prove listing is O(page)).</summary>
     public long ListSteps => Interlocked.Read(ref _listSteps);
+
+    /// <summary>
+    /// Entries in the active memtable: written records and tombstones, and the range tombstones scans derive from runs
+    /// of deleted keys (see <see cref="Open"/>), so a scan that adds one raises the count with no write.
+    /// </summary>
+    public long MemtableEntries => long.Parse(_db.GetProperty("rocksdb.num-entries-active-mem-table"), System.Globalization.CultureInfo.InvariantCulture);
 
     public static MetadataStore Open(string path)
     {
@@ -37,6 +46,11 @@ internal sealed class MetadataStore : IDisposable
             .SetCreateIfMissing(true)
             .SetParanoidChecks(true)
             .SetBlockBasedTableFactory(table);
+        // A scan that steps over a run of this many point tombstones (keys deleted, their values not yet compacted
+        // away) records one range tombstone covering the run, so later listings skip the run in one seek instead of
+        // stepping over every deleted key again until compaction drops them. Deleting a prefix's first N keys
+        // (expiry of the oldest objects, a drained queue) otherwise makes every page of that prefix cost O(N).
+        Native.Instance.rocksdb_options_set_min_tombstones_for_range_conversion(options.Handle, TombstoneRunForRangeConversion);
         return new MetadataStore(RocksDb.Open(options, path), path);
     }
 

@@ -646,6 +646,34 @@ public sealed class StorageEngineTests
         Assert.True(engine.ListSteps - before <= 2);
     }
 
+    [Fact]
+    public async Task ListObjects_SkipsARunOfDeletedKeysInOneStep_OnceAScanHasCrossedIt_AndStillShowsKeysWrittenInsideItLater()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        byte[] tiny = [1];
+        for (var i = 0; i < 100; i++)
+        {
+            await engine.PutAsync("b", $"key/{i:D5}", tiny);
+        }
+
+        for (var i = 0; i < 80; i++)
+        {
+            Assert.Equal(EngineStatus.Ok, await engine.DeleteObjectAsync("b", $"key/{i:D5}", Ct));
+        }
+
+        var before = engine.MemtableEntries;
+        Assert.Equal(Enumerable.Range(80, 10).Select(i => $"key/{i:D5}"), engine.ListObjects("b", "key/", null, 10).Objects.Select(o => o.Key));
+        Assert.Equal(before + 1, engine.MemtableEntries);
+
+        await engine.PutAsync("b", "key/00040", tiny);
+        Assert.Equal(["key/00040", "key/00080"], engine.ListObjects("b", "key/", null, 2).Objects.Select(o => o.Key));
+        Assert.Equal(Enumerable.Range(80, 20).Select(i => $"key/{i:D5}"), engine.ListObjects("b", "key/", "key/00040", 100).Objects.Select(o => o.Key));
+        Assert.NotNull(engine.GetObject("b", "key/00040"));
+        Assert.Null(engine.GetObject("b", "key/00041"));
+    }
+
     private sealed class CancellingStream(byte[] data, int cancelAfter, CancellationTokenSource cts) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
