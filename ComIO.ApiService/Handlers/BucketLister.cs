@@ -40,9 +40,15 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
             return new ListingPage(objects, prefixes, false, null, null);
         }
 
+        var perNode = PerNodeEstimate(maxKeys + 1, cluster.All.Count);
         while (true)
         {
-            var (batch, more) = await MergedBatchAsync(bucket, prefix, marker, maxKeys + 1, systemMetadataKey, ct);
+            var (batch, more, cut) = await MergedBatchAsync(bucket, prefix, marker, maxKeys + 1, perNode, systemMetadataKey, ct);
+            if (cut)
+            {
+                perNode = maxKeys + 1; // the keys here are not spread evenly: ask for whole pages from now on
+            }
+
             if (batch.Count == 0)
             {
                 return new ListingPage(objects, prefixes, false, null, lastReturned);
@@ -92,29 +98,62 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
         (await nodes.GetBucketAsync(cluster.All[0], bucket, ct).ConfigureAwait(false)).OrThrow();
 
     /// <summary>
-    /// The first <paramref name="count"/> keys after <paramref name="startAfter"/> over all nodes. Each node returns up
-    /// to <paramref name="count"/> of its own keys, so the first <paramref name="count"/> of the merge are complete.
+    /// How many keys to ask each node for when <paramref name="count"/> keys are wanted from <paramref name="nodes"/>
+    /// nodes. Placement spreads keys evenly, so a node holds about count / nodes of any run of keys; asking for that
+    /// plus four standard deviations of the binomial spread (rather than for <paramref name="count"/> from every node)
+    /// rarely falls short, and a shortfall only costs one more round (see <see cref="MergedBatchAsync"/>).
     /// </summary>
-    private async Task<(List<ObjectInfo> Batch, bool More)> MergedBatchAsync(string bucket, string prefix, string? startAfter, int count, string? systemMetadataKey, CancellationToken ct)
+    internal static int PerNodeEstimate(int count, int nodes)
+    {
+        if (nodes <= 1)
+        {
+            return count;
+        }
+
+        var share = (double)count / nodes;
+        var spread = Math.Sqrt(share * (1 - (1.0 / nodes)));
+        return Math.Min(count, (int)Math.Ceiling(share + (4 * spread)) + 1);
+    }
+
+    /// <summary>
+    /// Keys after <paramref name="startAfter"/> over all nodes, in order: the first <paramref name="count"/>, or fewer
+    /// when a node's answer ran out first (<c>Cut</c>). Each node returns up to <paramref name="perNode"/> of its own
+    /// keys; a node that had more vouches only for keys up to its last one returned, so the merge is complete only up
+    /// to the smallest such last key, and is cut there. More is true when keys may follow the batch.
+    /// </summary>
+    private async Task<(List<ObjectInfo> Batch, bool More, bool Cut)> MergedBatchAsync(string bucket, string prefix, string? startAfter, int count, int perNode,
+        string? systemMetadataKey, CancellationToken ct)
     {
         var pages = await Task.WhenAll(cluster.All.Select(node =>
-            nodes.ListAsync(node, bucket, prefix.Length == 0 ? null : prefix, startAfter, count, ct, systemMetadataKey))).ConfigureAwait(false);
+            nodes.ListAsync(node, bucket, prefix.Length == 0 ? null : prefix, startAfter, perNode, ct, systemMetadataKey))).ConfigureAwait(false);
         var merged = new List<ObjectInfo>();
         var more = false;
+        string? completeThrough = null; // the smallest last key of a node that has more; null = every node's answer was whole
         foreach (var page in pages)
         {
             var value = page.OrThrow()!;
             merged.AddRange(value.Objects);
-            more |= value.IsTruncated;
+            if (value.IsTruncated)
+            {
+                more = true;
+                var last = value.Objects[^1].Key;
+                if (completeThrough is null || Utf8KeyComparer.Instance.Compare(last, completeThrough) < 0)
+                {
+                    completeThrough = last;
+                }
+            }
         }
 
         merged.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.Key, b.Key));
-        if (merged.Count > count)
+        var complete = completeThrough is null ? merged.Count : merged.FindLastIndex(o => Utf8KeyComparer.Instance.Compare(o.Key, completeThrough) <= 0) + 1;
+        var keep = Math.Min(count, complete);
+        var cut = keep < count && completeThrough is not null;
+        if (merged.Count > keep)
         {
-            merged.RemoveRange(count, merged.Count - count);
+            merged.RemoveRange(keep, merged.Count - keep);
             more = true;
         }
 
-        return (merged, more);
+        return (merged, more, cut);
     }
 }

@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Handlers;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Tests.S3.Harness;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,66 @@ public sealed class ListObjectsTests(ListingFixture listing) : IClassFixture<Lis
         var owner = (await S3Wire.XmlAsync(owned)).Root!.Element(Ns + "Contents")!.Element(Ns + "Owner");
         Assert.False(string.IsNullOrEmpty(owner?.Element(Ns + "ID")?.Value));
     }
+
+    [Theory]
+    [InlineData(100, 4)]
+    [InlineData(7, 44)]
+    [InlineData(250, 2)]
+    public async Task ListObjectsV2_ReturnsEveryKeyInOrder_WhenOneNodeHoldsNearlyAllKeysOfTheRange(int maxKeys, int expectedPages)
+    {
+        var bucket = "skewed-" + Guid.NewGuid().ToString("N")[..8];
+        await Cluster.S3.PutBucketAsync(bucket, Ct);
+        var nodes = Cluster.ApiServices.GetRequiredService<ClusterNodes>();
+        var first = nodes.All[0].Id;
+        var keys = new List<string>();
+        var onFirst = 0;
+        var elsewhereAfter = 0;
+        for (var i = 0; elsewhereAfter < 3; i++)
+        {
+            var key = $"k{i:D5}";
+            var owner = nodes.OwnerOf(bucket, key).Id;
+            if (owner == first && onFirst < 300)
+            {
+                keys.Add(key);
+                onFirst++;
+            }
+            else if (owner != first && (keys.Count == 0 || onFirst == 300))
+            {
+                keys.Add(key); // one key elsewhere before the run, three after it
+                elsewhereAfter += onFirst == 300 ? 1 : 0;
+            }
+        }
+
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (key, ct) =>
+            await Cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = key }, ct));
+        Assert.True(BucketLister.PerNodeEstimate(maxKeys + 1, nodes.All.Count) < 300);
+
+        var listed = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await Cluster.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = maxKeys, ContinuationToken = token }, Ct);
+            pages++;
+            listed.AddRange(page.S3Objects.Select(o => o.Key));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+            Assert.True(token is null || page.S3Objects.Count == maxKeys, $"page {pages} is truncated with {page.S3Objects.Count} keys");
+        }
+        while (token is not null);
+
+        Assert.Equal(keys, listed);
+        Assert.Equal(expectedPages, pages);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 2)]
+    [InlineData(101, 1, 101)]
+    [InlineData(101, 2, 72)]
+    [InlineData(1001, 2, 565)]
+    [InlineData(1001, 3, 395)]
+    [InlineData(11, 64, 3)]
+    public void PerNodeEstimate_AsksEachNodeForItsShareAndFourStandardDeviations_NeverMoreThanThePage(int count, int nodes, int expected) =>
+        Assert.Equal(expected, BucketLister.PerNodeEstimate(count, nodes));
 
     [Fact]
     public async Task NodeListingEntries_CarryWhatAListingShows_AndOnlyTheSystemMetadataEntryAskedFor()
