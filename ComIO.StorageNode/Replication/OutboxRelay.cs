@@ -78,6 +78,9 @@ public sealed class OutboxRelay(
         {
             try
             {
+                // Read before the batch: every entry up to this sequence is already committed, so the batch sees all of
+                // them that are still in the outbox.
+                var committed = engine.LastOutboxSequence;
                 var batch = engine.ReadOutbox(cursor, options.Value.RelayBatchSize);
                 foreach (var entry in batch)
                 {
@@ -99,6 +102,10 @@ public sealed class OutboxRelay(
                 backoff = TimeSpan.FromMilliseconds(250);
                 if (batch.Count < options.Value.RelayBatchSize)
                 {
+                    // Nothing is left up to `committed` (the rest were delivered and removed): wait for a sequence above
+                    // it. Waiting above the last entry read instead returns at once, forever, when the outbox's
+                    // high-water mark is above every entry left (a restart after the outbox drained).
+                    cursor = Math.Max(cursor, committed);
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
                     wait.CancelAfter(SweepInterval);
                     try

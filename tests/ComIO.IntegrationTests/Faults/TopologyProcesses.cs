@@ -71,6 +71,13 @@ public sealed class TopologyProcesses(Func<DistributedApplication> app)
         return pid;
     }
 
+    /// <summary>CPU time the instance's service process has used so far (user + system).</summary>
+    public TimeSpan ProcessorTime(string instanceId, string commandLineMarker)
+    {
+        using var process = Process.GetProcessById(ServiceProcessId(instanceId, commandLineMarker));
+        return process.TotalProcessorTime;
+    }
+
     /// <summary>
     /// Starts a killed instance again through the AppHost (the dashboard's Start command) and waits until it runs and
     /// reports healthy. A start that fails before the process runs (the launcher, not ComIO) is retried.

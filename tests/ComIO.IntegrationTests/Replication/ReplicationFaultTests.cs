@@ -22,6 +22,7 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
 {
     private const int Keys = 24;
     private static readonly TimeSpan ConvergenceTimeout = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(4);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -134,6 +135,17 @@ public sealed class ReplicationFaultTests(TwoSiteFixture sites)
         Assert.Equal(onEast.Count, (await SiteComparison.VersionsAsync(east, bucket, withContent: false, Ct)).Count);
         Assert.Equal(onWest.Count, (await SiteComparison.VersionsAsync(west, bucket, withContent: false, Ct)).Count);
         Log($"verified: {acknowledged.Count} acknowledged versions on both sites byte-identical, statuses COMPLETED/REPLICA, no new dead letters, streams drained");
+
+        // (e) A node restarted once its outbox has drained (its high-water sequence is above every entry left) idles:
+        // its relay waits for a new entry instead of re-reading the empty outbox in a loop.
+        processes.Kill(eastNode, "ComIO.StorageNode");
+        await processes.RestartAsync(eastNode, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        var before = processes.ProcessorTime(eastNode, "ComIO.StorageNode");
+        await Task.Delay(IdleWindow, Ct);
+        var used = processes.ProcessorTime(eastNode, "ComIO.StorageNode") - before;
+        Log($"east-node2 restarted with a drained outbox used {used.TotalMilliseconds:F0} ms of CPU in {IdleWindow.TotalSeconds:F0} s");
+        Assert.True(used < IdleWindow / 4, $"an idle east-node2 used {used.TotalMilliseconds:F0} ms of CPU in {IdleWindow.TotalSeconds:F0} s");
     }
 
     /// <summary>Random PUTs (1 KiB – 300 KiB) and deletes on a small key space until stopped; records what the site acknowledged.</summary>
