@@ -174,8 +174,10 @@ public sealed class StorageNodeClient(HttpClient http)
         return SendAsync(request, ContractsJsonContext.Default.ObjectInfo, ct);
     }
 
-    /// <summary>One node's listing entries (see <see cref="InternalApi.List"/>: only what a listing shows, plus <paramref name="systemMetadataKey"/>).</summary>
-    /// <summary>The node's first <paramref name="maxKeys"/> keys after <paramref name="startAfter"/>, in the binary page form (<see cref="ObjectListPageCodec"/>).</summary>
+    /// <summary>
+    /// The node's first <paramref name="maxKeys"/> keys after <paramref name="startAfter"/> (see <see cref="InternalApi.List"/>):
+    /// only what a listing shows, plus <paramref name="systemMetadataKey"/>, read in the binary page form (<see cref="ObjectListPageCodec"/>).
+    /// </summary>
     public async Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey)));
