@@ -304,11 +304,11 @@ def scale_rows(records):
             if not l:
                 continue
             rows.append({
-                "section": "Scale", "metric": f"where a 1,000-key page goes, {int(r['bucket_keys']):,}-key bucket: engines alone / node API (HTTP+JSON) / S3 page",
+                "section": "Scale", "metric": f"where a 1,000-key page goes, {int(r['bucket_keys']):,}-key bucket: engines alone / node API (HTTP + page decode) / S3 page",
                 "unit": "ms", "comio": r["p50_ms"], "ceiling": l["engine_p50_ms"], "ratio": r["p50_ms"] / l["engine_p50_ms"] if l["engine_p50_ms"] else None,
                 "comio_p50_ms": r["p50_ms"], "comio_p99_ms": r["p99_ms"], "ceiling_p50_ms": l["engine_p50_ms"], "ceiling_p99_ms": l["engine_p99_ms"],
                 "notes": (f"ceiling column = StorageEngine.ListObjects on both nodes' engines (2 × 1,001 keys, in process); "
-                          f"the API's node client alone (both nodes over HTTP, JSON decoded): p50 {l['node_p50_ms']:.1f} ms; "
+                          f"the API's node client alone (both nodes over HTTP, binary page decoded): p50 {l['node_p50_ms']:.1f} ms; "
                           f"CPU per page: engines {l['engine_cpu_us_per_page'] / 1000:.1f} ms, node client {l['node_cpu_us_per_page'] / 1000:.1f} ms, S3 page {r['cpu_us_per_op'] / 1000:.1f} ms"),
             })
     puts = sorted((r for r in records if r.get("command") == "scale-put"), key=lambda r: r["bucket_keys"])

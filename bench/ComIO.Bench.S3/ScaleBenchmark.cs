@@ -162,7 +162,7 @@ internal static class ScaleBenchmark
     /// <summary>
     /// Where a page's time goes, per bucket: the engines' <see cref="StorageEngine.ListObjects"/> alone (every node's
     /// engine, one after the other, 1,001 keys as the API asks), and the API's scatter step alone (its
-    /// <see cref="StorageNodeClient"/> asking both nodes concurrently over HTTP, JSON decoded) — no merge, XML or
+    /// <see cref="StorageNodeClient"/> asking both nodes concurrently over HTTP, binary page decoded) — no merge, XML or
     /// authentication. Compare with the S3 page of <see cref="MeasureListAsync"/>.
     /// </summary>
     private static async Task MeasureListLayersAsync(ComIOSite site, (string Bucket, int Keys)[] buckets, double seconds, ResultFile output)
