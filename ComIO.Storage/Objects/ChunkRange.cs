@@ -20,10 +20,9 @@ internal readonly record struct ChunkRange(Memory<byte> Data, long Position, int
 
     public void ComputeCrcs()
     {
-        var firstChunk = (int)(Position / ChunkSize);
-        for (var offset = 0; offset < Data.Length; offset += ChunkSize)
+        for (var i = 0; i < ChunkCount; i++)
         {
-            Crcs[firstChunk + (offset / ChunkSize)] = Crc32C.Compute(Data.Span.Slice(offset, Math.Min(ChunkSize, Data.Length - offset)));
+            Crcs[FirstChunk + i] = Crc32C.Compute(Chunk(i));
         }
     }
 
@@ -31,13 +30,24 @@ internal readonly record struct ChunkRange(Memory<byte> Data, long Position, int
     public void DigestEncryptAndComputeCrcs(IncrementalHash md5, ObjectChecksumHasher? checksum, ChunkCipher cipher, byte[] tags)
     {
         Digest(md5, checksum);
-        var firstChunk = (int)(Position / ChunkSize);
-        for (var offset = 0; offset < Data.Length; offset += ChunkSize)
+        for (var i = 0; i < ChunkCount; i++)
         {
-            var chunk = firstChunk + (offset / ChunkSize);
-            cipher.Encrypt(chunk, Data.Span.Slice(offset, Math.Min(ChunkSize, Data.Length - offset)), tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
+            var chunk = FirstChunk + i;
+            cipher.Encrypt(chunk, Chunk(i), tags.AsSpan(chunk * SegmentEncryption.TagLength, SegmentEncryption.TagLength));
         }
 
         ComputeCrcs();
+    }
+
+    /// <summary>The object's chunk number of this range's first chunk.</summary>
+    private int FirstChunk => (int)(Position / ChunkSize);
+
+    private int ChunkCount => (Data.Length + ChunkSize - 1) / ChunkSize;
+
+    /// <summary>The range's <paramref name="index"/>-th chunk (the last may be short).</summary>
+    private Span<byte> Chunk(int index)
+    {
+        var offset = index * ChunkSize;
+        return Data.Span.Slice(offset, Math.Min(ChunkSize, Data.Length - offset));
     }
 }
