@@ -166,7 +166,7 @@ def machine(loadavg_end, code_commit="", code_dirty=""):
 # ---------------------------------------------------------------- layers 3-4 and the hot paths (ComIO.Bench.S3)
 
 KIB, MIB = 1024, 1024 * 1024
-OPS = ("PUT", "GET", "HEAD", "LIST", "DELETE")
+OPS = ("PUT", "GET", "HEAD", "LIST", "LISTV", "DELETE")
 
 
 def size_label(size):
@@ -202,6 +202,7 @@ def s3_rows(records):
         field, unit = ("mb_s", MB) if bulk else ("ops_s", "ops/s")
         ev, cv, tv = (e or {}).get(field), (c_ or {}).get(field), (t or {}).get(field)
         what = {"LIST": f"ListObjectsV2 page of {int((e or c_).get('page_keys', 100))} keys (bucket holds the {size_label(size)} objects)",
+                "LISTV": f"ListObjectVersions page of {int((e or c_).get('page_keys', 100))} versions (same bucket)",
                 "HEAD": f"HEAD {size_label(size)} objects", "DELETE": f"DELETE {size_label(size)} objects"}.get(op, f"{op} {size_label(size)} objects")
         notes = []
         if e and c_:

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Xml;
 using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Authorization.Acls;
 using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Errors;
@@ -107,6 +108,7 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
     /// <summary>Writes the page's entries; with <paramref name="owners"/> each entry names its object's owner (from its ACL).</summary>
     private static void WriteEntries(XmlWriter xml, ListingPage page, string? encodingType, BucketSettings? owners)
     {
+        var entryOwners = owners is null ? null : new ListingOwners(owners);
         foreach (var entry in page.Objects)
         {
             xml.WriteStartElement("Contents");
@@ -120,9 +122,9 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
             }
 
             xml.Element("Size", entry.Size);
-            if (owners is not null)
+            if (entryOwners is not null)
             {
-                BucketHandlers.WriteOwner(xml, Authorizer.ObjectAcl(entry.SystemMetadata, owners).Owner);
+                BucketHandlers.WriteOwner(xml, entryOwners.Of(entry.SystemMetadata));
             }
 
             xml.Element("StorageClass", "STANDARD");

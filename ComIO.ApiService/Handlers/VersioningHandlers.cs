@@ -1,5 +1,6 @@
 using System.Xml;
 using ComIO.ApiService.Authorization;
+using ComIO.ApiService.Authorization.Acls;
 using ComIO.ApiService.Buckets;
 using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Pipeline;
@@ -151,6 +152,7 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
 
         var settings = await settingsStore.GetAsync(request);
         var page = await ListPageAsync(request.Bucket, prefix, delimiter, keyMarker.Length == 0 ? null : keyMarker, versionIdMarker.Length == 0 ? null : versionIdMarker, maxKeys, request.Aborted);
+        var owners = new ListingOwners(settings);
         await S3Responses.XmlAsync(request, S3Xml.Document("ListVersionsResult", xml =>
         {
             xml.Element("Name", request.Bucket);
@@ -192,7 +194,7 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
                     xml.Element("StorageClass", "STANDARD");
                 }
 
-                BucketHandlers.WriteOwner(xml, Authorizer.ObjectAcl(entry.SystemMetadata, settings).Owner);
+                BucketHandlers.WriteOwner(xml, owners.Of(entry.SystemMetadata));
                 xml.WriteEndElement();
             }
 
@@ -228,9 +230,15 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
             return new VersionPage(versions, prefixes, false, null, null);
         }
 
+        var perNode = BucketLister.PerNodeEstimate(maxKeys + 1, cluster.All.Count);
         while (true)
         {
-            var (batch, more) = await MergedBatchAsync(bucket, prefix, keyMarker, versionIdMarker, maxKeys + 1, ct);
+            var (batch, more, cut) = await MergedBatchAsync(bucket, prefix, keyMarker, versionIdMarker, maxKeys + 1, perNode, ct);
+            if (cut)
+            {
+                perNode = maxKeys + 1; // the keys here are not spread evenly: ask for whole pages from now on
+            }
+
             if (batch.Count == 0)
             {
                 return new VersionPage(versions, prefixes, false, null, null);
@@ -270,29 +278,47 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> versions after the markers over all nodes. Each key lives on one node, whose
-    /// page is in S3 order; a stable sort by key merges them, and the first <paramref name="count"/> are complete.
+    /// Versions after the markers over all nodes, in S3 order: the first <paramref name="count"/>, or fewer when a
+    /// node's answer ran out first (<c>Cut</c>). Each key lives on one node, whose page is in S3 order, so a stable
+    /// sort by key merges the pages. Each node returns up to <paramref name="perNode"/> versions (see
+    /// <see cref="BucketLister.PerNodeEstimate"/>); a node that had more vouches only for keys up to the key of its last
+    /// version returned (that key's versions after it can only come from the same node, in a later round), so the
+    /// merge is complete only through the smallest such key, and is cut there. More is true when versions may follow.
+    /// Entries carry each version's ACL, from which its owner is named.
     /// </summary>
-    private async Task<(List<ObjectInfo> Batch, bool More)> MergedBatchAsync(string bucket, string prefix, string? keyMarker, string? versionIdMarker, int count, CancellationToken ct)
+    private async Task<(List<ObjectInfo> Batch, bool More, bool Cut)> MergedBatchAsync(string bucket, string prefix, string? keyMarker, string? versionIdMarker, int count, int perNode,
+        CancellationToken ct)
     {
         var pages = await Task.WhenAll(cluster.All.Select(node =>
-            nodes.ListVersionsAsync(node, bucket, prefix.Length == 0 ? null : prefix, keyMarker, versionIdMarker, count, ct))).ConfigureAwait(false);
+            nodes.ListVersionsAsync(node, bucket, prefix.Length == 0 ? null : prefix, keyMarker, versionIdMarker, perNode, ct, Authorizer.ObjectAclMetadata))).ConfigureAwait(false);
         var merged = new List<ObjectInfo>();
         var more = false;
+        string? completeThrough = null; // the smallest last key of a node that has more; null = every node's answer was whole
         foreach (var page in pages)
         {
             var value = page.OrThrow()!;
             merged.AddRange(value.Versions);
-            more |= value.IsTruncated;
+            if (value.IsTruncated)
+            {
+                more = true;
+                var last = value.Versions[^1].Key;
+                if (completeThrough is null || Utf8KeyComparer.Instance.Compare(last, completeThrough) < 0)
+                {
+                    completeThrough = last;
+                }
+            }
         }
 
         var sorted = merged.OrderBy(static v => v.Key, Utf8KeyComparer.Instance).ToList();
-        if (sorted.Count > count)
+        var complete = completeThrough is null ? sorted.Count : sorted.FindLastIndex(v => Utf8KeyComparer.Instance.Compare(v.Key, completeThrough) <= 0) + 1;
+        var keep = Math.Min(count, complete);
+        var cut = keep < count && completeThrough is not null;
+        if (sorted.Count > keep)
         {
-            sorted.RemoveRange(count, sorted.Count - count);
+            sorted.RemoveRange(keep, sorted.Count - keep);
             more = true;
         }
 
-        return (sorted, more);
+        return (sorted, more, cut);
     }
 }

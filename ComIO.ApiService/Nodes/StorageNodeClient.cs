@@ -113,9 +113,23 @@ public sealed class StorageNodeClient(HttpClient http)
         return (Confirm(stamp, await ReadResultAsync(response, ContractsJsonContext.Default.ObjectInfo, ct)), marker);
     }
 
-    /// <summary>Versions and delete markers of the node's keys in S3 order after the markers.</summary>
-    public Task<NodeResult<ObjectVersionListPage>> ListVersionsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys, CancellationToken ct) =>
-        SendAsync(node, HttpMethod.Get, InternalApi.Versions(bucket, prefix, keyMarker, versionIdMarker, maxKeys), ContractsJsonContext.Default.ObjectVersionListPage, ct);
+    /// <summary>
+    /// Versions and delete markers of the node's keys in S3 order after the markers (see <see cref="InternalApi.Versions"/>):
+    /// what a version listing shows, plus <paramref name="systemMetadataKey"/>, read in the binary page form.
+    /// </summary>
+    public async Task<NodeResult<ObjectVersionListPage>> ListVersionsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys,
+        CancellationToken ct, string? systemMetadataKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.Versions(bucket, prefix, keyMarker, versionIdMarker, maxKeys, systemMetadataKey)));
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return new NodeResult<ObjectVersionListPage>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+        }
+
+        var page = await BufferedBody.ReadAsync(response.Content, body => ObjectListPageCodec.ReadVersions(bucket, body), ct);
+        return new NodeResult<ObjectVersionListPage>(page, null, (int)response.StatusCode);
+    }
 
     /// <summary>Replaces the object's tag set on its owning node (empty removes all tags); succeeds once durable there.</summary>
     public Task<NodeResult<bool>> PutObjectTagsAsync(StorageNodeInfo node, string bucket, string key, List<ObjectTag> tags, CancellationToken ct, string? versionId = null)

@@ -27,7 +27,6 @@ namespace ComIO.Contracts.Nodes;
 [JsonSerializable(typeof(PutObjectTagsRequest))]
 [JsonSerializable(typeof(DeleteObjectOutcome))]
 [JsonSerializable(typeof(ObjectLockChange))]
-[JsonSerializable(typeof(ObjectVersionListPage))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, string?>))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -122,12 +122,17 @@ public static class InternalApi
     public static string WithVersion(string objectRoute, string? versionId) =>
         versionId is null ? objectRoute : $"{objectRoute}&versionId={Uri.EscapeDataString(versionId)}";
 
-    /// <summary>GET lists versions and delete markers (<see cref="ObjectVersionListPage"/>) in S3 order after the markers.</summary>
-    public static string Versions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys) =>
+    /// <summary>
+    /// GET lists versions and delete markers in S3 order after the markers, as a binary version page
+    /// (<see cref="ObjectListPageCodec.ReadVersions"/>): what a listing shows plus version id, delete-marker and latest
+    /// flags, and the one system metadata entry named by <see cref="ListMetadataParameter"/>.
+    /// </summary>
+    public static string Versions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys, string? systemMetadataKey = null) =>
         $"{Prefix}/versions/{Uri.EscapeDataString(bucket)}?max-keys={maxKeys}"
         + (prefix is null ? "" : $"&prefix={Uri.EscapeDataString(prefix)}")
         + (keyMarker is null ? "" : $"&key-marker={Uri.EscapeDataString(keyMarker)}")
-        + (versionIdMarker is null ? "" : $"&version-id-marker={Uri.EscapeDataString(versionIdMarker)}");
+        + (versionIdMarker is null ? "" : $"&version-id-marker={Uri.EscapeDataString(versionIdMarker)}")
+        + (systemMetadataKey is null ? "" : $"&{ListMetadataParameter}={Uri.EscapeDataString(systemMetadataKey)}");
 
     public static string Stats() => $"{Prefix}/stats";
 

@@ -5,54 +5,123 @@ using System.Text;
 namespace ComIO.Contracts.Nodes;
 
 /// <summary>
-/// The binary form of a node's listing page (<see cref="InternalApi.List"/>), the bulk path of every ListObjects
-/// request. A listing entry carries only what a listing shows, so the page is encoded field by field instead of as
-/// JSON <see cref="ObjectInfo"/>s, which cost several times more to write and to read (three collections per entry).
+/// The binary form of a node's listing pages, the bulk path of every ListObjects (<see cref="InternalApi.List"/>) and
+/// ListObjectVersions (<see cref="InternalApi.Versions"/>) request. A listing entry carries only what a listing shows,
+/// so the page is encoded field by field instead of as JSON <see cref="ObjectInfo"/>s, which cost several times more
+/// to write and to read (three collections per entry).
 /// <code>
-/// u8 format (1) | u8 flags (bit 0 = truncated; other bits 0) | i32 count
-/// | count × (str key | i64 size | str etag | i64 last-modified (Unix ms) | str? checksum algorithm
-///            | i32 n, n × (str name, str value) system metadata)
+/// u8 format (1 = objects, 2 = versions) | u8 flags (bit 0 = truncated; other bits 0) | i32 count | count × entry
+/// format 1 entry: str key | i64 size | str etag | i64 last-modified (Unix ms) | str? checksum algorithm
+///                 | i32 n, n × (str name, str value) system metadata
+/// format 2 entry: str key | str version id | u8 kind (bit 0 = delete marker, bit 1 = latest; other bits 0)
+///                 | the format 1 fields after the key
 /// str = i32 byte length (-1 = null) + UTF-8, little-endian throughout
 /// </code>
-/// Entries name no bucket (the page is of one bucket) and no version (listings show current versions only).
+/// Entries name no bucket (the page is of one bucket); object pages name no version (they show current versions only).
 /// </summary>
 public static class ObjectListPageCodec
 {
     public const string ContentType = "application/vnd.comio.list-page";
 
-    private const byte Format = 1;
+    private const byte ObjectsFormat = 1;
+    private const byte VersionsFormat = 2;
     private const byte TruncatedFlag = 1;
+    private const byte DeleteMarkerKind = 1;
+    private const byte LatestKind = 2;
 
     public static void Write(IBufferWriter<byte> output, IReadOnlyList<ObjectInfo> objects, bool isTruncated)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(objects);
-        var header = output.GetSpan(6);
-        header[0] = Format;
-        header[1] = isTruncated ? TruncatedFlag : (byte)0;
-        BinaryPrimitives.WriteInt32LittleEndian(header[2..], objects.Count);
-        output.Advance(6);
+        WriteHeader(output, ObjectsFormat, objects, isTruncated);
         foreach (var entry in objects)
         {
             WriteString(output, entry.Key);
-            WriteInt64(output, entry.Size);
-            WriteString(output, entry.ETag);
-            WriteInt64(output, entry.LastModified.ToUnixTimeMilliseconds());
-            WriteString(output, entry.ChecksumAlgorithm);
-            WriteInt32(output, entry.SystemMetadata.Count);
-            foreach (var (name, value) in entry.SystemMetadata)
-            {
-                WriteString(output, name);
-                WriteString(output, value);
-            }
+            WriteListedFields(output, entry);
         }
     }
 
-    /// <exception cref="InvalidDataException">The bytes are not a whole page in this format.</exception>
+    /// <summary>A version page: each entry also names its version id, whether it is a delete marker and whether it is the latest.</summary>
+    public static void WriteVersions(IBufferWriter<byte> output, IReadOnlyList<ObjectInfo> versions, bool isTruncated)
+    {
+        WriteHeader(output, VersionsFormat, versions, isTruncated);
+        foreach (var entry in versions)
+        {
+            WriteString(output, entry.Key);
+            WriteString(output, entry.VersionId);
+            var kind = output.GetSpan(1);
+            kind[0] = (byte)((entry.IsDeleteMarker ? DeleteMarkerKind : 0) | (entry.IsLatest ? LatestKind : 0));
+            output.Advance(1);
+            WriteListedFields(output, entry);
+        }
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not a whole object page in this format.</exception>
     public static ObjectListPage Read(string bucket, ReadOnlySpan<byte> page)
     {
         var reader = new Reader(page);
-        if (reader.ReadByte() != Format)
+        var (count, truncated) = ReadHeader(ref reader, ObjectsFormat);
+        var objects = new List<ObjectInfo>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no key.");
+            objects.Add(ReadListedFields(ref reader, bucket, key, "null", isDeleteMarker: false, isLatest: false));
+        }
+
+        ReadEnd(ref reader);
+        return new ObjectListPage(objects, truncated);
+    }
+
+    /// <exception cref="InvalidDataException">The bytes are not a whole version page in this format.</exception>
+    public static ObjectVersionListPage ReadVersions(string bucket, ReadOnlySpan<byte> page)
+    {
+        var reader = new Reader(page);
+        var (count, truncated) = ReadHeader(ref reader, VersionsFormat);
+        var versions = new List<ObjectInfo>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no key.");
+            var versionId = reader.ReadString() ?? throw new InvalidDataException("A version entry has no version id.");
+            var kind = reader.ReadByte();
+            if ((kind & ~(DeleteMarkerKind | LatestKind)) != 0)
+            {
+                throw new InvalidDataException("A version entry has an unknown kind.");
+            }
+
+            versions.Add(ReadListedFields(ref reader, bucket, key, versionId, (kind & DeleteMarkerKind) != 0, (kind & LatestKind) != 0));
+        }
+
+        ReadEnd(ref reader);
+        return new ObjectVersionListPage(versions, truncated);
+    }
+
+    private static void WriteHeader(IBufferWriter<byte> output, byte format, IReadOnlyList<ObjectInfo> entries, bool isTruncated)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(entries);
+        var header = output.GetSpan(6);
+        header[0] = format;
+        header[1] = isTruncated ? TruncatedFlag : (byte)0;
+        BinaryPrimitives.WriteInt32LittleEndian(header[2..], entries.Count);
+        output.Advance(6);
+    }
+
+    /// <summary>The fields both formats carry after the key (and, in a version page, the version id and kind).</summary>
+    private static void WriteListedFields(IBufferWriter<byte> output, ObjectInfo entry)
+    {
+        WriteInt64(output, entry.Size);
+        WriteString(output, entry.ETag);
+        WriteInt64(output, entry.LastModified.ToUnixTimeMilliseconds());
+        WriteString(output, entry.ChecksumAlgorithm);
+        WriteInt32(output, entry.SystemMetadata.Count);
+        foreach (var (name, value) in entry.SystemMetadata)
+        {
+            WriteString(output, name);
+            WriteString(output, value);
+        }
+    }
+
+    private static (int Count, bool Truncated) ReadHeader(ref Reader reader, byte format)
+    {
+        if (reader.ReadByte() != format)
         {
             throw new InvalidDataException("Unknown listing page format.");
         }
@@ -63,46 +132,49 @@ public static class ObjectListPageCodec
             throw new InvalidDataException("Unknown listing page flags.");
         }
 
-        var count = reader.ReadCount();
-        var objects = new List<ObjectInfo>(count);
-        for (var i = 0; i < count; i++)
+        return (reader.ReadCount(), (flags & TruncatedFlag) != 0);
+    }
+
+    private static ObjectInfo ReadListedFields(ref Reader reader, string bucket, string key, string versionId, bool isDeleteMarker, bool isLatest)
+    {
+        var size = reader.ReadInt64();
+        var etag = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no ETag.");
+        var lastModified = reader.ReadInt64();
+        var algorithm = reader.ReadString();
+        var metadataCount = reader.ReadCount();
+        var metadata = new Dictionary<string, string>(metadataCount, StringComparer.Ordinal);
+        for (var m = 0; m < metadataCount; m++)
         {
-            var key = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no key.");
-            var size = reader.ReadInt64();
-            var etag = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no ETag.");
-            var lastModified = reader.ReadInt64();
-            var algorithm = reader.ReadString();
-            var metadataCount = reader.ReadCount();
-            var metadata = new Dictionary<string, string>(metadataCount, StringComparer.Ordinal);
-            for (var m = 0; m < metadataCount; m++)
-            {
-                var name = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no name.");
-                metadata[name] = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no value.");
-            }
-
-            if (size < 0 || lastModified < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || lastModified > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
-            {
-                throw new InvalidDataException("A listing entry has an invalid size or date.");
-            }
-
-            objects.Add(new ObjectInfo
-            {
-                Bucket = bucket,
-                Key = key,
-                Size = size,
-                ETag = etag,
-                LastModified = DateTimeOffset.FromUnixTimeMilliseconds(lastModified),
-                ChecksumAlgorithm = algorithm,
-                SystemMetadata = metadata,
-            });
+            var name = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no name.");
+            metadata[name] = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no value.");
         }
 
+        if (size < 0 || lastModified < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || lastModified > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            throw new InvalidDataException("A listing entry has an invalid size or date.");
+        }
+
+        return new ObjectInfo
+        {
+            Bucket = bucket,
+            Key = key,
+            VersionId = versionId,
+            IsDeleteMarker = isDeleteMarker,
+            IsLatest = isLatest,
+            Size = size,
+            ETag = etag,
+            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(lastModified),
+            ChecksumAlgorithm = algorithm,
+            SystemMetadata = metadata,
+        };
+    }
+
+    private static void ReadEnd(ref Reader reader)
+    {
         if (!reader.AtEnd)
         {
             throw new InvalidDataException("A listing page has bytes after its last entry.");
         }
-
-        return new ObjectListPage(objects, (flags & TruncatedFlag) != 0);
     }
 
     private static void WriteInt32(IBufferWriter<byte> output, int value)

@@ -378,8 +378,12 @@ internal sealed class MetadataStore : IDisposable
 
         var results = new List<ObjectRecord>(Math.Clamp(maxVersions, 0, 1000));
         var keyOffset = MetadataKeys.ObjectsOf(bucket).Length;
-        using var objects = _db.NewIterator();
-        using var versions = _db.NewIterator();
+        // One snapshot for both iterators: a write between them (a PUT moving the current version to the noncurrent
+        // ones) would otherwise show that version twice, or not at all.
+        using var snapshot = _db.CreateSnapshot();
+        var readOptions = new ReadOptions().SetSnapshot(snapshot);
+        using var objects = _db.NewIterator(readOptions: readOptions);
+        using var versions = _db.NewIterator(readOptions: readOptions);
         objects.Seek(objectSeek);
         versions.Seek(versionSeek);
         byte[]? lastKey = resumeKey;

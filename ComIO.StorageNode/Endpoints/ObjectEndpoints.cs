@@ -49,7 +49,9 @@ public static class ObjectEndpoints
             var keyMarker = request.Query["key-marker"].ToString();
             var versionIdMarker = request.Query["version-id-marker"].ToString();
             var maxKeys = int.TryParse(request.Query["max-keys"], out var m) ? Math.Clamp(m, 0, 10_000) : 1000;
-            return ListVersionsMerged(engines, bucket, prefix, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker, maxKeys);
+            var metadataKey = request.Query[InternalApi.ListMetadataParameter].ToString();
+            return ListVersionsMerged(engines, bucket, prefix, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker, maxKeys,
+                metadataKey.Length == 0 ? null : metadataKey);
         });
         group.MapGet("/list/{bucket}", (string bucket, string? prefix, HttpRequest request, NodeEngines engines) =>
         {
@@ -342,7 +344,7 @@ public static class ObjectEndpoints
     private static ObjectInfo ReadInfo(StorageEngine engine, ObjectRecord record) =>
         record.ToInfo() with { InVersionedBucket = engine.GetVersioning(record.Bucket) != VersioningState.Unversioned };
 
-    private static IResult ListVersionsMerged(NodeEngines engines, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys)
+    private static IResult ListVersionsMerged(NodeEngines engines, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys, string? systemMetadataKey)
     {
         if (engines.All[0].GetBucket(bucket) is null)
         {
@@ -357,7 +359,7 @@ public static class ObjectEndpoints
         {
             var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys);
             truncated |= page.IsTruncated;
-            merged.AddRange(page.Versions.Select(static v => v.ToInfo()));
+            merged.AddRange(page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)));
         }
 
         var sorted = merged.OrderBy(static v => v.Key, Utf8KeyComparer.Instance).ToList();
@@ -367,7 +369,9 @@ public static class ObjectEndpoints
             truncated = true;
         }
 
-        return Results.Json(new ObjectVersionListPage(sorted, truncated), ContractsJsonContext.Default.ObjectVersionListPage);
+        var body = new ArrayBufferWriter<byte>(64 + (sorted.Count * 160));
+        ObjectListPageCodec.WriteVersions(body, sorted, truncated);
+        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
     }
 
     private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys, string? systemMetadataKey)

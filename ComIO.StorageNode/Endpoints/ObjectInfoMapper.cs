@@ -61,6 +61,14 @@ public static class ObjectInfoMapper
             : [],
     };
 
+    /// <summary>A version listing entry (<see cref="InternalApi.Versions"/>): a listing entry plus version id, delete-marker and latest flags.</summary>
+    public static ObjectInfo ToVersionListEntry(this ObjectRecord record, string? systemMetadataKey) => record.ToListEntry(systemMetadataKey) with
+    {
+        VersionId = record.VersionId,
+        IsDeleteMarker = record.IsDeleteMarker,
+        IsLatest = record.IsLatest,
+    };
+
     /// <summary>The wire (and S3) name of a retention mode.</summary>
     public static string ModeName(RetentionMode mode) => mode == RetentionMode.Compliance ? "COMPLIANCE" : "GOVERNANCE";
 

@@ -11,7 +11,8 @@ namespace ComIO.Bench.S3;
 /// file devices under <c>--root</c>) and the bare Kestrel ceiling, and drives both with the same SigV4-signing
 /// generator. For every size and concurrency: PUT then GET, each cell on ComIO immediately followed by the same cell on
 /// the ceiling and on the two-hop ceiling (<see cref="TwoHopCeilingServer"/>: the ceiling behind a bare forwarding
-/// front end), so all see the same machine load; at the smallest size also HEAD, ListObjectsV2 (100 keys) and DELETE.
+/// front end), so all see the same machine load; at the smallest size also HEAD, ListObjectsV2 (100 keys),
+/// ListObjectVersions (100 versions) and DELETE.
 /// Each cell line has <c>target</c> = comio|ceiling|two-hop, <c>op</c>, <c>size</c>, <c>concurrency</c> and the
 /// figures of <see cref="CellResult"/>.
 /// </summary>
@@ -48,7 +49,7 @@ internal static class HttpLayerBenchmark
             .Where(t => only.Contains(t.Name)).Select(t => (t.Name, t.Client!)).ToArray();
         // --ops PUT (or PUT,GET, ...) measures only those operations after the PUT every cell starts with (GET, HEAD and
         // DELETE read the keys it wrote): also a profiling diagnostic.
-        var ops = arguments.Optional("ops")?.Split(',') ?? ["PUT", "GET", "HEAD", "LIST", "DELETE"];
+        var ops = arguments.Optional("ops")?.Split(',') ?? ["PUT", "GET", "HEAD", "LIST", "LISTV", "DELETE"];
         foreach (var (_, client) in targets.Where(t => t.Name != "comio-user"))
         {
             await client.CreateBucketAsync(Bucket, CancellationToken.None);
@@ -124,6 +125,16 @@ internal static class HttpLayerBenchmark
                     var cell = await Workload.RunAsync(concurrency, seconds, async (w, _) =>
                         await client.ListAsync(Bucket, $"{size}/", ListPageKeys, null, sinks[w], CancellationToken.None));
                     var line = Cell(site, commitGroups, before, name, "LIST", size, concurrency, cell);
+                    line.Add("page_keys", ListPageKeys);
+                    output.Write(line);
+                }
+
+                foreach (var (name, client) in targets.Where(_ => ops.Contains("LISTV")))
+                {
+                    before = Mark();
+                    var cell = await Workload.RunAsync(concurrency, seconds, async (w, _) =>
+                        await client.ListVersionsAsync(Bucket, $"{size}/", ListPageKeys, sinks[w], CancellationToken.None));
+                    var line = Cell(site, commitGroups, before, name, "LISTV", size, concurrency, cell);
                     line.Add("page_keys", ListPageKeys);
                     output.Write(line);
                 }

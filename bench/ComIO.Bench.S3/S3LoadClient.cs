@@ -73,6 +73,14 @@ internal sealed class S3LoadClient : IDisposable
         return await DrainAsync(response, sink, ct);
     }
 
+    /// <summary>ListObjectVersions of one page (prefix: unreserved characters and '/'). Returns the body length.</summary>
+    public async Task<long> ListVersionsAsync(string bucket, string prefix, int maxKeys, byte[] sink, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/" + bucket, $"max-keys={maxKeys}&prefix={Escape(prefix)}&versions=", null, ct);
+        await EnsureAsync(response, HttpStatusCode.OK, ct);
+        return await DrainAsync(response, sink, ct);
+    }
+
     /// <summary>Any request with a small answer (bucket configuration, list pages, admin calls); returns the body as text, throws unless <paramref name="expected"/> (200 also accepts 204).</summary>
     public async Task<string> SendTextAsync(HttpMethod method, string path, string query, HttpContent? body, CancellationToken ct, HttpStatusCode expected = HttpStatusCode.OK)
     {

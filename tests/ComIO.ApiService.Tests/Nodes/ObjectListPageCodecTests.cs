@@ -93,4 +93,58 @@ public sealed class ObjectListPageCodecTests
 
         Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", page));
     }
+
+    private static readonly ObjectInfo[] Versions =
+    [
+        new() { Bucket = "b", Key = "k", VersionId = "0123456789abcdef0123456789abcdef", IsLatest = true, IsDeleteMarker = true, Size = 0, ETag = "", LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_999) },
+        new()
+        {
+            Bucket = "b", Key = "k", VersionId = "null", Size = 7, ETag = "0123456789abcdef0123456789abcdef", ChecksumAlgorithm = "SHA256",
+            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), SystemMetadata = new() { ["acl"] = "x" },
+        },
+        new() { Bucket = "b", Key = "l/ü", VersionId = "fedcba9876543210fedcba9876543210", IsLatest = true, Size = 1, ETag = "e", LastModified = DateTimeOffset.UnixEpoch },
+    ];
+
+    private static byte[] EncodeVersions(IReadOnlyList<ObjectInfo> versions, bool truncated)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        ObjectListPageCodec.WriteVersions(output, versions, truncated);
+        return output.WrittenSpan.ToArray();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ReadVersions_ReturnsWhatWasWritten_ForEveryField_IncludingVersionIdAndKind(bool truncated)
+    {
+        var page = ObjectListPageCodec.ReadVersions("bucket-x", EncodeVersions(Versions, truncated));
+
+        Assert.Equal(truncated, page.IsTruncated);
+        Assert.Equal(Versions.Length, page.Versions.Count);
+        for (var i = 0; i < Versions.Length; i++)
+        {
+            var (expected, actual) = (Versions[i], page.Versions[i]);
+            Assert.Equal("bucket-x", actual.Bucket);
+            Assert.Equal((expected.Key, expected.VersionId, expected.IsLatest, expected.IsDeleteMarker), (actual.Key, actual.VersionId, actual.IsLatest, actual.IsDeleteMarker));
+            Assert.Equal((expected.Size, expected.ETag, expected.ChecksumAlgorithm), (actual.Size, actual.ETag, actual.ChecksumAlgorithm));
+            Assert.Equal(expected.LastModified.ToUnixTimeMilliseconds(), actual.LastModified.ToUnixTimeMilliseconds());
+            Assert.Equal(expected.SystemMetadata.OrderBy(p => p.Key), actual.SystemMetadata.OrderBy(p => p.Key));
+        }
+    }
+
+    [Fact]
+    public void ReadVersions_RefusesEveryCutShortPage_AnObjectPage_AndAnUnknownKind()
+    {
+        var whole = EncodeVersions(Versions, truncated: true);
+        for (var length = 0; length < whole.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.ReadVersions("b", whole.AsSpan(0, length)));
+        }
+
+        var kind = (byte[])whole.Clone();
+        kind[6 + 4 + 1 + 4 + 32] = 4; // after the header, the key "k" and the 32-character version id
+        Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.ReadVersions("b", kind));
+        Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.ReadVersions("b", Encode(Entries, truncated: false)));
+        Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", whole));
+    }
 }

@@ -2,7 +2,10 @@ using System.Net;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ComIO.ApiService.Handlers;
+using ComIO.ApiService.Nodes;
 using ComIO.ApiService.Tests.S3.Harness;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace ComIO.ApiService.Tests.S3;
@@ -69,6 +72,82 @@ public sealed class VersioningTests(ComIOCluster cluster) : IClassFixture<ComIOC
             request.KeyMarker = page.NextKeyMarker;
             request.VersionIdMarker = page.NextVersionIdMarker;
         }
+    }
+
+    [Theory]
+    [InlineData(40)]
+    [InlineData(100)]
+    public async Task ListObjectVersions_ReturnsEveryVersionInOrder_InFullPages_WhenOneNodeHoldsNearlyAllKeysOfTheRange(int pageSize)
+    {
+        // One key elsewhere, then 70 keys on the first node, then three keys elsewhere; two versions per key (the newer
+        // of every third key a delete marker). Each node is asked for less than a page, so the merge must be cut at the
+        // first node's last key returned, sometimes between two versions of that key, and resumed from there.
+        var bucket = await VersionedBucketAsync("vskew");
+        var nodes = cluster.ApiServices.GetRequiredService<ClusterNodes>();
+        var first = nodes.All[0].Id;
+        var keys = new List<string>();
+        var onFirst = 0;
+        var elsewhereAfter = 0;
+        for (var i = 0; elsewhereAfter < 3; i++)
+        {
+            var key = $"k{i:D5}";
+            var onFirstNode = nodes.OwnerOf(bucket, key).Id == first;
+            if (keys.Count == 0)
+            {
+                if (!onFirstNode)
+                {
+                    keys.Add(key);
+                }
+            }
+            else if (onFirst < 70)
+            {
+                if (onFirstNode)
+                {
+                    keys.Add(key);
+                    onFirst++;
+                }
+            }
+            else if (!onFirstNode)
+            {
+                keys.Add(key);
+                elsewhereAfter++;
+            }
+        }
+
+        var expected = new List<(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker)>();
+        await Parallel.ForEachAsync(keys.Select((key, index) => (key, index)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (item, ct) =>
+        {
+            var older = (await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = item.key, ContentBody = "1" }, ct)).VersionId;
+            var marker = item.index % 3 == 0;
+            var newer = marker
+                ? (await cluster.S3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = item.key }, ct)).VersionId
+                : (await cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = item.key, ContentBody = "2" }, ct)).VersionId;
+            lock (expected)
+            {
+                expected.Add((item.key, newer, true, marker));
+                expected.Add((item.key, older, false, false));
+            }
+        });
+        Assert.InRange(BucketLister.PerNodeEstimate(pageSize + 1, nodes.All.Count), 1, pageSize); // each node is asked for less than a page
+
+        var listed = new List<(string, string, bool, bool)>();
+        var request = new ListVersionsRequest { BucketName = bucket, MaxKeys = pageSize };
+        while (true)
+        {
+            var page = await cluster.S3.ListVersionsAsync(request, Ct);
+            var versions = page.Versions ?? [];
+            listed.AddRange(versions.Select(v => (v.Key, v.VersionId, v.IsLatest ?? false, v.IsDeleteMarker ?? false)));
+            if (page.IsTruncated != true)
+            {
+                break;
+            }
+
+            Assert.Equal(pageSize, versions.Count);
+            request.KeyMarker = page.NextKeyMarker;
+            request.VersionIdMarker = page.NextVersionIdMarker;
+        }
+
+        Assert.Equal(expected.OrderBy(v => v.Key, StringComparer.Ordinal).ThenBy(v => v.IsLatest ? 0 : 1), listed);
     }
 
     [Fact]
