@@ -40,8 +40,8 @@ public static class ReplicationWorkerComposition
 
         // Retries are the processor's (per entry, with backoff), so no resilience handler; service discovery comes from
         // the service defaults for every HttpClient.
-        services.AddHttpClient<ICompletionReporter, NodeCompletionReporter>(NodeCompletionReporter.HttpClientName,
-            http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(NodeCompletionReporter.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<ICompletionReporter, NodeCompletionReporter>();
 
         services.AddSingleton<ReplicationQueue>();
         services.AddSingleton<EntryProcessor>();

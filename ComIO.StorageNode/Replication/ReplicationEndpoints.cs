@@ -7,8 +7,8 @@ using ComIO.StorageNode.Engines;
 namespace ComIO.StorageNode.Replication;
 
 /// <summary>
-/// Internal replication routes: the worker's completion report (status on the version + outbox entry removed, in one
-/// commit) and the resync that queues a bucket's existing versions again.
+/// Internal replication routes: the worker's completion reports (for each, status on the version + outbox entry
+/// removed, in one commit) and the resync that queues a bucket's existing versions again.
 /// </summary>
 public static class ReplicationEndpoints
 {
@@ -18,23 +18,14 @@ public static class ReplicationEndpoints
     {
         group.MapPost("/replication/complete", async (HttpRequest request, NodeEngines engines, CancellationToken ct) =>
         {
-            var report = await ReadJsonAsync(request, ContractsJsonContext.Default.ReplicationCompletion, ct);
-            if (report is null || report.Device < 0 || report.Device >= engines.All.Count
-                || report.Status is not (ReplicationCompletion.StatusCompleted or ReplicationCompletion.StatusFailed)
-                || string.IsNullOrEmpty(report.Bucket) || string.IsNullOrEmpty(report.Key))
+            var batch = await ReadJsonAsync(request, ContractsJsonContext.Default.ReplicationCompletionBatch, ct);
+            if (batch?.Completions is not { Count: > 0 and <= ReplicationCompletionBatch.MaxCount } completions || completions.Any(static c => c is null))
             {
-                return Invalid("Expected a ReplicationCompletion with a known device and status COMPLETED or FAILED.");
+                return Invalid($"Expected a ReplicationCompletionBatch of 1 to {ReplicationCompletionBatch.MaxCount} completions.");
             }
 
-            try
-            {
-                var status = await engines.All[report.Device].CompleteReplicationAsync(report.Sequence, report.Bucket, report.Key, report.VersionId, report.Status, ct);
-                return status == EngineStatus.Ok || status == EngineStatus.NoSuchBucket ? Results.NoContent() : ObjectInfoMapper.ToError(status);
-            }
-            catch (ArgumentException e)
-            {
-                return Invalid(e.Message);
-            }
+            var errors = await Task.WhenAll(completions.Select(completion => CompleteAsync(engines, completion, ct)));
+            return Results.Json(new ReplicationCompletionResults([.. errors]), ContractsJsonContext.Default.ReplicationCompletionResults);
         });
 
         group.MapPost("/replication/resync/{bucket}", async (string bucket, HttpRequest request, NodeEngines engines, CancellationToken ct) =>
@@ -62,6 +53,27 @@ public static class ReplicationEndpoints
         });
 
         return group;
+    }
+
+    /// <summary>Records one completion: null when recorded (or its bucket is gone), otherwise why it was not.</summary>
+    private static async Task<NodeError?> CompleteAsync(NodeEngines engines, ReplicationCompletion report, CancellationToken ct)
+    {
+        if (report.Device < 0 || report.Device >= engines.All.Count
+            || report.Status is not (ReplicationCompletion.StatusCompleted or ReplicationCompletion.StatusFailed)
+            || string.IsNullOrEmpty(report.Bucket) || string.IsNullOrEmpty(report.Key))
+        {
+            return new NodeError(NodeStatus.InvalidRequest, "Expected a completion with a known device, a bucket, a key and status COMPLETED or FAILED.");
+        }
+
+        try
+        {
+            var status = await engines.All[report.Device].CompleteReplicationAsync(report.Sequence, report.Bucket, report.Key, report.VersionId, report.Status, ct);
+            return status is EngineStatus.Ok or EngineStatus.NoSuchBucket ? null : new NodeError(status.ToString());
+        }
+        catch (ArgumentException e)
+        {
+            return new NodeError(NodeStatus.InvalidRequest, e.Message);
+        }
     }
 
     /// <summary>Queues the versions of one device: every version matching a rule that is not a replica, not pending and (unless asked) not completed.</summary>

@@ -51,11 +51,7 @@ public sealed class WorkerPipelineTests : IAsyncLifetime
             context.Response.Headers.ETag = "\"5d41402abc4b2a76b9719d911017c592\"";
             return Task.CompletedTask;
         });
-        await using var node = await RecordingS3Server.StartAsync((context, _) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        });
+        await using var node = await RecordingS3Server.StartAsync(RecordAllCompletionsAsync);
         await using var worker = await WorkerHost.CreateAsync(_redis, applier: null, reporter: null, new()
         {
             ["Replication:SourceEndpoint"] = source.Endpoint.ToString(),
@@ -87,12 +83,23 @@ public sealed class WorkerPipelineTests : IAsyncLifetime
         Assert.Equal(Body, AwsChunked.Decode(put.Body));
         Assert.Contains(TraceId, put.Headers["traceparent"], StringComparison.Ordinal);
 
+        // A lone report is a batch of one, sent in the trace of the change it reports.
         var report = Assert.Single(node.Requests);
-        Assert.Equal(("POST", ReplicationCompletion.Route), (report.Method, report.Path));
+        Assert.Equal(("POST", ReplicationCompletionBatch.Route), (report.Method, report.Path));
         Assert.Equal("cluster-secret", report.Headers[InternalApi.ClusterSecretHeader.ToLowerInvariant()]);
         Assert.Contains(TraceId, report.Headers["traceparent"], StringComparison.Ordinal);
-        var completion = JsonSerializer.Deserialize(report.Body, ContractsJsonContext.Default.ReplicationCompletion);
+        var completion = Assert.Single(Completions(report));
         Assert.Equal(new ReplicationCompletion(0, 7, "photos", "dir/a.txt", "v1", ReplicationCompletion.StatusCompleted), completion);
+    }
+
+    private static List<ReplicationCompletion> Completions(RecordedRequest request) =>
+        JsonSerializer.Deserialize(request.Body, ContractsJsonContext.Default.ReplicationCompletionBatch)!.Completions;
+
+    /// <summary>A storage node that records every completion of a batch.</summary>
+    private static async Task RecordAllCompletionsAsync(HttpContext context, RecordedRequest request)
+    {
+        var results = new ReplicationCompletionResults([.. Completions(request).Select(static _ => (NodeError?)null)]);
+        await context.Response.WriteAsJsonAsync(results, ContractsJsonContext.Default.ReplicationCompletionResults);
     }
 
     [Fact]
@@ -119,11 +126,7 @@ public sealed class WorkerPipelineTests : IAsyncLifetime
             context.Response.StatusCode = request.Method == "DELETE" ? 204 : 200;
             return Task.CompletedTask;
         });
-        await using var node = await RecordingS3Server.StartAsync((context, _) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        });
+        await using var node = await RecordingS3Server.StartAsync(RecordAllCompletionsAsync);
         await using var worker = await WorkerHost.CreateAsync(_redis, applier: null, reporter: null, new()
         {
             ["Replication:SourceEndpoint"] = source.Endpoint.ToString(),
@@ -139,7 +142,7 @@ public sealed class WorkerPipelineTests : IAsyncLifetime
         var marker = Entries.Put(versionId: "dm1", sequence: 8)
             .Select(f => f.Name == ReplicationStream.Operation ? new NameValueEntry(f.Name, ReplicationStream.OperationDeleteMarker) : f).ToArray();
         await db.StreamAddAsync(stream, marker);
-        await Eventually.TrueAsync(() => Task.FromResult(node.Requests.Count == 2), "both entries reported");
+        await Eventually.TrueAsync(() => Task.FromResult(node.Requests.Sum(r => Completions(r).Count) == 2), "both entries reported");
 
         Assert.Equal("GET", Assert.Single(source.Requests).Method);
         Assert.Equal(["DELETE", "HEAD"], destination.Requests.Select(r => r.Method).Order());
