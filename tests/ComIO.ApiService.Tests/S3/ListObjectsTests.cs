@@ -139,39 +139,7 @@ public sealed class ListObjectsTests(ListingFixture listing) : IClassFixture<Lis
         var bucket = "skewed-" + Guid.NewGuid().ToString("N")[..8];
         await Cluster.S3.PutBucketAsync(bucket, Ct);
         var nodes = Cluster.ApiServices.GetRequiredService<ClusterNodes>();
-        var first = nodes.All[0].Id;
-        var keys = new List<string>();
-        var onFirst = 0;
-        var elsewhereBefore = false;
-        var elsewhereAfter = 0;
-        for (var i = 0; elsewhereAfter < 3; i++)
-        {
-            // One key elsewhere, then 300 keys on the first node (skipping the others' keys between them), then three
-            // keys elsewhere after the run.
-            var key = $"k{i:D5}";
-            var onFirstNode = nodes.OwnerOf(bucket, key).Id == first;
-            if (!elsewhereBefore)
-            {
-                if (!onFirstNode)
-                {
-                    keys.Add(key);
-                    elsewhereBefore = true;
-                }
-            }
-            else if (onFirst < 300)
-            {
-                if (onFirstNode)
-                {
-                    keys.Add(key);
-                    onFirst++;
-                }
-            }
-            else if (!onFirstNode)
-            {
-                keys.Add(key);
-                elsewhereAfter++;
-            }
-        }
+        var keys = SkewedKeys.MostlyOnTheFirstNode(nodes, bucket, onFirstNode: 300);
 
         await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (key, ct) =>
             await Cluster.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = key }, ct));

@@ -84,35 +84,7 @@ public sealed class VersioningTests(ComIOCluster cluster) : IClassFixture<ComIOC
         // first node's last key returned, sometimes between two versions of that key, and resumed from there.
         var bucket = await VersionedBucketAsync("vskew");
         var nodes = cluster.ApiServices.GetRequiredService<ClusterNodes>();
-        var first = nodes.All[0].Id;
-        var keys = new List<string>();
-        var onFirst = 0;
-        var elsewhereAfter = 0;
-        for (var i = 0; elsewhereAfter < 3; i++)
-        {
-            var key = $"k{i:D5}";
-            var onFirstNode = nodes.OwnerOf(bucket, key).Id == first;
-            if (keys.Count == 0)
-            {
-                if (!onFirstNode)
-                {
-                    keys.Add(key);
-                }
-            }
-            else if (onFirst < 70)
-            {
-                if (onFirstNode)
-                {
-                    keys.Add(key);
-                    onFirst++;
-                }
-            }
-            else if (!onFirstNode)
-            {
-                keys.Add(key);
-                elsewhereAfter++;
-            }
-        }
+        var keys = SkewedKeys.MostlyOnTheFirstNode(nodes, bucket, onFirstNode: 70);
 
         var expected = new List<(string Key, string VersionId, bool IsLatest, bool IsDeleteMarker)>();
         await Parallel.ForEachAsync(keys.Select((key, index) => (key, index)), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (item, ct) =>
