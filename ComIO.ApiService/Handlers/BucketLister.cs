@@ -117,26 +117,35 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
 
     /// <summary>
     /// Keys after <paramref name="startAfter"/> over all nodes, in order: the first <paramref name="count"/>, or fewer
-    /// when a node's answer ran out first (<c>Cut</c>). Each node returns up to <paramref name="perNode"/> of its own
-    /// keys; a node that had more vouches only for keys up to its last one returned, so the merge is complete only up
-    /// to the smallest such last key, and is cut there. More is true when keys may follow the batch.
+    /// when a node's answer ran out first (<c>Cut</c>); see <see cref="MergePages"/>. More is true when keys may follow.
     /// </summary>
     private async Task<(List<ObjectInfo> Batch, bool More, bool Cut)> MergedBatchAsync(string bucket, string prefix, string? startAfter, int count, int perNode,
         string? systemMetadataKey, CancellationToken ct)
     {
         var pages = await Task.WhenAll(cluster.All.Select(node =>
             nodes.ListAsync(node, bucket, prefix.Length == 0 ? null : prefix, startAfter, perNode, ct, systemMetadataKey))).ConfigureAwait(false);
+        return MergePages(pages.Select(static page => page.OrThrow()!).Select(static page => (page.Objects, page.IsTruncated)), count);
+    }
+
+    /// <summary>
+    /// Merges one round of node pages (each in S3 order, each key on one node) into key order with a stable sort, so a
+    /// key's versions keep their node's order. Each node answered up to its share of entries; a node that had more
+    /// vouches only for keys up to its last one returned (a later entry of that same key can only come from it, in a
+    /// later round), so the merge is complete only through the smallest such last key and is cut there. Returns the
+    /// first <paramref name="count"/> entries, or fewer when cut (<c>Cut</c>); More is true when entries may follow.
+    /// </summary>
+    internal static (List<ObjectInfo> Batch, bool More, bool Cut) MergePages(IEnumerable<(List<ObjectInfo> Entries, bool IsTruncated)> pages, int count)
+    {
         var merged = new List<ObjectInfo>();
         var more = false;
         string? completeThrough = null; // the smallest last key of a node that has more; null = every node's answer was whole
-        foreach (var page in pages)
+        foreach (var (entries, isTruncated) in pages)
         {
-            var value = page.OrThrow()!;
-            merged.AddRange(value.Objects);
-            if (value.IsTruncated)
+            merged.AddRange(entries);
+            if (isTruncated)
             {
                 more = true;
-                var last = value.Objects[^1].Key;
+                var last = entries[^1].Key;
                 if (completeThrough is null || Utf8KeyComparer.Instance.Compare(last, completeThrough) < 0)
                 {
                     completeThrough = last;
@@ -144,16 +153,16 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
             }
         }
 
-        merged.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.Key, b.Key));
-        var complete = completeThrough is null ? merged.Count : merged.FindLastIndex(o => Utf8KeyComparer.Instance.Compare(o.Key, completeThrough) <= 0) + 1;
+        var sorted = merged.OrderBy(static entry => entry.Key, Utf8KeyComparer.Instance).ToList();
+        var complete = completeThrough is null ? sorted.Count : sorted.FindLastIndex(entry => Utf8KeyComparer.Instance.Compare(entry.Key, completeThrough) <= 0) + 1;
         var keep = Math.Min(count, complete);
         var cut = keep < count && completeThrough is not null;
-        if (merged.Count > keep)
+        if (sorted.Count > keep)
         {
-            merged.RemoveRange(keep, merged.Count - keep);
+            sorted.RemoveRange(keep, sorted.Count - keep);
             more = true;
         }
 
-        return (merged, more, cut);
+        return (sorted, more, cut);
     }
 }

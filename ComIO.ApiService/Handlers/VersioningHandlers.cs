@@ -279,46 +279,15 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
 
     /// <summary>
     /// Versions after the markers over all nodes, in S3 order: the first <paramref name="count"/>, or fewer when a
-    /// node's answer ran out first (<c>Cut</c>). Each key lives on one node, whose page is in S3 order, so a stable
-    /// sort by key merges the pages. Each node returns up to <paramref name="perNode"/> versions (see
-    /// <see cref="BucketLister.PerNodeEstimate"/>); a node that had more vouches only for keys up to the key of its last
-    /// version returned (that key's versions after it can only come from the same node, in a later round), so the
-    /// merge is complete only through the smallest such key, and is cut there. More is true when versions may follow.
-    /// Entries carry each version's ACL, from which its owner is named.
+    /// node's answer ran out first (<c>Cut</c>); see <see cref="BucketLister.MergePages"/>, whose cut may fall between
+    /// two versions of a key. Each node returns up to <paramref name="perNode"/> versions (see
+    /// <see cref="BucketLister.PerNodeEstimate"/>). Entries carry each version's ACL, from which its owner is named.
     /// </summary>
     private async Task<(List<ObjectInfo> Batch, bool More, bool Cut)> MergedBatchAsync(string bucket, string prefix, string? keyMarker, string? versionIdMarker, int count, int perNode,
         CancellationToken ct)
     {
         var pages = await Task.WhenAll(cluster.All.Select(node =>
             nodes.ListVersionsAsync(node, bucket, prefix.Length == 0 ? null : prefix, keyMarker, versionIdMarker, perNode, ct, Authorizer.ObjectAclMetadata))).ConfigureAwait(false);
-        var merged = new List<ObjectInfo>();
-        var more = false;
-        string? completeThrough = null; // the smallest last key of a node that has more; null = every node's answer was whole
-        foreach (var page in pages)
-        {
-            var value = page.OrThrow()!;
-            merged.AddRange(value.Versions);
-            if (value.IsTruncated)
-            {
-                more = true;
-                var last = value.Versions[^1].Key;
-                if (completeThrough is null || Utf8KeyComparer.Instance.Compare(last, completeThrough) < 0)
-                {
-                    completeThrough = last;
-                }
-            }
-        }
-
-        var sorted = merged.OrderBy(static v => v.Key, Utf8KeyComparer.Instance).ToList();
-        var complete = completeThrough is null ? sorted.Count : sorted.FindLastIndex(v => Utf8KeyComparer.Instance.Compare(v.Key, completeThrough) <= 0) + 1;
-        var keep = Math.Min(count, complete);
-        var cut = keep < count && completeThrough is not null;
-        if (sorted.Count > keep)
-        {
-            sorted.RemoveRange(keep, sorted.Count - keep);
-            more = true;
-        }
-
-        return (sorted, more, cut);
+        return BucketLister.MergePages(pages.Select(static page => page.OrThrow()!).Select(static page => (page.Versions, page.IsTruncated)), count);
     }
 }

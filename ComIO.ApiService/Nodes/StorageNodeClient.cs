@@ -117,19 +117,9 @@ public sealed class StorageNodeClient(HttpClient http)
     /// Versions and delete markers of the node's keys in S3 order after the markers (see <see cref="InternalApi.Versions"/>):
     /// what a version listing shows, plus <paramref name="systemMetadataKey"/>, read in the binary page form.
     /// </summary>
-    public async Task<NodeResult<ObjectVersionListPage>> ListVersionsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys,
-        CancellationToken ct, string? systemMetadataKey = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.Versions(bucket, prefix, keyMarker, versionIdMarker, maxKeys, systemMetadataKey)));
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
-        {
-            return new NodeResult<ObjectVersionListPage>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
-        }
-
-        var page = await BufferedBody.ReadAsync(response.Content, body => ObjectListPageCodec.ReadVersions(bucket, body), ct);
-        return new NodeResult<ObjectVersionListPage>(page, null, (int)response.StatusCode);
-    }
+    public Task<NodeResult<ObjectVersionListPage>> ListVersionsAsync(StorageNodeInfo node, string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxKeys,
+        CancellationToken ct, string? systemMetadataKey = null) =>
+        GetListPageAsync(node, InternalApi.Versions(bucket, prefix, keyMarker, versionIdMarker, maxKeys, systemMetadataKey), body => ObjectListPageCodec.ReadVersions(bucket, body), ct);
 
     /// <summary>Replaces the object's tag set on its owning node (empty removes all tags); succeeds once durable there.</summary>
     public Task<NodeResult<bool>> PutObjectTagsAsync(StorageNodeInfo node, string bucket, string key, List<ObjectTag> tags, CancellationToken ct, string? versionId = null)
@@ -192,17 +182,21 @@ public sealed class StorageNodeClient(HttpClient http)
     /// The node's first <paramref name="maxKeys"/> keys after <paramref name="startAfter"/> (see <see cref="InternalApi.List"/>):
     /// only what a listing shows, plus <paramref name="systemMetadataKey"/>, read in the binary page form (<see cref="ObjectListPageCodec"/>).
     /// </summary>
-    public async Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null)
+    public Task<NodeResult<ObjectListPage>> ListAsync(StorageNodeInfo node, string bucket, string? prefix, string? startAfter, int maxKeys, CancellationToken ct, string? systemMetadataKey = null) =>
+        GetListPageAsync(node, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey), body => ObjectListPageCodec.Read(bucket, body), ct);
+
+    /// <summary>GETs a listing route and decodes its binary page (read whole into a pooled buffer), or the node's error.</summary>
+    private async Task<NodeResult<TPage>> GetListPageAsync<TPage>(StorageNodeInfo node, string route, BufferedBody.Decoder<TPage> decode, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, InternalApi.List(bucket, prefix, startAfter, maxKeys, systemMetadataKey)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node.BaseAddress, route));
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {
-            return new NodeResult<ObjectListPage>(null, await ReadErrorAsync(response, ct), (int)response.StatusCode);
+            return new NodeResult<TPage>(default, await ReadErrorAsync(response, ct), (int)response.StatusCode);
         }
 
-        var page = await BufferedBody.ReadAsync(response.Content, body => ObjectListPageCodec.Read(bucket, body), ct);
-        return new NodeResult<ObjectListPage>(page, null, (int)response.StatusCode);
+        var page = await BufferedBody.ReadAsync(response.Content, decode, ct);
+        return new NodeResult<TPage>(page, null, (int)response.StatusCode);
     }
 
     public Task<NodeResult<MultipartUploadInfo>> CreateUploadAsync(StorageNodeInfo node, string bucket, string key, PutObjectMetadata metadata, CancellationToken ct)
