@@ -25,18 +25,12 @@ public sealed class Utf8KeyComparer : IComparer<string>
             return 1;
         }
 
-        var length = Math.Min(x.Length, y.Length);
-        for (var i = 0; i < length; i++)
-        {
-            var a = x[i];
-            var b = y[i];
-            if (a != b)
-            {
-                return Rank(a).CompareTo(Rank(b));
-            }
-        }
-
-        return x.Length.CompareTo(y.Length);
+        // Keys of one listing share long prefixes ("photos/2026/11/27/..."): find the first difference with the
+        // vectorised prefix scan, then rank only that pair of characters.
+        var common = x.AsSpan().CommonPrefixLength(y);
+        return common == Math.Min(x.Length, y.Length)
+            ? x.Length.CompareTo(y.Length)
+            : Rank(x[common]).CompareTo(Rank(y[common]));
     }
 
     private static int Rank(char c) => c < 0xD800 ? c : c >= 0xE000 ? c - 0x800 : c + 0x2000;

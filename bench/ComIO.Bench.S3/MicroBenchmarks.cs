@@ -11,7 +11,8 @@ using ComIO.Bench.S3.Micro;
 namespace ComIO.Bench.S3;
 
 /// <summary>
-/// Runs the BenchmarkDotNet hot-path benchmarks (<see cref="SigV4VerifyBenchmarks"/>, <see cref="AwsChunkedDecodeBenchmarks"/>)
+/// Runs the BenchmarkDotNet hot-path benchmarks (<see cref="SigV4VerifyBenchmarks"/>, <see cref="AwsChunkedDecodeBenchmarks"/>,
+/// <see cref="ChecksumBenchmarks"/>, <see cref="ListingMergeBenchmarks"/>)
 /// in process (no generated project to build, so it fits the quick run), with <c>[MemoryDiagnoser]</c>, and writes one
 /// line per benchmark: mean/median ns per operation and bytes allocated per operation.
 /// </summary>
@@ -34,7 +35,7 @@ internal static class MicroBenchmarks
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .WithArtifactsPath(artifacts)
             .WithOptions(ConfigOptions.DisableLogFile);
-        foreach (var type in new[] { typeof(SigV4VerifyBenchmarks), typeof(AwsChunkedDecodeBenchmarks) })
+        foreach (var type in new[] { typeof(SigV4VerifyBenchmarks), typeof(AwsChunkedDecodeBenchmarks), typeof(ChecksumBenchmarks), typeof(ListingMergeBenchmarks) })
         {
             var summary = BenchmarkRunner.Run(type, config);
             foreach (var report in summary.Reports)
