@@ -128,23 +128,22 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
     }
 
     /// <summary>
-    /// Merges one round of node pages (each in S3 order, each key on one node) into key order. Each node answered up to
-    /// its share of entries; a node that had more vouches only for keys up to its last one returned (a later entry of
-    /// that same key can only come from it, in a later round), so the merge is complete only through the smallest such
-    /// last key and is cut there. Returns the first <paramref name="count"/> entries, or fewer when cut (<c>Cut</c>);
-    /// More is true when entries may follow. Equal keys keep their page order, then the pages' order (a stable sort
-    /// of the pages' concatenation gives the same list); each step compares the heads of the pages, so a page costs
-    /// one comparison per page per entry taken, not a sort.
+    /// Merges one round of node pages (each in S3 order, each key on one node) into key order
+    /// (<see cref="KeyOrderMerge"/>: a key's versions keep their node's order). Each node answered up to its share of
+    /// entries; a node that had more vouches only for keys up to its last one returned (a later entry of that same key
+    /// can only come from it, in a later round), so the merge is complete only through the smallest such last key and is
+    /// cut there. Returns the first <paramref name="count"/> entries, or fewer when cut (<c>Cut</c>); More is true when
+    /// entries may follow.
     /// </summary>
     internal static (List<ObjectInfo> Batch, bool More, bool Cut) MergePages(IEnumerable<(List<ObjectInfo> Entries, bool IsTruncated)> pages, int count)
     {
-        var answered = pages.ToArray();
-        var answers = Array.ConvertAll(answered, static page => page.Entries);
+        var answers = new List<List<ObjectInfo>>();
         var more = false;
         string? completeThrough = null; // the smallest last key of a node that has more; null = every node's answer was whole
         var total = 0;
-        foreach (var (entries, isTruncated) in answered)
+        foreach (var (entries, isTruncated) in pages)
         {
+            answers.Add(entries);
             total += entries.Count;
             if (isTruncated)
             {
@@ -157,42 +156,8 @@ public sealed class BucketLister(ClusterNodes cluster, StorageNodeClient nodes)
             }
         }
 
-        var comparer = Utf8KeyComparer.Instance;
-        var next = new int[answers.Length];
-        var merged = new List<ObjectInfo>(Math.Min(count, total));
-        while (merged.Count < count)
-        {
-            var best = -1;
-            for (var page = 0; page < answers.Length; page++)
-            {
-                if (next[page] < answers[page].Count
-                    && (best < 0 || comparer.Compare(answers[page][next[page]].Key, answers[best][next[best]].Key) < 0))
-                {
-                    best = page;
-                }
-            }
-
-            if (best < 0)
-            {
-                break;
-            }
-
-            var entry = answers[best][next[best]];
-            if (completeThrough is not null && comparer.Compare(entry.Key, completeThrough) > 0)
-            {
-                break;
-            }
-
-            merged.Add(entry);
-            next[best]++;
-        }
-
+        var merged = KeyOrderMerge.Merge(answers, count, completeThrough);
         var cut = merged.Count < count && completeThrough is not null;
-        if (merged.Count < total)
-        {
-            more = true;
-        }
-
-        return (merged, more, cut);
+        return (merged, more || merged.Count < total, cut);
     }
 }

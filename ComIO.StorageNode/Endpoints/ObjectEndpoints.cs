@@ -351,24 +351,21 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
-        // Every key lives on exactly one device, so each device's page holds whole runs of a key's versions in order:
-        // a stable sort by key merges them without reordering versions.
-        var merged = new List<ObjectInfo>();
+        // Every key lives on exactly one device, so each device's page holds whole runs of a key's versions in order,
+        // which the merge keeps. Each device answered up to maxKeys, so the first maxKeys of the merge are complete.
+        var pages = new List<List<ObjectInfo>>(engines.All.Count);
         var truncated = false;
+        var total = 0;
         foreach (var engine in engines.All)
         {
             var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys);
             truncated |= page.IsTruncated;
-            merged.AddRange(page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)));
+            pages.Add(page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)).ToList());
+            total += pages[^1].Count;
         }
 
-        var sorted = merged.OrderBy(static v => v.Key, Utf8KeyComparer.Instance).ToList();
-        if (sorted.Count > maxKeys)
-        {
-            sorted.RemoveRange(maxKeys, sorted.Count - maxKeys);
-            truncated = true;
-        }
-
+        var sorted = KeyOrderMerge.Merge(pages, maxKeys);
+        truncated |= total > sorted.Count;
         var body = new ArrayBufferWriter<byte>(64 + (sorted.Count * 160));
         ObjectListPageCodec.WriteVersions(body, sorted, truncated);
         return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
@@ -381,22 +378,20 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
-        var merged = new List<ObjectInfo>();
+        // Each device answered up to maxKeys in key order, so the first maxKeys of the merge are complete.
+        var pages = new List<List<ObjectInfo>>(engines.All.Count);
         var truncated = false;
+        var total = 0;
         foreach (var engine in engines.All)
         {
             var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
             truncated |= page.IsTruncated;
-            merged.AddRange(page.Objects.Select(o => o.ToListEntry(systemMetadataKey)));
+            pages.Add(page.Objects.Select(o => o.ToListEntry(systemMetadataKey)).ToList());
+            total += pages[^1].Count;
         }
 
-        merged.Sort((a, b) => Utf8KeyComparer.Instance.Compare(a.Key, b.Key));
-        if (merged.Count > maxKeys)
-        {
-            merged.RemoveRange(maxKeys, merged.Count - maxKeys);
-            truncated = true;
-        }
-
+        var merged = KeyOrderMerge.Merge(pages, maxKeys);
+        truncated |= total > merged.Count;
         var body = new ArrayBufferWriter<byte>(64 + (merged.Count * 128));
         ObjectListPageCodec.Write(body, merged, truncated);
         return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);

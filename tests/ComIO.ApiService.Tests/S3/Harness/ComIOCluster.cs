@@ -39,6 +39,7 @@ public sealed class ComIOCluster : IAsyncLifetime
     private readonly ILoggerProvider? _logs;
     private readonly IReadOnlyDictionary<string, string> _extraApiSettings = new Dictionary<string, string>();
     private readonly IReadOnlyDictionary<string, string> _extraNodeSettings = new Dictionary<string, string>();
+    private readonly int _devicesPerNode = 1;
 
     /// <summary>A cluster whose API service logs nowhere (the class-fixture constructor).</summary>
     public ComIOCluster()
@@ -47,6 +48,9 @@ public sealed class ComIOCluster : IAsyncLifetime
 
     /// <summary>A cluster whose services (API service and nodes) log only to <paramref name="logs"/> (tests that read the logs).</summary>
     internal ComIOCluster(ILoggerProvider logs) => _logs = logs;
+
+    /// <summary>A cluster whose storage nodes own <paramref name="devicesPerNode"/> devices each (objects spread over them by key).</summary>
+    internal ComIOCluster(int devicesPerNode) => _devicesPerNode = devicesPerNode;
 
     /// <summary>A cluster whose API service gets <paramref name="apiSettings"/> on top of the defaults (e.g. peer sites).</summary>
     internal ComIOCluster(IReadOnlyDictionary<string, string> apiSettings) => _extraApiSettings = apiSettings;
@@ -98,6 +102,14 @@ public sealed class ComIOCluster : IAsyncLifetime
                 ["Storage:Devices:0:Type"] = "file",
                 ["Storage:MetadataPath"] = Path.Combine(_root, id, "meta"),
             };
+            for (var d = 1; d < _devicesPerNode; d++)
+            {
+                var extra = Path.Combine(_root, id, $"device{d}.img");
+                DeviceFormatter.Format(extra, DeviceBytes);
+                nodeSettings[$"Storage:Devices:{d}:Path"] = extra;
+                nodeSettings[$"Storage:Devices:{d}:Type"] = "file";
+            }
+
             foreach (var (name, value) in _extraNodeSettings)
             {
                 nodeSettings[name] = value;
