@@ -351,23 +351,13 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
-        // Every key lives on exactly one device, so each device's page holds whole runs of a key's versions in order,
-        // which the merge keeps. Each device answered up to maxKeys, so the first maxKeys of the merge are complete.
-        var pages = new List<List<ObjectInfo>>(engines.All.Count);
-        var truncated = false;
-        var total = 0;
-        foreach (var engine in engines.All)
+        var (versions, truncated) = MergeDevicePages(engines, maxKeys, engine =>
         {
             var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys);
-            truncated |= page.IsTruncated;
-            pages.Add(page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)).ToList());
-            total += pages[^1].Count;
-        }
-
-        var sorted = KeyOrderMerge.Merge(pages, maxKeys);
-        truncated |= total > sorted.Count;
-        var body = new ArrayBufferWriter<byte>(64 + (sorted.Count * 160));
-        ObjectListPageCodec.WriteVersions(body, sorted, truncated);
+            return (page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)).ToList(), page.IsTruncated);
+        });
+        var body = new ArrayBufferWriter<byte>(64 + (versions.Count * 160));
+        ObjectListPageCodec.WriteVersions(body, versions, truncated);
         return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
     }
 
@@ -378,23 +368,38 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
-        // Each device answered up to maxKeys in key order, so the first maxKeys of the merge are complete.
+        var (objects, truncated) = MergeDevicePages(engines, maxKeys, engine =>
+        {
+            var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
+            return (page.Objects.Select(o => o.ToListEntry(systemMetadataKey)).ToList(), page.IsTruncated);
+        });
+        var body = new ArrayBufferWriter<byte>(64 + (objects.Count * 128));
+        ObjectListPageCodec.Write(body, objects, truncated);
+        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
+    }
+
+    /// <summary>
+    /// The node's page: each device's page (up to <paramref name="maxKeys"/> entries in key order, from
+    /// <paramref name="listDevice"/>) merged, cut to <paramref name="maxKeys"/>. Every key lives on exactly one device, so
+    /// a device's page holds whole runs of a key's versions, which the merge keeps in order; and since each device
+    /// answered up to maxKeys, the first maxKeys of the merge are complete. Truncated when a device had more or the
+    /// merge left entries out.
+    /// </summary>
+    private static (List<ObjectInfo> Entries, bool Truncated) MergeDevicePages(NodeEngines engines, int maxKeys, Func<StorageEngine, (List<ObjectInfo> Entries, bool IsTruncated)> listDevice)
+    {
         var pages = new List<List<ObjectInfo>>(engines.All.Count);
         var truncated = false;
         var total = 0;
         foreach (var engine in engines.All)
         {
-            var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
-            truncated |= page.IsTruncated;
-            pages.Add(page.Objects.Select(o => o.ToListEntry(systemMetadataKey)).ToList());
-            total += pages[^1].Count;
+            var (entries, isTruncated) = listDevice(engine);
+            pages.Add(entries);
+            truncated |= isTruncated;
+            total += entries.Count;
         }
 
         var merged = KeyOrderMerge.Merge(pages, maxKeys);
-        truncated |= total > merged.Count;
-        var body = new ArrayBufferWriter<byte>(64 + (merged.Count * 128));
-        ObjectListPageCodec.Write(body, merged, truncated);
-        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
+        return (merged, truncated || total > merged.Count);
     }
 
     private static bool TryDecodeBase64(string text, out byte[]? bytes)
