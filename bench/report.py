@@ -207,6 +207,8 @@ def s3_rows(records):
         notes = []
         if e and c_:
             notes.append(f"CPU per request (generator + server, whole process) ComIO {e['cpu_us_per_op']:,.0f} µs vs ceiling {c_['cpu_us_per_op']:,.0f} µs")
+            if "alloc_bytes_per_op" in e and "alloc_bytes_per_op" in c_:
+                notes.append(f"managed heap allocated per request (same process) ComIO {e['alloc_bytes_per_op'] / 1024:,.1f} KiB vs ceiling {c_['alloc_bytes_per_op'] / 1024:,.1f} KiB")
         if tv is not None and cv:
             notes.append(two_hop_text(tv, cv, ev, unit))
         if e and "node_requests_per_op" in e:

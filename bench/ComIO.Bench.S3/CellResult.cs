@@ -1,13 +1,18 @@
 namespace ComIO.Bench.S3;
 
-/// <summary>One measured cell: operation count, bytes moved, wall seconds, process CPU seconds, latency percentiles.</summary>
-internal sealed record CellResult(long Operations, long Bytes, double Seconds, double CpuSeconds, double P50Ms, double P99Ms)
+/// <summary>
+/// One measured cell: operation count, bytes moved, wall seconds, process CPU seconds, latency percentiles, and the bytes
+/// the whole process allocated on the managed heap meanwhile (generator and servers alike).
+/// </summary>
+internal sealed record CellResult(long Operations, long Bytes, double Seconds, double CpuSeconds, double P50Ms, double P99Ms, long AllocatedBytes = 0)
 {
     public double OpsPerSecond => Operations / Seconds;
 
     public double MegabytesPerSecond => Bytes / Seconds / 1e6;
 
     public double CpuMicrosecondsPerOperation => Operations == 0 ? 0 : CpuSeconds * 1e6 / Operations;
+
+    public double AllocatedBytesPerOperation => Operations == 0 ? 0 : (double)AllocatedBytes / Operations;
 
     /// <summary>Adds the figures to <paramref name="result"/>.</summary>
     public BenchResult AddTo(BenchResult result)
@@ -21,6 +26,7 @@ internal sealed record CellResult(long Operations, long Bytes, double Seconds, d
         result.Add("p99_ms", P99Ms);
         result.Add("cpu_us_per_op", CpuMicrosecondsPerOperation);
         result.Add("cpu_cores_used", CpuSeconds / Seconds);
+        result.Add("alloc_bytes_per_op", AllocatedBytesPerOperation);
         return result;
     }
 }
