@@ -258,9 +258,10 @@ public sealed partial class StorageEngine
     /// Versions and delete markers in S3 order (key ascending, newest version first) whose key starts with
     /// <paramref name="prefix"/>, after <paramref name="keyMarker"/> / <paramref name="versionIdMarker"/> as S3's
     /// ListObjectVersions defines them, at most <paramref name="maxVersions"/>. O(maxVersions): two Seeks and a merge
-    /// of the current and noncurrent ranges. Records carry no layout. An unknown bucket gives an empty listing.
+    /// of the current and noncurrent ranges. Records carry no layout, and with a <paramref name="summary"/> only what it
+    /// asks for. An unknown bucket gives an empty listing.
     /// </summary>
-    public ObjectVersionListing ListObjectVersions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxVersions)
+    public ObjectVersionListing ListObjectVersions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxVersions, ListingSummary? summary = null)
     {
         ValidateBucketName(bucket);
         using var gate = EnterOperation();
@@ -269,6 +270,6 @@ public sealed partial class StorageEngine
             return new ObjectVersionListing { Versions = [], IsTruncated = false };
         }
 
-        return _store.ListVersions(bucket, prefix, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker, maxVersions);
+        return _store.ListVersions(bucket, prefix, string.IsNullOrEmpty(keyMarker) ? null : keyMarker, string.IsNullOrEmpty(versionIdMarker) ? null : versionIdMarker, maxVersions, summary);
     }
 }

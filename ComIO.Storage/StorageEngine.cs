@@ -907,9 +907,10 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>
     /// Keys greater than <paramref name="startAfter"/> (null = from the start) that start with <paramref name="prefix"/>,
     /// in ordinal UTF-8 byte order, at most <paramref name="maxKeys"/>. One RocksDB Seek: O(maxKeys), not O(bucket).
-    /// Returned records carry no layout (chunk CRCs / inline data). An unknown bucket gives an empty listing.
+    /// Returned records carry no layout (chunk CRCs / inline data), and with a <paramref name="summary"/> only what it
+    /// asks for. An unknown bucket gives an empty listing.
     /// </summary>
-    public ObjectListing ListObjects(string bucket, string? prefix, string? startAfter, int maxKeys)
+    public ObjectListing ListObjects(string bucket, string? prefix, string? startAfter, int maxKeys, ListingSummary? summary = null)
     {
         ValidateBucketName(bucket);
         using var gate = EnterOperation();
@@ -918,7 +919,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             return new ObjectListing { Objects = [], IsTruncated = false };
         }
 
-        return _store.List(bucket, prefix, startAfter, maxKeys);
+        return _store.List(bucket, prefix, startAfter, maxKeys, summary);
     }
 
     public EngineStats GetStats() => new()

@@ -1453,8 +1453,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
             return pending;
         }
 
-        var raw = _store.GetRaw(MetadataKeys.Object(bucket, key));
-        return raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData: true);
+        return _store.GetObject(bucket, key, includeData: true);
     }
 
     private ObjectRecord? Lookup(string bucket, string key, Dictionary<string, ObjectRecord?> overlay)
@@ -1464,7 +1463,6 @@ internal sealed class GroupCommitter : IAsyncDisposable
             return pending;
         }
 
-        var raw = _store.GetRaw(MetadataKeys.Object(bucket, key));
-        return raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData: false);
+        return _store.GetObject(bucket, key, includeData: false);
     }
 }

@@ -11,6 +11,7 @@ internal sealed class MetadataStore : IDisposable
 {
     private readonly RocksDb _db;
     private readonly WriteOptions _syncWrite = new WriteOptions().SetSync(true);
+    private readonly ReadOptions _pointRead = new();
     private long _listSteps;
 
     /// <summary>See <see cref="Open"/>: the shortest run of point tombstones a scan turns into one range tombstone.</summary>
@@ -75,13 +76,37 @@ internal sealed class MetadataStore : IDisposable
         Write(batch);
     }
 
-    public byte[]? GetRaw(byte[] key) => _db.Get(key);
-
     /// <summary>Reads one object record; with <paramref name="includeData"/> false, chunk CRCs and inline data are skipped.</summary>
     public ObjectRecord? GetObject(string bucket, string key, bool includeData = true)
     {
-        var value = _db.Get(MetadataKeys.Object(bucket, key));
-        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value, includeData);
+        return ReadObject(MetadataKeys.Object(bucket, key), bucket, key, includeData);
+    }
+
+    /// <summary>
+    /// The object record stored under <paramref name="storageKey"/>, decoded straight from RocksDB's copy of the value
+    /// (no managed copy of it: a 4 KiB object's record is read on every GET and HEAD); null when absent.
+    /// </summary>
+    private unsafe ObjectRecord? ReadObject(byte[] storageKey, string bucket, string key, bool includeData)
+    {
+        var value = Native.Instance.rocksdb_get(_db.Handle, _pointRead.Handle, storageKey, (UIntPtr)storageKey.Length, out var length, out var error);
+        if (error != IntPtr.Zero)
+        {
+            throw new RocksDbException(error);
+        }
+
+        if (value == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return RecordSerializer.DeserializeObject(bucket, key, new ReadOnlySpan<byte>((void*)value, checked((int)length)), includeData);
+        }
+        finally
+        {
+            Native.Instance.rocksdb_free(value);
+        }
     }
 
     /// <summary>The payload of one document record (bucket setting or system document), or null when absent.</summary>
@@ -186,7 +211,8 @@ internal sealed class MetadataStore : IDisposable
     /// Keys of <paramref name="bucket"/> greater than <paramref name="startAfter"/> starting with <paramref name="prefix"/>,
     /// at most <paramref name="maxKeys"/>, in bytewise order. Costs one Seek plus <c>maxKeys + 1</c> steps.
     /// </summary>
-    public ObjectListing List(string bucket, string? prefix, string? startAfter, int maxKeys)
+    /// <param name="summary">How far each record is decoded; null: all of its metadata.</param>
+    public ObjectListing List(string bucket, string? prefix, string? startAfter, int maxKeys, ListingSummary? summary = null)
     {
         var rangePrefix = MetadataKeys.ObjectsOf(bucket, prefix);
         var seek = rangePrefix;
@@ -202,7 +228,7 @@ internal sealed class MetadataStore : IDisposable
         }
 
         var (objects, truncated) = ScanPage(rangePrefix, seek, maxKeys, (key, value) =>
-            RecordSerializer.DeserializeObject(bucket, MetadataKeys.ParseObject(key).Key, value, includeData: false));
+            RecordSerializer.DeserializeListed(bucket, MetadataKeys.ParseObject(key).Key, value, summary));
         return new ObjectListing { Objects = objects, IsTruncated = truncated };
     }
 
@@ -249,8 +275,7 @@ internal sealed class MetadataStore : IDisposable
     public (ObjectRecord? Record, byte[] StorageKey) FindVersion(string bucket, string key, string versionId, bool includeData)
     {
         var objectKey = MetadataKeys.Object(bucket, key);
-        var raw = _db.Get(objectKey);
-        var current = raw is null ? null : RecordSerializer.DeserializeObject(bucket, key, raw, includeData);
+        var current = ReadObject(objectKey, bucket, key, includeData);
         if (current is not null && current.VersionId == versionId)
         {
             return (current, objectKey);
@@ -269,8 +294,7 @@ internal sealed class MetadataStore : IDisposable
     /// <summary>One noncurrent version or delete marker stored at <paramref name="slot"/>, or null.</summary>
     public ObjectRecord? GetVersion(string bucket, string key, string slot, bool includeData)
     {
-        var value = _db.Get(MetadataKeys.Version(bucket, key, slot));
-        return value is null ? null : RecordSerializer.DeserializeObject(bucket, key, value, includeData);
+        return ReadObject(MetadataKeys.Version(bucket, key, slot), bucket, key, includeData);
     }
 
     /// <summary>
@@ -341,7 +365,8 @@ internal sealed class MetadataStore : IDisposable
     /// first. Merges the current versions (<c>o\0</c>) with the noncurrent ones (<c>v\0</c>): two Seeks plus about
     /// <c>maxVersions + 2</c> steps.
     /// </summary>
-    public ObjectVersionListing ListVersions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxVersions)
+    /// <param name="summary">How far each record is decoded; null: all of its metadata.</param>
+    public ObjectVersionListing ListVersions(string bucket, string? prefix, string? keyMarker, string? versionIdMarker, int maxVersions, ListingSummary? summary = null)
     {
         var objectRange = MetadataKeys.ObjectsOf(bucket, prefix);
         var versionRange = MetadataKeys.VersionsOf(bucket, prefix);
@@ -409,7 +434,7 @@ internal sealed class MetadataStore : IDisposable
             if (hasObject && (!hasVersion || objectKey.SequenceCompareTo(versionKey) <= 0))
             {
                 var (_, key) = MetadataKeys.ParseObject(objects.GetKeySpan());
-                results.Add(RecordSerializer.DeserializeObject(bucket, key, objects.GetValueSpan(), includeData: false).WithLatest(true));
+                results.Add(RecordSerializer.DeserializeListed(bucket, key, objects.GetValueSpan(), summary).WithLatest(true));
                 lastKey = objectKey.ToArray();
                 lastKeyHasCurrent = true;
                 lastKeyHadVersion = true;
@@ -420,7 +445,7 @@ internal sealed class MetadataStore : IDisposable
             var (_, versionObjectKey, _) = MetadataKeys.ParseVersion(versions.GetKeySpan());
             var sameKey = lastKey is not null && versionKey.SequenceEqual(lastKey);
             var isLatest = !(sameKey && (lastKeyHasCurrent || lastKeyHadVersion));
-            results.Add(RecordSerializer.DeserializeObject(bucket, versionObjectKey, versions.GetValueSpan(), includeData: false).WithLatest(isLatest));
+            results.Add(RecordSerializer.DeserializeListed(bucket, versionObjectKey, versions.GetValueSpan(), summary).WithLatest(isLatest));
             if (!sameKey)
             {
                 lastKey = versionKey.ToArray();

@@ -83,6 +83,17 @@ internal static class RecordSerializer
     /// <summary>Delete markers only (objects keep it in their system metadata): the marker's replication status.</summary>
     private const byte ReplicationSection = (byte)'P';
 
+    private const int InitialWriterCapacity = 8 * 1024;
+
+    /// <summary>Larger writers (records of many-part objects, large inline data) are not kept per thread.</summary>
+    private const int MaxSpareWriterCapacity = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _spareWriter;
+
+    /// <summary>The metadata of a summary: read-only, so one instance serves every record.</summary>
+    private static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>().AsReadOnly();
+
     /// <summary>Encodes an object record: v2 for multipart (segmented) records, otherwise v1.</summary>
     public static byte[] SerializeObject(ObjectRecord record)
     {
@@ -93,7 +104,7 @@ internal static class RecordSerializer
                 throw new ArgumentException("A delete marker needs a version slot.", nameof(record));
             }
 
-            var marker = new ArrayBufferWriter<byte>(64);
+            var marker = RentWriter();
             WriteByte(marker, DeleteMarkerVersion);
             WriteInt64(marker, record.LastModified.ToUnixTimeMilliseconds());
             WriteVersionSection(marker, record);
@@ -111,7 +122,7 @@ internal static class RecordSerializer
             return SerializeSegmentedObject(record);
         }
 
-        var writer = new ArrayBufferWriter<byte>(256 + (record.ChunkCrcs.Length * 4) + (record.InlineData?.Length ?? 0));
+        var writer = RentWriter();
         WriteByte(writer, ObjectVersion);
         WriteInt64(writer, record.Size);
         WriteInt64(writer, record.LastModified.ToUnixTimeMilliseconds());
@@ -140,13 +151,23 @@ internal static class RecordSerializer
     }
 
     /// <summary>Decodes an object record. With <paramref name="includeData"/> false, chunk CRCs and inline data are skipped (listing).</summary>
-    public static ObjectRecord DeserializeObject(string bucket, string key, ReadOnlySpan<byte> value, bool includeData = true)
+    public static ObjectRecord DeserializeObject(string bucket, string key, ReadOnlySpan<byte> value, bool includeData = true) =>
+        DeserializeObject(bucket, key, value, includeData, summary: null);
+
+    /// <summary>
+    /// Decodes an object record as <paramref name="summary"/> asks (see <see cref="ListingSummary"/>), or, when it is
+    /// null, as <see cref="DeserializeObject(string, string, ReadOnlySpan{byte}, bool)"/> without data.
+    /// </summary>
+    public static ObjectRecord DeserializeListed(string bucket, string key, ReadOnlySpan<byte> value, ListingSummary? summary) =>
+        DeserializeObject(bucket, key, value, includeData: false, summary);
+
+    private static ObjectRecord DeserializeObject(string bucket, string key, ReadOnlySpan<byte> value, bool includeData, ListingSummary? summary)
     {
         var reader = new Reader(Verify(value, "object record"));
         var version = reader.ReadByte();
         if (version == SegmentedObjectVersion)
         {
-            return DeserializeSegmentedObject(bucket, key, ref reader, includeData);
+            return DeserializeSegmentedObject(bucket, key, ref reader, includeData, summary);
         }
 
         if (version == DeleteMarkerVersion)
@@ -182,11 +203,10 @@ internal static class RecordSerializer
         var size = reader.ReadInt64();
         var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
         var etag = reader.ReadString() ?? string.Empty;
-        var contentType = reader.ReadString();
+        var contentType = ReadUnlessSummary(ref reader, summary);
         var algorithmCode = reader.ReadByte();
-        var checksum = reader.ReadString();
-        var user = reader.ReadMap();
-        var system = reader.ReadMap();
+        var checksum = ReadUnlessSummary(ref reader, summary);
+        var (user, system) = ReadMetadataMaps(ref reader, summary);
         var (chunkSize, extents, _, crcs, _) = ReadLayout(ref reader, includeData);
         byte[]? inline = null;
         var inlineLength = reader.ReadInt32();
@@ -231,7 +251,7 @@ internal static class RecordSerializer
     private static byte[] SerializeSegmentedObject(ObjectRecord record)
     {
         var segments = record.Segments;
-        var writer = new ArrayBufferWriter<byte>(256 + (segments.Length * 64));
+        var writer = RentWriter();
         WriteByte(writer, SegmentedObjectVersion);
         WriteInt64(writer, record.Size);
         WriteInt64(writer, record.LastModified.ToUnixTimeMilliseconds());
@@ -255,16 +275,15 @@ internal static class RecordSerializer
         return Seal(writer);
     }
 
-    private static ObjectRecord DeserializeSegmentedObject(string bucket, string key, ref Reader reader, bool includeData)
+    private static ObjectRecord DeserializeSegmentedObject(string bucket, string key, ref Reader reader, bool includeData, ListingSummary? summary)
     {
         var size = reader.ReadInt64();
         var lastModified = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
         var etag = reader.ReadString() ?? string.Empty;
-        var contentType = reader.ReadString();
+        var contentType = ReadUnlessSummary(ref reader, summary);
         var algorithm = ReadAlgorithm(ref reader);
-        var checksum = reader.ReadString();
-        var user = reader.ReadMap();
-        var system = reader.ReadMap();
+        var checksum = ReadUnlessSummary(ref reader, summary);
+        var (user, system) = ReadMetadataMaps(ref reader, summary);
         var segmentCount = reader.ReadCount(20);
         var segments = new DataSegment[segmentCount];
         var extents = new List<Extent>(segmentCount);
@@ -319,9 +338,34 @@ internal static class RecordSerializer
         };
     }
 
+    /// <summary>A string field a summary leaves out (null then; its bytes are stepped over).</summary>
+    private static string? ReadUnlessSummary(ref Reader reader, ListingSummary? summary)
+    {
+        if (summary is null)
+        {
+            return reader.ReadString();
+        }
+
+        reader.SkipString();
+        return null;
+    }
+
+    /// <summary>The user and system metadata maps; a summary keeps only its one system entry and no user metadata.</summary>
+    private static (IReadOnlyDictionary<string, string> User, IReadOnlyDictionary<string, string> System) ReadMetadataMaps(ref Reader reader, ListingSummary? summary)
+    {
+        if (summary is null)
+        {
+            return (reader.ReadMap(), reader.ReadMap());
+        }
+
+        reader.SkipMap();
+        var kept = reader.ReadMapEntry(summary.SystemMetadataKey);
+        return (NoMetadata, kept is null ? NoMetadata : new Dictionary<string, string>(1, StringComparer.Ordinal) { [summary.SystemMetadataKey!] = kept });
+    }
+
     public static byte[] SerializeUpload(MultipartUpload upload)
     {
-        var writer = new ArrayBufferWriter<byte>(128);
+        var writer = RentWriter();
         WriteByte(writer, UploadVersion);
         WriteInt64(writer, upload.Initiated.ToUnixTimeMilliseconds());
         WriteString(writer, upload.ContentType);
@@ -372,7 +416,7 @@ internal static class RecordSerializer
 
     public static byte[] SerializePart(PartRecord part)
     {
-        var writer = new ArrayBufferWriter<byte>(128 + (part.Data.ChunkCrcs.Length * 4) + (part.Data.Extents.Length * 16));
+        var writer = RentWriter();
         WriteByte(writer, PartVersion);
         WriteInt64(writer, part.Size);
         WriteInt64(writer, part.LastModified.ToUnixTimeMilliseconds());
@@ -730,7 +774,7 @@ internal static class RecordSerializer
     /// <summary>Document record v1 (bucket settings, system documents): <c>u8 version(1) | payload | u32 crc32c</c>.</summary>
     public static byte[] SerializeDocument(ReadOnlySpan<byte> payload)
     {
-        var writer = new ArrayBufferWriter<byte>(payload.Length + 5);
+        var writer = RentWriter();
         WriteByte(writer, DocumentVersion);
         writer.Write(payload);
         return Seal(writer);
@@ -749,7 +793,7 @@ internal static class RecordSerializer
 
     public static byte[] SerializeBucket(BucketRecord bucket)
     {
-        var writer = new ArrayBufferWriter<byte>(16);
+        var writer = RentWriter();
         WriteByte(writer, BucketVersion);
         WriteInt64(writer, bucket.CreatedAt.ToUnixTimeMilliseconds());
         return Seal(writer);
@@ -769,7 +813,7 @@ internal static class RecordSerializer
 
     public static byte[] SerializeIdentity(Guid deviceId, Guid storeId)
     {
-        var writer = new ArrayBufferWriter<byte>(40);
+        var writer = RentWriter();
         WriteByte(writer, IdentityVersion);
         deviceId.TryWriteBytes(writer.GetSpan(16));
         writer.Advance(16);
@@ -793,7 +837,7 @@ internal static class RecordSerializer
 
     public static byte[] SerializeOutbox(OutboxEntry entry)
     {
-        var writer = new ArrayBufferWriter<byte>(64 + entry.Payload.Length);
+        var writer = RentWriter();
         WriteByte(writer, entry.VersionId is null ? OutboxVersion : VersionedOutboxVersion);
         WriteByte(writer, (byte)entry.Operation);
         WriteString(writer, entry.Bucket);
@@ -837,11 +881,30 @@ internal static class RecordSerializer
         return new OutboxEntry { Sequence = sequence, Operation = operation, Bucket = bucket, Key = key, ETag = etag, CreatedAt = created, Payload = payload, VersionId = versionId, IsDeleteMarker = isDeleteMarker };
     }
 
+    /// <summary>
+    /// This thread's spare writer (or a new one), emptied. Encoding a value then allocates only the sealed result: no
+    /// growing buffer per value. Every write fills the whole span it advances over, so stale bytes are never sealed.
+    /// </summary>
+    private static ArrayBufferWriter<byte> RentWriter()
+    {
+        var writer = _spareWriter ?? new ArrayBufferWriter<byte>(InitialWriterCapacity);
+        _spareWriter = null; // a nested encoding on this thread gets its own
+        writer.ResetWrittenCount();
+        return writer;
+    }
+
+    /// <summary>Appends the CRC32C and returns the value's exact bytes; the writer goes back to this thread's spare.</summary>
     private static byte[] Seal(ArrayBufferWriter<byte> writer)
     {
         var crc = Crc32C.Compute(writer.WrittenSpan);
         WriteUInt32(writer, crc);
-        return writer.WrittenSpan.ToArray();
+        var sealedValue = writer.WrittenSpan.ToArray();
+        if (writer.Capacity <= MaxSpareWriterCapacity)
+        {
+            _spareWriter = writer;
+        }
+
+        return sealedValue;
     }
 
     private static ReadOnlySpan<byte> Verify(ReadOnlySpan<byte> value, string what)
@@ -940,6 +1003,48 @@ internal static class RecordSerializer
         {
             var length = ReadInt32();
             return length < 0 ? null : Encoding.UTF8.GetString(Take(length));
+        }
+
+        public void SkipString()
+        {
+            var length = ReadInt32();
+            if (length >= 0)
+            {
+                Take(length);
+            }
+        }
+
+        public void SkipMap()
+        {
+            var count = ReadCount(8);
+            for (var i = 0; i < 2 * count; i++)
+            {
+                SkipString();
+            }
+        }
+
+        /// <summary>Steps over a map, decoding only the value of <paramref name="name"/> (null when absent or not asked).</summary>
+        public string? ReadMapEntry(string? name)
+        {
+            var count = ReadCount(8);
+            Span<byte> wanted = name is not null && name.Length <= 64 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)] : default;
+            var wantedBytes = name is null ? default : name.Length <= 64 ? wanted[..Encoding.UTF8.GetBytes(name, wanted)] : Encoding.UTF8.GetBytes(name);
+            string? found = null;
+            for (var i = 0; i < count; i++)
+            {
+                var nameLength = ReadInt32();
+                var entryName = nameLength < 0 ? default : Take(nameLength); // a null name reads as the empty one, as in ReadMap
+                if (name is not null && entryName.SequenceEqual(wantedBytes))
+                {
+                    found = ReadString() ?? string.Empty;
+                }
+                else
+                {
+                    SkipString();
+                }
+            }
+
+            return found;
         }
 
         public Dictionary<string, string> ReadMap()

@@ -351,14 +351,13 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
+        var summary = new ListingSummary(systemMetadataKey);
         var (versions, truncated) = MergeDevicePages(engines, maxKeys, engine =>
         {
-            var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys);
+            var page = engine.ListObjectVersions(bucket, prefix, keyMarker, versionIdMarker, maxKeys, summary);
             return (page.Versions.Select(v => v.ToVersionListEntry(systemMetadataKey)).ToList(), page.IsTruncated);
         });
-        var body = new ArrayBufferWriter<byte>(64 + (versions.Count * 160));
-        ObjectListPageCodec.WriteVersions(body, versions, truncated);
-        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
+        return new ListPageResult(body => ObjectListPageCodec.WriteVersions(body, versions, truncated));
     }
 
     private static IResult ListMerged(NodeEngines engines, string bucket, string? prefix, string? startAfter, int maxKeys, string? systemMetadataKey)
@@ -368,14 +367,13 @@ public static class ObjectEndpoints
             return ObjectInfoMapper.ToError(EngineStatus.NoSuchBucket);
         }
 
+        var summary = new ListingSummary(systemMetadataKey);
         var (objects, truncated) = MergeDevicePages(engines, maxKeys, engine =>
         {
-            var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys);
+            var page = engine.ListObjects(bucket, prefix, startAfter, maxKeys, summary);
             return (page.Objects.Select(o => o.ToListEntry(systemMetadataKey)).ToList(), page.IsTruncated);
         });
-        var body = new ArrayBufferWriter<byte>(64 + (objects.Count * 128));
-        ObjectListPageCodec.Write(body, objects, truncated);
-        return Results.Bytes(body.WrittenMemory, ObjectListPageCodec.ContentType);
+        return new ListPageResult(body => ObjectListPageCodec.Write(body, objects, truncated));
     }
 
     /// <summary>

@@ -154,6 +154,87 @@ public sealed class RecordSerializerTests
         }
     }
 
+    private static ObjectRecord WithListingMetadata(ObjectRecord record) => record.WithSystemMetadata(new Dictionary<string, string?>
+    {
+        ["acl"] = "{\"Owner\":\"ключ-owner\"}",
+        ["ac"] = "prefix of the wanted name",
+        ["acl-x"] = "wanted name is its prefix",
+        ["replication-status"] = "PENDING",
+    }).WithVersion("Uzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz0", isNull: false);
+
+    public static TheoryData<string> ListedShapes => ["inline", "extents", "segmented"];
+
+    private static ObjectRecord ListedSample(string shape) => WithListingMetadata(shape switch
+    {
+        "inline" => Sample([1, 2, 3]),
+        "extents" => Sample(null),
+        _ => SegmentedSample(),
+    });
+
+    [Theory]
+    [MemberData(nameof(ListedShapes))]
+    public void DeserializeListed_KeepsWhatAListingShows_AndOnlyTheNamedSystemEntry(string shape)
+    {
+        var record = ListedSample(shape);
+        var bytes = RecordSerializer.SerializeObject(record);
+        var full = RecordSerializer.DeserializeListed("bucket", "k", bytes, summary: null);
+        var listed = RecordSerializer.DeserializeListed("bucket", "k", bytes, new ListingSummary("acl"));
+
+        Assert.Equal(record.Size, listed.Size);
+        Assert.Equal(record.ETag, listed.ETag);
+        Assert.Equal(record.LastModified, listed.LastModified);
+        Assert.Equal(record.ChecksumAlgorithm, listed.ChecksumAlgorithm);
+        Assert.Equal(record.VersionId, listed.VersionId);
+        Assert.Equal(record.IsSegmented, listed.IsSegmented);
+        Assert.Equal(new Dictionary<string, string> { ["acl"] = "{\"Owner\":\"ключ-owner\"}" }, listed.SystemMetadata);
+        Assert.Empty(listed.UserMetadata);
+        Assert.Null(listed.ContentType);
+        Assert.Null(listed.Checksum);
+
+        // Without a summary the listing decodes every metadata field, as before.
+        Assert.Equal(record.SystemMetadata, full.SystemMetadata);
+        Assert.Equal(record.UserMetadata, full.UserMetadata);
+        Assert.Equal(record.ContentType, full.ContentType);
+        Assert.Equal(record.Checksum, full.Checksum);
+    }
+
+    [Theory]
+    [InlineData("absent")]
+    [InlineData(null)]
+    public void DeserializeListed_KeepsNoSystemEntry_WhenTheNamedOneIsAbsentOrNoneIsNamed(string? name)
+    {
+        var listed = RecordSerializer.DeserializeListed("bucket", "k", RecordSerializer.SerializeObject(ListedSample("extents")), new ListingSummary(name));
+        Assert.Empty(listed.SystemMetadata);
+        Assert.Equal("0123456789abcdef0123456789abcdef", listed.ETag);
+    }
+
+    [Theory]
+    [MemberData(nameof(ListedShapes))]
+    public void DeserializeListed_ThrowsInvalidData_WhenAnyByteIsCorrupted(string shape)
+    {
+        var bytes = RecordSerializer.SerializeObject(ListedSample(shape));
+        for (var i = 0; i < bytes.Length; i += 3)
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[i] ^= 0x10;
+            Assert.Throws<InvalidDataException>(() => RecordSerializer.DeserializeListed("b", "k", copy, new ListingSummary("acl")));
+        }
+    }
+
+    [Fact]
+    public void SerializeObject_WritesTheSameBytesAsAFreshThread_AfterALargerRecordOnThisThread()
+    {
+        byte[]? fresh = null;
+        var thread = new Thread(() => fresh = RecordSerializer.SerializeObject(ListedSample("inline")));
+        thread.Start();
+        thread.Join();
+
+        // A larger record first leaves this thread's reused writer full of other bytes; none may leak into the next.
+        RecordSerializer.SerializeObject(WithListingMetadata(Sample(Enumerable.Repeat((byte)0xEE, 40_000).ToArray())));
+        Assert.Equal(fresh, RecordSerializer.SerializeObject(ListedSample("inline")));
+        Assert.Equal(fresh, RecordSerializer.SerializeObject(ListedSample("inline")));
+    }
+
     [Fact]
     public void PartAndUploadRecords_RoundTripEveryField()
     {

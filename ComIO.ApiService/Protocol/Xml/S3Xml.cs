@@ -1,18 +1,23 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using CommunityToolkit.HighPerformance;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace ComIO.ApiService.Protocol.Xml;
 
 /// <summary>
 /// Helpers for writing S3 XML documents: UTF-8, declaration, the 2006-03-01 namespace on the root element, and
 /// S3's timestamp format. Documents are small (a page of at most 1,000 entries) and are written to a buffer first
-/// so a failure never leaves a half-written 200 response.
+/// so a failure never leaves a half-written 200 response. That buffer is pooled: only the finished document is a new
+/// array, not every size the buffer grew through (a listing page's would reach the large-object heap).
 /// </summary>
 public static class S3Xml
 {
     public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
     public const string ContentType = "application/xml";
+
+    private const int InitialBufferBytes = 4 * 1024;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -25,8 +30,8 @@ public static class S3Xml
     /// <summary>Writes a document whose root element is <paramref name="root"/> (in the S3 namespace unless <paramref name="withNamespace"/> is false).</summary>
     public static byte[] Document(string root, Action<XmlWriter> body, bool withNamespace = true)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = XmlWriter.Create(buffer, Settings))
+        using var buffer = new ArrayPoolBufferWriter<byte>(InitialBufferBytes);
+        using (var writer = XmlWriter.Create(buffer.AsStream(), Settings))
         {
             writer.WriteStartDocument();
             if (withNamespace)
@@ -43,7 +48,7 @@ public static class S3Xml
             writer.WriteEndDocument();
         }
 
-        return buffer.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>ISO 8601 with milliseconds and Z, as S3 writes LastModified and CreationDate.</summary>
