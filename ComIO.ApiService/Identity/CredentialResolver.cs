@@ -28,8 +28,10 @@ public sealed class CredentialResolver(IdentityStore store, IOptions<AuthOptions
 
     private readonly ConcurrentDictionary<(string Node, string AccessKeyId), ResolvedCredential> _remembered = new();
 
-    /// <summary>The admin (root) principal for this configuration.</summary>
-    public Principal Root => new()
+    private Principal? _root;
+
+    /// <summary>The admin (root) principal for this configuration (built once: the configuration does not change).</summary>
+    public Principal Root => _root ??= new()
     {
         UserName = _auth.AdminDisplayName,
         CanonicalId = RootCanonicalId(_auth.AccountId),

@@ -2,7 +2,7 @@ namespace ComIO.ApiService.Identity;
 
 /// <summary>
 /// An authenticated caller: the admin (root, from configuration) or a user from the identity store. Immutable; built per
-/// request from the caller's access key. Anonymous callers have no principal.
+/// request from the caller's access key (the admin's once, and shared). Anonymous callers have no principal.
 /// </summary>
 public sealed record Principal
 {
