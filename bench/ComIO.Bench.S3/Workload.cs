@@ -16,7 +16,7 @@ internal static class Workload
         var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         using var sampler = AllocationSampler.Enabled ? new AllocationSampler() : null;
         var cpu = CpuTime.Now();
-        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
         var workers = new Task[concurrency];
         for (var w = 0; w < concurrency; w++)
@@ -47,7 +47,7 @@ internal static class Workload
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuUsed = (CpuTime.Now() - cpu).TotalSeconds;
-        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: false) - allocated;
+        var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         sampler?.Report($"{concurrency} worker(s), {latency.Count} operations, {allocatedBytes / Math.Max(1, latency.Count)} B/op allocated", latency.Count);
         return new CellResult(latency.Count, bytes, elapsed, cpuUsed, latency.PercentileMs(50), latency.PercentileMs(99), allocatedBytes);
     }
