@@ -162,7 +162,11 @@ for node in node1 node2; do
   fio --name=layout --filename="$S3ROOT/$node/device.img" --rw=write --bs=1M --direct=1 --ioengine=psync \
     --size="$S3_DEVICE" --output-format=terse >/dev/null
 done
-s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" \
+# A fixed server-GC heap count (no DATAS) for this process only: under DATAS, .NET 10's GC.GetTotalAllocatedBytes sums
+# only the heaps active at the moment, so a cell's allocation count is wrong whenever the heap count changed during it
+# (fixed in dotnet/runtime#131069, not in .NET 10). The services themselves, and the rss, sse, scale and replication
+# commands, keep the default.
+DOTNET_GCDynamicAdaptationMode=0 s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" \
   --large-concurrency-cap "$S3_LARGE_CAP" --device-size "$S3_DEVICE" --key-bytes "$S3_KEY_BYTES"
 # 3b. Encryption at rest: 1 MiB PUT/GET into an SSE-S3 bucket vs an unencrypted one, same site, cells alternating
 #     per round (reuses the laid-out node images; the site reformats them in place).
