@@ -359,7 +359,7 @@ internal static class RecordSerializer
         }
 
         reader.SkipMap();
-        var kept = reader.ReadMapEntry(summary.SystemMetadataKey);
+        var kept = reader.ReadMapEntry(summary.SystemMetadataKeyUtf8);
         return (NoMetadata, kept is null ? NoMetadata : new Dictionary<string, string>(1, StringComparer.Ordinal) { [summary.SystemMetadataKey!] = kept });
     }
 
@@ -1023,18 +1023,16 @@ internal static class RecordSerializer
             }
         }
 
-        /// <summary>Steps over a map, decoding only the value of <paramref name="name"/> (null when absent or not asked).</summary>
-        public string? ReadMapEntry(string? name)
+        /// <summary>Steps over a map, decoding only the value of the entry named <paramref name="utf8Name"/> (null when absent or not asked).</summary>
+        public string? ReadMapEntry(byte[]? utf8Name)
         {
             var count = ReadCount(8);
-            Span<byte> wanted = name is not null && name.Length <= 64 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(name.Length)] : default;
-            var wantedBytes = name is null ? default : name.Length <= 64 ? wanted[..Encoding.UTF8.GetBytes(name, wanted)] : Encoding.UTF8.GetBytes(name);
             string? found = null;
             for (var i = 0; i < count; i++)
             {
                 var nameLength = ReadInt32();
                 var entryName = nameLength < 0 ? default : Take(nameLength); // a null name reads as the empty one, as in ReadMap
-                if (name is not null && entryName.SequenceEqual(wantedBytes))
+                if (utf8Name is not null && entryName.SequenceEqual(utf8Name))
                 {
                     found = ReadString() ?? string.Empty;
                 }

@@ -92,21 +92,17 @@ public sealed class ComIOCluster : IAsyncLifetime
         for (var i = 0; i < NodeIds.Count; i++)
         {
             var id = NodeIds[i];
-            var device = Path.Combine(_root, id, "device.img");
-            DeviceFormatter.Format(device, DeviceBytes);
             var nodeSettings = new Dictionary<string, string>
             {
                 ["Cluster:Secret"] = ClusterSecret,
                 ["Node:Id"] = id,
-                ["Storage:Devices:0:Path"] = device,
-                ["Storage:Devices:0:Type"] = "file",
                 ["Storage:MetadataPath"] = Path.Combine(_root, id, "meta"),
             };
-            for (var d = 1; d < _devicesPerNode; d++)
+            for (var d = 0; d < _devicesPerNode; d++)
             {
-                var extra = Path.Combine(_root, id, $"device{d}.img");
-                DeviceFormatter.Format(extra, DeviceBytes);
-                nodeSettings[$"Storage:Devices:{d}:Path"] = extra;
+                var device = DeviceImage(id, d);
+                DeviceFormatter.Format(device, DeviceBytes);
+                nodeSettings[$"Storage:Devices:{d}:Path"] = device;
                 nodeSettings[$"Storage:Devices:{d}:Type"] = "file";
             }
 
@@ -176,7 +172,11 @@ public sealed class ComIOCluster : IAsyncLifetime
     public string NewBucketName(string hint = "b") => $"{hint}-{Interlocked.Increment(ref _bucketCounter)}-{Guid.NewGuid():N}"[..Math.Min(63, hint.Length + 20)].TrimEnd('-');
 
     /// <summary>The device image file of node <paramref name="index"/> (for tests that inspect what reached the device).</summary>
-    public string DevicePath(int index) => Path.Combine(_root, NodeIds[index], "device.img");
+    public string DevicePath(int index) => DeviceImage(NodeIds[index], 0);
+
+    /// <summary>The image file of device <paramref name="device"/> of node <paramref name="nodeId"/>.</summary>
+    private string DeviceImage(string nodeId, int device) =>
+        Path.Combine(_root, nodeId, device == 0 ? "device.img" : $"device{device}.img");
 
     /// <summary>Creates a new empty bucket and returns its name.</summary>
     public async Task<string> CreateBucketAsync(string hint = "b")
