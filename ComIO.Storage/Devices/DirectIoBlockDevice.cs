@@ -17,6 +17,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
     /// </summary>
     public const int MaxTransfersInFlight = 8;
 
+    /// <summary>How long opening waits for another holder of the device's lock to release it.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(500);
+
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
     private readonly DeviceIoWorkers _io;
@@ -66,10 +69,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         var handle = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            if (exclusive && NativeMethods.FLock(fd, NativeMethods.LockExclusive | NativeMethods.LockNonBlocking) != 0)
+            if (exclusive)
             {
-                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-                throw new IOException($"Device '{path}' is in use by another storage engine or formatter ({NativeMethods.Describe(errno)}).");
+                LockExclusively(fd, path);
             }
 
             // BLKGETSIZE64 succeeds only on block devices (ENOTTY on regular files).
@@ -100,6 +102,27 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         {
             handle.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes the device's <c>flock(LOCK_EX)</c>, waiting up to <see cref="LockWait"/> for a holder to let go. A lock can
+    /// outlive its owner's close for an instant: a child process started between fork and exec (as
+    /// <c>Process.Start</c> does, from any thread) holds a copy of every descriptor until its exec closes them. A live
+    /// owner still holds it after the wait, and then opening fails.
+    /// </summary>
+    private static void LockExclusively(int fd, string path)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (NativeMethods.FLock(fd, NativeMethods.LockExclusive | NativeMethods.LockNonBlocking) != 0)
+        {
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            if (errno != NativeMethods.EWouldBlock || waited.Elapsed >= LockWait)
+            {
+                throw new IOException($"Device '{path}' is in use by another storage engine or formatter ({NativeMethods.Describe(errno)}).");
+            }
+
+            Thread.Sleep(10);
         }
     }
 

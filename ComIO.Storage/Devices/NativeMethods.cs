@@ -12,6 +12,7 @@ internal static partial class NativeMethods
     public const ulong BlkSszGet = 0x1268;
     public const int LockExclusive = 2;
     public const int LockNonBlocking = 4;
+    public const int EWouldBlock = 11;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     public static partial int Open(string path, int flags);

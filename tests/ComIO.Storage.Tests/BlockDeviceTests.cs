@@ -74,6 +74,36 @@ public sealed class BlockDeviceTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_Exclusive_WaitsForAHolderThatLetsGoWithinTheWait()
+    {
+        // The shape of a lock outliving its owner's close: another open description of the device (a child process
+        // between fork and exec holds one) that goes away a moment after the owner closed.
+        using var owner = Create(DeviceType.DirectFile);
+        var path = ((DirectIoBlockDevice)owner).Path;
+        var holder = DirectIoBlockDevice.Open(path, exclusive: true);
+        var release = Task.Run(async () =>
+        {
+            await Task.Delay(DirectIoBlockDevice.LockWait / 5, Ct);
+            holder.Dispose();
+        }, Ct);
+
+        using var device = DirectIoBlockDevice.Open(path, exclusive: true);
+        await release;
+        Assert.Throws<IOException>(() => DirectIoBlockDevice.Open(path, exclusive: true));
+    }
+
+    [Fact]
+    public void Open_Exclusive_FailsWhileAnotherOwnerKeepsTheDevice()
+    {
+        using var owner = Create(DeviceType.DirectFile);
+        var path = ((DirectIoBlockDevice)owner).Path;
+        using var holder = DirectIoBlockDevice.Open(path, exclusive: true);
+        var ex = Assert.Throws<IOException>(() => DirectIoBlockDevice.Open(path, exclusive: true));
+        Assert.Contains("in use by another storage engine", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(() => DeviceFormatter.Format(path, 0, force: true));
+    }
+
+    [Fact]
     public void AlignedBufferPool_ReusesBuffers_AndAlignsThem()
     {
         using var pool = new AlignedBufferPool(8192, 4096, maxRetained: 1);
