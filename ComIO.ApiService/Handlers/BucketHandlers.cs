@@ -77,7 +77,7 @@ public sealed class BucketHandlers(
             {
                 xml.WriteStartElement("Bucket");
                 xml.Element("Name", bucket.Name);
-                xml.Element("CreationDate", S3Xml.Timestamp(bucket.CreationDate));
+                xml.Element("CreationDate", bucket.CreationDate);
                 xml.WriteEndElement();
             }
 

@@ -113,8 +113,8 @@ public sealed class ListObjectsHandler(BucketLister lister, BucketSettingsStore 
         {
             xml.WriteStartElement("Contents");
             xml.Element("Key", Encode(entry.Key, encodingType));
-            xml.Element("LastModified", S3Xml.Timestamp(entry.LastModified));
-            xml.Element("ETag", ObjectHeaders.Quote(entry.ETag));
+            xml.Element("LastModified", entry.LastModified);
+            xml.ETagElement(entry.ETag);
             if (entry.ChecksumAlgorithm is { } algorithm)
             {
                 xml.Element("ChecksumAlgorithm", algorithm);

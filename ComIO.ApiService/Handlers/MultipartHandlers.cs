@@ -134,8 +134,8 @@ public sealed class MultipartHandlers(
         var part = (await nodes.PutPartAsync(Owner(request), request.Bucket, request.Key, uploadId, partNumber, length, new PutObjectMetadata(), source.Content!, request.Aborted, dataKey).ConfigureAwait(false)).OrThrow()!;
         await S3Responses.XmlAsync(request, S3Xml.Document("CopyPartResult", xml =>
         {
-            xml.Element("ETag", ObjectHeaders.Quote(part.ETag));
-            xml.Element("LastModified", S3Xml.Timestamp(part.LastModified));
+            xml.ETagElement(part.ETag);
+            xml.Element("LastModified", part.LastModified);
         }));
     }
 
@@ -167,7 +167,7 @@ public sealed class MultipartHandlers(
             xml.Element("Location", location);
             xml.Element("Bucket", request.Bucket);
             xml.Element("Key", request.Key);
-            xml.Element("ETag", ObjectHeaders.Quote(info.ETag));
+            xml.ETagElement(info.ETag);
         }));
     }
 

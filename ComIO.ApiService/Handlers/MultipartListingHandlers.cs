@@ -39,8 +39,8 @@ public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeCl
             {
                 xml.WriteStartElement("Part");
                 xml.Element("PartNumber", part.PartNumber);
-                xml.Element("LastModified", S3Xml.Timestamp(part.LastModified));
-                xml.Element("ETag", ObjectHeaders.Quote(part.ETag));
+                xml.Element("LastModified", part.LastModified);
+                xml.ETagElement(part.ETag);
                 if (part.ChecksumAlgorithm is { } algorithm && part.Checksum is { } checksum)
                 {
                     xml.Element("Checksum" + ChecksumElementSuffix(algorithm), checksum);
@@ -123,7 +123,7 @@ public sealed class MultipartListingHandlers(ClusterNodes cluster, StorageNodeCl
                 WriteInitiator(xml, owner);
                 BucketHandlers.WriteOwner(xml, owner);
                 xml.Element("StorageClass", "STANDARD");
-                xml.Element("Initiated", S3Xml.Timestamp(upload.Initiated));
+                xml.Element("Initiated", upload.Initiated);
                 xml.WriteEndElement();
             }
 

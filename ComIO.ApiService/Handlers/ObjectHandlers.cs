@@ -243,8 +243,8 @@ public sealed class ObjectHandlers(
             metadata = new PutObjectMetadata
             {
                 ContentType = info.ContentType,
-                UserMetadata = info.UserMetadata,
-                SystemMetadata = info.SystemMetadata,
+                UserMetadata = new(info.UserMetadata),
+                SystemMetadata = new(info.SystemMetadata),
                 ChecksumAlgorithm = algorithm ?? info.ChecksumAlgorithm,
             };
         }
@@ -270,8 +270,8 @@ public sealed class ObjectHandlers(
 
         await S3Responses.XmlAsync(request, S3Xml.Document("CopyObjectResult", xml =>
         {
-            xml.Element("ETag", ObjectHeaders.Quote(copied.ETag));
-            xml.Element("LastModified", S3Xml.Timestamp(copied.LastModified));
+            xml.ETagElement(copied.ETag);
+            xml.Element("LastModified", copied.LastModified);
             if (copied.ChecksumAlgorithm is { } algorithm && copied.Checksum is { } checksum)
             {
                 xml.Element("Checksum" + algorithm.ToUpperInvariant(), checksum);
@@ -320,7 +320,7 @@ public sealed class ObjectHandlers(
         }
 
         var settings = await settingsStore.GetAsync(request);
-        var tags = info.Tags.Count == 0 ? [] : info.Tags.ConvertAll(static t => new KeyValuePair<string, string>(t.Key, t.Value));
+        var tags = info.Tags.Count == 0 ? [] : info.Tags.Select(static t => new KeyValuePair<string, string>(t.Key, t.Value)).ToList();
         if (Lifecycle.LifecycleHandlers.ExpirationValue(settings, info.Key, info.Size, tags, info.LastModified) is { } expiration)
         {
             request.Response.Headers[Lifecycle.LifecycleHandlers.ExpirationHeader] = expiration;

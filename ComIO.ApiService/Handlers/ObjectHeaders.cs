@@ -18,7 +18,7 @@ public static class ObjectHeaders
     public static readonly string[] SystemHeaders = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Content-Language", "Expires"];
 
     /// <summary>Checksum algorithms S3 accepts, by the suffix of their <c>x-amz-checksum-*</c> header.</summary>
-    public static readonly string[] ChecksumAlgorithms = ["CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"];
+    public static readonly string[] ChecksumAlgorithms = ChecksumAlgorithmNames.All;
 
     /// <summary>
     /// Throws <c>KeyTooLongError</c> for a key over 1,024 UTF-8 bytes. Every object operation checks its keys here

@@ -84,7 +84,7 @@ public sealed class ObjectLockHandlers(ClusterNodes cluster, StorageNodeClient n
         await S3Responses.XmlAsync(request, S3Xml.Document("Retention", xml =>
         {
             xml.Element("Mode", mode);
-            xml.Element("RetainUntilDate", S3Xml.Timestamp(until));
+            xml.Element("RetainUntilDate", until);
         }));
     }
 

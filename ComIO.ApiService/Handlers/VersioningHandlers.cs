@@ -186,10 +186,10 @@ public sealed class VersioningHandlers(ClusterNodes cluster, StorageNodeClient n
                 xml.Element("Key", ListObjectsHandler.Encode(entry.Key, encodingType));
                 xml.Element("VersionId", entry.VersionId);
                 xml.Element("IsLatest", entry.IsLatest);
-                xml.Element("LastModified", S3Xml.Timestamp(entry.LastModified));
+                xml.Element("LastModified", entry.LastModified);
                 if (!entry.IsDeleteMarker)
                 {
-                    xml.Element("ETag", ObjectHeaders.Quote(entry.ETag));
+                    xml.ETagElement(entry.ETag);
                     xml.Element("Size", entry.Size);
                     xml.Element("StorageClass", "STANDARD");
                 }

@@ -33,8 +33,11 @@ public sealed record ObjectInfo
     public required DateTimeOffset LastModified { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string? ContentType { get; init; }
-    public Dictionary<string, string> UserMetadata { get; init; } = [];
-    public Dictionary<string, string> SystemMetadata { get; init; } = [];
+    /// <summary>User metadata (<c>x-amz-meta-*</c> names without the prefix). Shared, never mutated: empty by default.</summary>
+    public IReadOnlyDictionary<string, string> UserMetadata { get; init; } = NoMetadata;
+
+    /// <summary>System metadata (ACL, encryption, replication state…). Shared, never mutated: empty by default.</summary>
+    public IReadOnlyDictionary<string, string> SystemMetadata { get; init; } = NoMetadata;
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string? ChecksumAlgorithm { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
@@ -45,7 +48,7 @@ public sealed record ObjectInfo
     public int PartCount { get; init; }
 
     /// <summary>The object's tag set in stored order; empty when the object has no tags.</summary>
-    public List<ObjectTag> Tags { get; init; } = [];
+    public IReadOnlyList<ObjectTag> Tags { get; init; } = [];
     /// <summary>Object Lock retention mode ("GOVERNANCE" / "COMPLIANCE"), set together with <see cref="ObjectLockRetainUntil"/>; null = none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public string? ObjectLockMode { get; init; }
@@ -57,4 +60,10 @@ public sealed record ObjectInfo
     /// <summary>Object Lock legal hold (ON = true).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public bool ObjectLockLegalHold { get; init; }
+
+    /// <summary>
+    /// The empty metadata map every info without metadata shares. Most listed and read objects carry none, and each
+    /// info would otherwise hold two empty dictionaries of its own.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> NoMetadata { get; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 }

@@ -60,10 +60,11 @@ public static class ObjectListPageCodec
         var reader = new Reader(page);
         var (count, truncated) = ReadHeader(ref reader, ObjectsFormat);
         var objects = new List<ObjectInfo>(count);
+        var previous = new PreviousMetadata();
         for (var i = 0; i < count; i++)
         {
             var key = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no key.");
-            objects.Add(ReadListedFields(ref reader, bucket, key, "null", isDeleteMarker: false, isLatest: false));
+            objects.Add(ReadListedFields(ref reader, previous, bucket, key, "null", isDeleteMarker: false, isLatest: false));
         }
 
         ReadEnd(ref reader);
@@ -76,6 +77,7 @@ public static class ObjectListPageCodec
         var reader = new Reader(page);
         var (count, truncated) = ReadHeader(ref reader, VersionsFormat);
         var versions = new List<ObjectInfo>(count);
+        var previous = new PreviousMetadata();
         for (var i = 0; i < count; i++)
         {
             var key = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no key.");
@@ -86,7 +88,7 @@ public static class ObjectListPageCodec
                 throw new InvalidDataException("A version entry has an unknown kind.");
             }
 
-            versions.Add(ReadListedFields(ref reader, bucket, key, versionId, (kind & DeleteMarkerKind) != 0, (kind & LatestKind) != 0));
+            versions.Add(ReadListedFields(ref reader, previous, bucket, key, versionId, (kind & DeleteMarkerKind) != 0, (kind & LatestKind) != 0));
         }
 
         ReadEnd(ref reader);
@@ -112,6 +114,22 @@ public static class ObjectListPageCodec
         WriteInt64(output, entry.LastModified.ToUnixTimeMilliseconds());
         WriteString(output, entry.ChecksumAlgorithm);
         WriteInt32(output, entry.SystemMetadata.Count);
+        if (entry.SystemMetadata.Count == 0)
+        {
+            return; // no enumerator to allocate
+        }
+
+        if (entry.SystemMetadata is Dictionary<string, string> map)
+        {
+            foreach (var (name, value) in map)
+            {
+                WriteString(output, name);
+                WriteString(output, value);
+            }
+
+            return;
+        }
+
         foreach (var (name, value) in entry.SystemMetadata)
         {
             WriteString(output, name);
@@ -135,19 +153,13 @@ public static class ObjectListPageCodec
         return (reader.ReadCount(), (flags & TruncatedFlag) != 0);
     }
 
-    private static ObjectInfo ReadListedFields(ref Reader reader, string bucket, string key, string versionId, bool isDeleteMarker, bool isLatest)
+    private static ObjectInfo ReadListedFields(ref Reader reader, PreviousMetadata previous, string bucket, string key, string versionId, bool isDeleteMarker, bool isLatest)
     {
         var size = reader.ReadInt64();
         var etag = reader.ReadString() ?? throw new InvalidDataException("A listing entry has no ETag.");
         var lastModified = reader.ReadInt64();
-        var algorithm = reader.ReadString();
-        var metadataCount = reader.ReadCount();
-        var metadata = new Dictionary<string, string>(metadataCount, StringComparer.Ordinal);
-        for (var m = 0; m < metadataCount; m++)
-        {
-            var name = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no name.");
-            metadata[name] = reader.ReadString() ?? throw new InvalidDataException("A metadata entry has no value.");
-        }
+        var algorithm = reader.ReadString(ChecksumAlgorithmNames.All);
+        var metadata = ReadMetadata(ref reader, previous);
 
         if (size < 0 || lastModified < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || lastModified > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
         {
@@ -167,6 +179,51 @@ public static class ObjectListPageCodec
             ChecksumAlgorithm = algorithm,
             SystemMetadata = metadata,
         };
+    }
+
+    /// <summary>
+    /// An entry's system metadata. An entry whose metadata bytes equal the previous entry's shares its map: the entries
+    /// of a page mostly carry the same one (an ACL written by the same account).
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ReadMetadata(ref Reader reader, PreviousMetadata previous)
+    {
+        var start = reader.Position;
+        var count = reader.ReadCount();
+        if (count == 0)
+        {
+            return ObjectInfo.NoMetadata;
+        }
+
+        for (var m = 0; m < 2 * count; m++)
+        {
+            reader.SkipString();
+        }
+
+        var section = reader.Slice(start, reader.Position - start);
+        if (previous.Map is { } shared && section.SequenceEqual(reader.Slice(previous.Start, previous.Length)))
+        {
+            return shared;
+        }
+
+        var decoder = new Reader(section);
+        decoder.ReadCount();
+        var metadata = new Dictionary<string, string>(count, StringComparer.Ordinal);
+        for (var m = 0; m < count; m++)
+        {
+            var name = decoder.ReadString() ?? throw new InvalidDataException("A metadata entry has no name.");
+            metadata[name] = decoder.ReadString() ?? throw new InvalidDataException("A metadata entry has no value.");
+        }
+
+        (previous.Start, previous.Length, previous.Map) = (start, section.Length, metadata);
+        return metadata;
+    }
+
+    /// <summary>Where in the page the last decoded metadata section lies, and its map.</summary>
+    private sealed class PreviousMetadata
+    {
+        public int Start;
+        public int Length;
+        public IReadOnlyDictionary<string, string>? Map;
     }
 
     private static void ReadEnd(ref Reader reader)
@@ -213,6 +270,26 @@ public static class ObjectListPageCodec
 
         public readonly bool AtEnd => _position == _data.Length;
 
+        public readonly int Position => _position;
+
+        /// <summary>Bytes of the page already read (<paramref name="start"/> and <paramref name="length"/> from <see cref="Position"/>s).</summary>
+        public readonly ReadOnlySpan<byte> Slice(int start, int length) => _data.Slice(start, length);
+
+        /// <summary>Steps over a string, checking only that its bytes are there (<see cref="ReadString()"/> checks the rest when it is read).</summary>
+        public void SkipString()
+        {
+            var length = ReadInt32();
+            if (length < -1)
+            {
+                throw new InvalidDataException("A listing page has a negative string length.");
+            }
+
+            if (length > 0)
+            {
+                Take(length);
+            }
+        }
+
         public byte ReadByte() => Take(1)[0];
 
         public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
@@ -224,6 +301,28 @@ public static class ObjectListPageCodec
         {
             var count = ReadInt32();
             return count >= 0 && count <= _data.Length - _position ? count : throw new InvalidDataException("A listing page has an impossible count.");
+        }
+
+        /// <summary>As <see cref="ReadString()"/>, but returns the instance from <paramref name="known"/> when the bytes spell one of them.</summary>
+        public string? ReadString(string[] known)
+        {
+            var start = _position;
+            var length = ReadInt32();
+            if (length > 0 && length <= _data.Length - _position)
+            {
+                var bytes = _data.Slice(_position, length);
+                foreach (var name in known)
+                {
+                    if (Ascii.Equals(bytes, name))
+                    {
+                        _position += length;
+                        return name;
+                    }
+                }
+            }
+
+            _position = start;
+            return ReadString();
         }
 
         public string? ReadString()

@@ -359,8 +359,7 @@ internal static class RecordSerializer
         }
 
         reader.SkipMap();
-        var kept = reader.ReadMapEntry(summary.SystemMetadataKeyUtf8);
-        return (NoMetadata, kept is null ? NoMetadata : new Dictionary<string, string>(1, StringComparer.Ordinal) { [summary.SystemMetadataKey!] = kept });
+        return (NoMetadata, reader.TryReadMapEntry(summary.SystemMetadataKeyUtf8, out var kept) ? summary.Kept(kept) : NoMetadata);
     }
 
     public static byte[] SerializeUpload(MultipartUpload upload)
@@ -1023,22 +1022,25 @@ internal static class RecordSerializer
             }
         }
 
-        /// <summary>Steps over a map, decoding only the value of the entry named <paramref name="utf8Name"/> (null when absent or not asked).</summary>
-        public string? ReadMapEntry(byte[]? utf8Name)
+        /// <summary>
+        /// Steps over a map, returning the bytes of the value of the entry named <paramref name="utf8Name"/> (the last
+        /// one, as <see cref="ReadMap"/> keeps; false when absent or not asked).
+        /// </summary>
+        public bool TryReadMapEntry(byte[]? utf8Name, out ReadOnlySpan<byte> value)
         {
             var count = ReadCount(8);
-            string? found = null;
+            var found = false;
+            value = default;
             for (var i = 0; i < count; i++)
             {
                 var nameLength = ReadInt32();
                 var entryName = nameLength < 0 ? default : Take(nameLength); // a null name reads as the empty one, as in ReadMap
+                var valueLength = ReadInt32();
+                var entryValue = valueLength < 0 ? default : Take(valueLength); // and a null value as the empty one
                 if (utf8Name is not null && entryName.SequenceEqual(utf8Name))
                 {
-                    found = ReadString() ?? string.Empty;
-                }
-                else
-                {
-                    SkipString();
+                    found = true;
+                    value = entryValue;
                 }
             }
 

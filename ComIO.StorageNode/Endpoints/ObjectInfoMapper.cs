@@ -6,6 +6,7 @@ namespace ComIO.StorageNode.Endpoints;
 /// <summary>Maps engine records and statuses to the internal API's wire types.</summary>
 public static class ObjectInfoMapper
 {
+    /// <remarks>The info shares the record's metadata maps: both are read-only, and a record is never changed in place.</remarks>
     public static ObjectInfo ToInfo(this ObjectRecord record) => new()
     {
         Bucket = record.Bucket,
@@ -17,12 +18,12 @@ public static class ObjectInfoMapper
         ETag = record.ETag,
         LastModified = record.LastModified,
         ContentType = record.ContentType,
-        UserMetadata = new Dictionary<string, string>(record.UserMetadata),
-        SystemMetadata = new Dictionary<string, string>(record.SystemMetadata),
-        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
+        UserMetadata = record.UserMetadata,
+        SystemMetadata = record.SystemMetadata,
+        ChecksumAlgorithm = WireName(record.ChecksumAlgorithm),
         Checksum = record.Checksum,
         PartCount = record.PartCount,
-        Tags = [.. record.Tags.Select(static t => new ObjectTag(t.Key, t.Value))],
+        Tags = record.Tags.Count == 0 ? [] : [.. record.Tags.Select(static t => new ObjectTag(t.Key, t.Value))],
         ObjectLockMode = record.Retention is { } retention ? ModeName(retention.Mode) : null,
         ObjectLockRetainUntil = record.Retention?.RetainUntil,
         ObjectLockLegalHold = record.LegalHold,
@@ -40,7 +41,7 @@ public static class ObjectInfoMapper
         Size = record.Size,
         ETag = record.ETag,
         LastModified = record.LastModified,
-        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
+        ChecksumAlgorithm = WireName(record.ChecksumAlgorithm),
         Checksum = record.Checksum,
     };
 
@@ -48,25 +49,49 @@ public static class ObjectInfoMapper
     /// A listing entry (<see cref="InternalApi.List"/>): key, size, ETag, last-modified and checksum algorithm, plus the
     /// one system metadata entry <paramref name="systemMetadataKey"/> when the object has it.
     /// </summary>
-    public static ObjectInfo ToListEntry(this ObjectRecord record, string? systemMetadataKey) => new()
+    public static ObjectInfo ToListEntry(this ObjectRecord record, string? systemMetadataKey) => ToListEntry(record, systemMetadataKey, versioned: false);
+
+    /// <summary>A version listing entry (<see cref="InternalApi.Versions"/>): a listing entry plus version id, delete-marker and latest flags.</summary>
+    public static ObjectInfo ToVersionListEntry(this ObjectRecord record, string? systemMetadataKey) => ToListEntry(record, systemMetadataKey, versioned: true);
+
+    private static ObjectInfo ToListEntry(ObjectRecord record, string? systemMetadataKey, bool versioned) => new()
     {
         Bucket = record.Bucket,
         Key = record.Key,
+        VersionId = versioned ? record.VersionId : "null",
+        IsDeleteMarker = versioned && record.IsDeleteMarker,
+        IsLatest = versioned && record.IsLatest,
         Size = record.Size,
         ETag = record.ETag,
         LastModified = record.LastModified,
-        ChecksumAlgorithm = record.ChecksumAlgorithm?.ToString().ToUpperInvariant(),
-        SystemMetadata = systemMetadataKey is not null && record.SystemMetadata.TryGetValue(systemMetadataKey, out var value)
-            ? new Dictionary<string, string> { [systemMetadataKey] = value }
-            : [],
+        ChecksumAlgorithm = WireName(record.ChecksumAlgorithm),
+        SystemMetadata = ListedSystemMetadata(record.SystemMetadata, systemMetadataKey),
     };
 
-    /// <summary>A version listing entry (<see cref="InternalApi.Versions"/>): a listing entry plus version id, delete-marker and latest flags.</summary>
-    public static ObjectInfo ToVersionListEntry(this ObjectRecord record, string? systemMetadataKey) => record.ToListEntry(systemMetadataKey) with
+    /// <summary>
+    /// The record's <paramref name="systemMetadataKey"/> entry alone. A record read for a listing
+    /// (<see cref="ListingSummary"/>) holds at most that entry, and its map is then used as it is.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> ListedSystemMetadata(IReadOnlyDictionary<string, string> metadata, string? systemMetadataKey)
     {
-        VersionId = record.VersionId,
-        IsDeleteMarker = record.IsDeleteMarker,
-        IsLatest = record.IsLatest,
+        if (systemMetadataKey is null || !metadata.TryGetValue(systemMetadataKey, out var value))
+        {
+            return ObjectInfo.NoMetadata;
+        }
+
+        return metadata.Count == 1 ? metadata : new Dictionary<string, string>(1, StringComparer.Ordinal) { [systemMetadataKey] = value };
+    }
+
+    /// <summary>The S3 name of an additional checksum algorithm (one shared string per algorithm).</summary>
+    public static string? WireName(ChecksumAlgorithm? algorithm) => algorithm switch
+    {
+        null => null,
+        ChecksumAlgorithm.Crc32 => ChecksumAlgorithmNames.Crc32,
+        ChecksumAlgorithm.Crc32C => ChecksumAlgorithmNames.Crc32C,
+        ChecksumAlgorithm.Crc64Nvme => ChecksumAlgorithmNames.Crc64Nvme,
+        ChecksumAlgorithm.Sha1 => ChecksumAlgorithmNames.Sha1,
+        ChecksumAlgorithm.Sha256 => ChecksumAlgorithmNames.Sha256,
+        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown checksum algorithm."),
     };
 
     /// <summary>The wire (and S3) name of a retention mode.</summary>
@@ -101,7 +126,7 @@ public static class ObjectInfoMapper
         new(upload.Bucket, upload.Key, upload.UploadId, upload.Initiated) { HasObjectLock = upload.Retention is not null || upload.LegalHold };
 
     public static PartInfo ToInfo(this PartRecord part) =>
-        new(part.PartNumber, part.Size, part.ETag, part.LastModified, part.ChecksumAlgorithm?.ToString().ToUpperInvariant(), part.Checksum);
+        new(part.PartNumber, part.Size, part.ETag, part.LastModified, WireName(part.ChecksumAlgorithm), part.Checksum);
 
     /// <summary>The HTTP status and error body for an engine status other than <see cref="EngineStatus.Ok"/>.</summary>
     public static IResult ToError(EngineStatus status, string? message = null)

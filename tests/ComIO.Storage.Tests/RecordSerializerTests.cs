@@ -198,6 +198,29 @@ public sealed class RecordSerializerTests
         Assert.Equal(record.Checksum, full.Checksum);
     }
 
+    [Fact]
+    public void DeserializeListed_SharesTheKeptMapBetweenConsecutiveRecordsWithTheSameEntry_AndOnlyThen()
+    {
+        static byte[] WithAcl(string? acl) => RecordSerializer.SerializeObject(Sample(null).WithSystemMetadata(new Dictionary<string, string?> { ["acl"] = acl, ["other"] = acl + "x" }));
+        var summary = new ListingSummary("acl");
+        var first = RecordSerializer.DeserializeListed("b", "k1", WithAcl("owner-a"), summary);
+        var same = RecordSerializer.DeserializeListed("b", "k2", WithAcl("owner-a"), summary);
+        var absent = RecordSerializer.DeserializeListed("b", "k3", WithAcl(null), summary);
+        var other = RecordSerializer.DeserializeListed("b", "k4", WithAcl("owner-b"), summary);
+        var extended = RecordSerializer.DeserializeListed("b", "k5", WithAcl("owner-bb"), summary);
+        var back = RecordSerializer.DeserializeListed("b", "k6", WithAcl("owner-b"), summary);
+        var empty = RecordSerializer.DeserializeListed("b", "k7", WithAcl(""), summary);
+
+        Assert.Same(first.SystemMetadata, same.SystemMetadata);
+        Assert.Empty(absent.SystemMetadata);
+        Assert.Equal([new KeyValuePair<string, string>("acl", "owner-b")], other.SystemMetadata);
+        Assert.Equal([new KeyValuePair<string, string>("acl", "owner-bb")], extended.SystemMetadata);
+        Assert.Equal([new KeyValuePair<string, string>("acl", "owner-b")], back.SystemMetadata);
+        Assert.NotSame(other.SystemMetadata, back.SystemMetadata);
+        Assert.Equal([new KeyValuePair<string, string>("acl", "")], empty.SystemMetadata);
+        Assert.Equal([new KeyValuePair<string, string>("acl", "owner-a")], first.SystemMetadata);
+    }
+
     [Theory]
     [InlineData("absent")]
     [InlineData(null)]

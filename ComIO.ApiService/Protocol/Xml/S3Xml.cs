@@ -18,6 +18,10 @@ public static class S3Xml
     public const string ContentType = "application/xml";
 
     private const int InitialBufferBytes = 4 * 1024;
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    [ThreadStatic]
+    private static char[]? _formatBuffer;
 
     private static readonly XmlWriterSettings Settings = new()
     {
@@ -52,8 +56,7 @@ public static class S3Xml
     }
 
     /// <summary>ISO 8601 with milliseconds and Z, as S3 writes LastModified and CreationDate.</summary>
-    public static string Timestamp(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    public static string Timestamp(DateTimeOffset time) => time.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
     /// <summary>RFC 1123 date, as S3 writes the Last-Modified header.</summary>
     public static string HttpDate(DateTimeOffset time) => time.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
@@ -70,8 +73,46 @@ public static class S3Xml
         writer.WriteEndElement();
     }
 
-    public static void Element(this XmlWriter writer, string name, long value) =>
-        writer.Element(name, value.ToString(CultureInfo.InvariantCulture));
+    public static void Element(this XmlWriter writer, string name, long value)
+    {
+        var chars = FormatBuffer;
+        value.TryFormat(chars, out var written, default, CultureInfo.InvariantCulture);
+        writer.WriteStartElement(name);
+        writer.WriteChars(chars, 0, written);
+        writer.WriteEndElement();
+    }
+
+    /// <summary>Writes <paramref name="time"/> as <see cref="Timestamp"/> does, without making a string of it.</summary>
+    public static void Element(this XmlWriter writer, string name, DateTimeOffset time)
+    {
+        var chars = FormatBuffer;
+        time.UtcDateTime.TryFormat(chars, out var written, TimestampFormat, CultureInfo.InvariantCulture);
+        writer.WriteStartElement(name);
+        writer.WriteChars(chars, 0, written);
+        writer.WriteEndElement();
+    }
+
+    /// <summary>An <c>ETag</c> element: the ETag in double quotes, as S3 writes it (left as it is when already quoted).</summary>
+    public static void ETagElement(this XmlWriter writer, string etag)
+    {
+        writer.WriteStartElement("ETag");
+        var quote = !etag.StartsWith('"');
+        if (quote)
+        {
+            writer.WriteString("\"");
+        }
+
+        writer.WriteString(etag);
+        if (quote)
+        {
+            writer.WriteString("\"");
+        }
+
+        writer.WriteEndElement();
+    }
+
+    /// <summary>Scratch space for formatting a number or a timestamp on this thread (each use copies it out at once).</summary>
+    private static char[] FormatBuffer => _formatBuffer ??= new char[32];
 
     public static void Element(this XmlWriter writer, string name, bool value) =>
         writer.Element(name, value ? "true" : "false");

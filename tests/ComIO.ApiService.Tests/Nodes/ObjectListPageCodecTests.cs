@@ -14,7 +14,7 @@ public sealed class ObjectListPageCodecTests
         {
             Bucket = "b", Key = "b\u0001<&>\"", Size = 5L * 1024 * 1024 * 1024, ETag = "0123456789abcdef0123456789abcdef-3",
             LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1), ChecksumAlgorithm = "CRC32C",
-            SystemMetadata = new() { ["acl"] = "{\"owner\":\"ü\"}", ["empty"] = "" },
+            SystemMetadata = new Dictionary<string, string> { ["acl"] = "{\"owner\":\"ü\"}", ["empty"] = "" },
         },
     ];
 
@@ -43,6 +43,80 @@ public sealed class ObjectListPageCodecTests
             Assert.Equal(expected.SystemMetadata.OrderBy(p => p.Key), actual.SystemMetadata.OrderBy(p => p.Key));
             Assert.Empty(actual.UserMetadata);
         }
+    }
+
+    [Fact]
+    public void Read_ReturnsTheSharedAlgorithmNames_AndTheSharedEmptyMetadata_AndAnyOtherNameAsWritten()
+    {
+        string?[] algorithms = [.. ChecksumAlgorithmNames.All, null, "CRC3", "CRC32CX", "crc32", "SHA25", ""];
+        var objects = algorithms.Select((algorithm, i) => new ObjectInfo
+        {
+            Bucket = "b",
+            Key = $"k{i:D2}",
+            Size = i,
+            ETag = "e",
+            LastModified = DateTimeOffset.UnixEpoch,
+            ChecksumAlgorithm = algorithm,
+        }).ToList();
+
+        var page = ObjectListPageCodec.Read("b", Encode(objects, truncated: false));
+
+        Assert.Equal(algorithms, page.Objects.Select(o => o.ChecksumAlgorithm));
+        for (var i = 0; i < ChecksumAlgorithmNames.All.Length; i++)
+        {
+            Assert.Same(ChecksumAlgorithmNames.All[i], page.Objects[i].ChecksumAlgorithm);
+        }
+
+        Assert.All(page.Objects, o => Assert.Same(ObjectInfo.NoMetadata, o.SystemMetadata));
+        Assert.Equal(Entries[1].SystemMetadata.OrderBy(p => p.Key), ObjectListPageCodec.Read("b", Encode(Entries, truncated: false)).Objects[1].SystemMetadata.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Read_SharesTheMetadataMapOfConsecutiveEntriesWithTheSameMetadata_AndOnlyThen()
+    {
+        IReadOnlyDictionary<string, string>[] maps =
+        [
+            new Dictionary<string, string> { ["acl"] = "a" },
+            new Dictionary<string, string> { ["acl"] = "a" },
+            new Dictionary<string, string> { ["acl"] = "a" },
+            ObjectInfo.NoMetadata,
+            new Dictionary<string, string> { ["acl"] = "a" },
+            new Dictionary<string, string> { ["acl"] = "b" },
+            new Dictionary<string, string> { ["acl"] = "b", ["x"] = "" },
+            new Dictionary<string, string> { ["acl"] = "b", ["x"] = "" },
+            new Dictionary<string, string> { ["acm"] = "b" },
+        ];
+        var objects = maps.Select((map, i) => new ObjectInfo { Bucket = "b", Key = $"k{i}", Size = 1, ETag = "e", LastModified = DateTimeOffset.UnixEpoch, SystemMetadata = map }).ToList();
+
+        var read = ObjectListPageCodec.Read("b", Encode(objects, truncated: false)).Objects;
+
+        for (var i = 0; i < maps.Length; i++)
+        {
+            Assert.Equal(maps[i].OrderBy(p => p.Key), read[i].SystemMetadata.OrderBy(p => p.Key));
+        }
+
+        Assert.Same(read[0].SystemMetadata, read[1].SystemMetadata);
+        Assert.Same(read[1].SystemMetadata, read[2].SystemMetadata);
+        Assert.Same(read[0].SystemMetadata, read[4].SystemMetadata); // the empty entry between decodes nothing
+        Assert.NotSame(read[4].SystemMetadata, read[5].SystemMetadata);
+        Assert.Same(read[6].SystemMetadata, read[7].SystemMetadata);
+        Assert.NotSame(read[7].SystemMetadata, read[8].SystemMetadata);
+    }
+
+    [Fact]
+    public void Read_RefusesANullMetadataName()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        ObjectListPageCodec.Write(output, [Entries[1]], isTruncated: false);
+        var page = output.WrittenSpan.ToArray();
+        var nameLength = page.AsSpan().IndexOf("acl"u8) - 4;
+        Assert.True(nameLength > 0);
+        var nullName = new byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(nullName, -1);
+        byte[] bad = [.. page.AsSpan(0, nameLength), .. nullName, .. page.AsSpan(nameLength + 4 + 3)]; // the name "acl" becomes null
+
+        var error = Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", bad));
+        Assert.Contains("no name", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,7 +174,7 @@ public sealed class ObjectListPageCodecTests
         new()
         {
             Bucket = "b", Key = "k", VersionId = "null", Size = 7, ETag = "0123456789abcdef0123456789abcdef", ChecksumAlgorithm = "SHA256",
-            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), SystemMetadata = new() { ["acl"] = "x" },
+            LastModified = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), SystemMetadata = new Dictionary<string, string> { ["acl"] = "x" },
         },
         new() { Bucket = "b", Key = "l/ü", VersionId = "fedcba9876543210fedcba9876543210", IsLatest = true, Size = 1, ETag = "e", LastModified = DateTimeOffset.UnixEpoch },
     ];
