@@ -275,7 +275,7 @@ public static class ObjectListPageCodec
         /// <summary>Bytes of the page already read (<paramref name="start"/> and <paramref name="length"/> from <see cref="Position"/>s).</summary>
         public readonly ReadOnlySpan<byte> Slice(int start, int length) => _data.Slice(start, length);
 
-        /// <summary>Steps over a string, checking only that its bytes are there (<see cref="ReadString()"/> checks the rest when it is read).</summary>
+        /// <summary>Steps over a string, checking only that its bytes are there (<see cref="ReadString"/> checks the rest when it is read).</summary>
         public void SkipString()
         {
             var length = ReadInt32();
@@ -303,29 +303,8 @@ public static class ObjectListPageCodec
             return count >= 0 && count <= _data.Length - _position ? count : throw new InvalidDataException("A listing page has an impossible count.");
         }
 
-        /// <summary>As <see cref="ReadString()"/>, but returns the instance from <paramref name="known"/> when the bytes spell one of them.</summary>
-        public string? ReadString(string[] known)
-        {
-            var start = _position;
-            var length = ReadInt32();
-            if (length > 0 && length <= _data.Length - _position)
-            {
-                var bytes = _data.Slice(_position, length);
-                foreach (var name in known)
-                {
-                    if (Ascii.Equals(bytes, name))
-                    {
-                        _position += length;
-                        return name;
-                    }
-                }
-            }
-
-            _position = start;
-            return ReadString();
-        }
-
-        public string? ReadString()
+        /// <summary>A string, or null; the instance from <paramref name="known"/> when the bytes spell one of them.</summary>
+        public string? ReadString(string[]? known = null)
         {
             var length = ReadInt32();
             if (length == -1)
@@ -338,9 +317,18 @@ public static class ObjectListPageCodec
                 throw new InvalidDataException("A listing page has a negative string length.");
             }
 
+            var bytes = Take(length);
+            foreach (var name in known ?? [])
+            {
+                if (Ascii.Equals(bytes, name))
+                {
+                    return name;
+                }
+            }
+
             try
             {
-                return StrictUtf8.GetString(Take(length));
+                return StrictUtf8.GetString(bytes);
             }
             catch (DecoderFallbackException e)
             {
