@@ -17,9 +17,6 @@ public static class ObjectHeaders
     /// <summary>Stored verbatim and returned on GET/HEAD.</summary>
     public static readonly string[] SystemHeaders = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Content-Language", "Expires"];
 
-    /// <summary>Checksum algorithms S3 accepts, by the suffix of their <c>x-amz-checksum-*</c> header.</summary>
-    public static readonly string[] ChecksumAlgorithms = ChecksumAlgorithmNames.All;
-
     /// <summary>
     /// Throws <c>KeyTooLongError</c> for a key over 1,024 UTF-8 bytes. Every object operation checks its keys here
     /// before asking a node, which would otherwise refuse the key as an internal error.
@@ -96,7 +93,7 @@ public static class ObjectHeaders
     {
         string? found = null;
         string? claimed = null;
-        foreach (var algorithm in ChecksumAlgorithms)
+        foreach (var algorithm in ChecksumAlgorithmNames.All)
         {
             var value = request.Header("x-amz-checksum-" + algorithm.ToLowerInvariant());
             if (value is not null)
@@ -131,7 +128,7 @@ public static class ObjectHeaders
         if (trailer is not null && trailer.StartsWith("x-amz-checksum-", StringComparison.OrdinalIgnoreCase))
         {
             var name = trailer["x-amz-checksum-".Length..].Trim().ToUpperInvariant();
-            if (Array.IndexOf(ChecksumAlgorithms, name) < 0)
+            if (Array.IndexOf(ChecksumAlgorithmNames.All, name) < 0)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest, $"Unsupported checksum trailer {trailer}.");
             }
@@ -142,7 +139,7 @@ public static class ObjectHeaders
         var sdkAlgorithm = request.Header("x-amz-sdk-checksum-algorithm")?.ToUpperInvariant();
         if (sdkAlgorithm is not null)
         {
-            if (Array.IndexOf(ChecksumAlgorithms, sdkAlgorithm) < 0)
+            if (Array.IndexOf(ChecksumAlgorithmNames.All, sdkAlgorithm) < 0)
             {
                 throw new S3Exception(S3ErrorCode.InvalidRequest, $"Value for x-amz-sdk-checksum-algorithm header is invalid.");
             }

@@ -12,6 +12,6 @@ public static class ChecksumAlgorithmNames
     public const string Sha1 = "SHA1";
     public const string Sha256 = "SHA256";
 
-    /// <summary>Every name, in the order S3 documents them.</summary>
+    /// <summary>Every algorithm S3 accepts (the suffixes of its <c>x-amz-checksum-*</c> headers), in the order S3 documents them.</summary>
     public static readonly string[] All = [Crc32, Crc32C, Crc64Nvme, Sha1, Sha256];
 }
