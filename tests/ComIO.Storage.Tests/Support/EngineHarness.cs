@@ -105,7 +105,8 @@ public sealed class EngineHarness : IAsyncDisposable
         Faults.SimulateCrash(partialWriteBack);
     }
 
-    private static void CopyDirectory(string source, string destination)
+    /// <summary>Copies a RocksDB directory as a crash would leave it: whatever its files hold now, without the lock file.</summary>
+    internal static void CopyDirectory(string source, string destination)
     {
         Directory.CreateDirectory(destination);
         foreach (var file in Directory.GetFiles(source))
