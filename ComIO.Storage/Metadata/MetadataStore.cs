@@ -22,9 +22,10 @@ internal sealed class MetadataStore : IDisposable
     /// Every commit ends in an fdatasync of the log. Appending to a fresh file grows it, so each of those syncs also
     /// writes the inode back (an ext4 journal commit); overwriting a recycled file's allocated blocks does not. RocksDB
     /// tags each record of a recycled log with the log's number, and recovery stops at the first record of an older
-    /// use, in the default point-in-time recovery mode too (fixed upstream by RocksDB pull request 12403; we run 11.12). The store never writes without the WAL,
-    /// which recycling would not allow. One file serves the switch to the next memtable; the second covers a switch that
-    /// comes while the previous flush still runs. Cost: up to two memtables' worth of log (2 × 64 MiB) stay on disk.
+    /// use, in the default point-in-time recovery mode too (fixed upstream by RocksDB pull request 12403; we run
+    /// 11.12). The store never writes without the WAL, which recycling would not allow. One file serves the switch to
+    /// the next memtable; the second covers a switch that comes while the previous flush still runs. Cost: up to two
+    /// memtables' worth of log (2 × 64 MiB) stay on disk. <c>WalRecyclingTests</c> recovers a crash image of a recycled log.
     /// </summary>
     internal const ulong WalFilesKeptForReuse = 2;
 
