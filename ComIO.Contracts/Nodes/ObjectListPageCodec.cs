@@ -278,13 +278,7 @@ public static class ObjectListPageCodec
         /// <summary>Steps over a string, checking only that its bytes are there (<see cref="ReadString"/> checks the rest when it is read).</summary>
         public void SkipString()
         {
-            var length = ReadInt32();
-            if (length < -1)
-            {
-                throw new InvalidDataException("A listing page has a negative string length.");
-            }
-
-            if (length > 0)
+            if (ReadStringLength() is var length and > 0)
             {
                 Take(length);
             }
@@ -306,15 +300,10 @@ public static class ObjectListPageCodec
         /// <summary>A string, or null; the instance from <paramref name="known"/> when the bytes spell one of them.</summary>
         public string? ReadString(string[]? known = null)
         {
-            var length = ReadInt32();
+            var length = ReadStringLength();
             if (length == -1)
             {
                 return null;
-            }
-
-            if (length < -1)
-            {
-                throw new InvalidDataException("A listing page has a negative string length.");
             }
 
             var bytes = Take(length);
@@ -334,6 +323,13 @@ public static class ObjectListPageCodec
             {
                 throw new InvalidDataException("A listing page has a string that is not UTF-8.", e);
             }
+        }
+
+        /// <summary>A string's byte length, or -1 for null; any other negative length is refused.</summary>
+        private int ReadStringLength()
+        {
+            var length = ReadInt32();
+            return length >= -1 ? length : throw new InvalidDataException("A listing page has a negative string length.");
         }
 
         private ReadOnlySpan<byte> Take(int length)

@@ -77,9 +77,7 @@ public static class S3Xml
     {
         var chars = FormatBuffer;
         value.TryFormat(chars, out var written, default, CultureInfo.InvariantCulture);
-        writer.WriteStartElement(name);
-        writer.WriteChars(chars, 0, written);
-        writer.WriteEndElement();
+        writer.Element(name, chars, written);
     }
 
     /// <summary>Writes <paramref name="time"/> as <see cref="Timestamp"/> does, without making a string of it.</summary>
@@ -87,12 +85,20 @@ public static class S3Xml
     {
         var chars = FormatBuffer;
         time.UtcDateTime.TryFormat(chars, out var written, TimestampFormat, CultureInfo.InvariantCulture);
+        writer.Element(name, chars, written);
+    }
+
+    private static void Element(this XmlWriter writer, string name, char[] chars, int length)
+    {
         writer.WriteStartElement(name);
-        writer.WriteChars(chars, 0, written);
+        writer.WriteChars(chars, 0, length);
         writer.WriteEndElement();
     }
 
-    /// <summary>An <c>ETag</c> element: the ETag in double quotes, as S3 writes it (left as it is when already quoted).</summary>
+    /// <summary>
+    /// An <c>ETag</c> element: the ETag in double quotes, as S3 writes it (left as it is when already quoted), as
+    /// <c>ObjectHeaders.Quote</c> makes it for headers but without building the quoted string.
+    /// </summary>
     public static void ETagElement(this XmlWriter writer, string etag)
     {
         writer.WriteStartElement("ETag");

@@ -120,6 +120,24 @@ public sealed class ObjectListPageCodecTests
     }
 
     [Fact]
+    public void Read_RefusesANegativeStringLength_InAKeyAndInMetadata()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        ObjectListPageCodec.Write(output, [Entries[1]], isTruncated: false);
+        var page = output.WrittenSpan.ToArray();
+        var key = (byte[])page.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan(6), -2); // the key's length, after the 6-byte header
+        var name = (byte[])page.Clone();
+        BinaryPrimitives.WriteInt32LittleEndian(name.AsSpan(page.AsSpan().IndexOf("acl"u8) - 4), -2); // a metadata name's, stepped over first
+
+        foreach (var bad in new[] { key, name })
+        {
+            var error = Assert.Throws<InvalidDataException>(() => ObjectListPageCodec.Read("b", bad));
+            Assert.Contains("negative string length", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Read_ReturnsAnEmptyPage_ForNoEntries()
     {
         var page = ObjectListPageCodec.Read("b", Encode([], truncated: false));
