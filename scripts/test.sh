@@ -26,8 +26,11 @@ if [ "${failed:-0}" -gt 0 ]; then
   # summary line. Microsoft.Testing.Platform prints "failed <test> (<duration>)" followed by the message, indented.
   echo "---- failed tests ----"
   grep -E -A 12 '^\s*failed [^:]' "$log" | head -n 150
-  echo "---- failed test names ----"
-  grep -E '^\s*failed [^:]' "$log" | head -n 10
+  echo "ephemeral ports: $(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null | tr -s '[:space:]' ' ')"
+  echo "---- failed tests, each with the first line of its message ----"
+  awk '/^[[:space:]]*failed [^:]/ { name = $0; sub(/^[[:space:]]+/, "", name); want = 1; next }
+       want && /^[[:space:]]*from / { next }
+       want { line = $0; sub(/^[[:space:]]+/, "", line); print name; print "    " substr(line, 1, 400); want = 0 }' "$log" | head -n 20
 fi
 line="${passed:-0} passed, ${failed:-0} failed"
 if [ "${skipped:-0}" -gt 0 ]; then line="$line, $skipped skipped"; fi

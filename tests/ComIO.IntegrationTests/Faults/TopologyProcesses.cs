@@ -97,7 +97,8 @@ public sealed class TopologyProcesses(Func<DistributedApplication> app)
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"{instanceId} did not come back healthy in {RestartTimeout} (start: {started.Success} {started.Message}).");
+                app().ResourceNotifications.TryGetCurrentState(instanceId, out var current);
+                throw new TimeoutException($"{instanceId} did not come back healthy in {RestartTimeout} (start: {started.Success} {started.Message}; now {current?.Snapshot.State?.Text}, {current?.Snapshot.HealthStatus}, exit code {current?.Snapshot.ExitCode}).");
             }
 
             await Task.Delay(1000, ct);

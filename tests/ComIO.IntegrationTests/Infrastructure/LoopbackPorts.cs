@@ -8,15 +8,22 @@ namespace ComIO.IntegrationTests.Infrastructure;
 /// can run beside `make run` and each other.
 /// </summary>
 /// <remarks>
-/// The ports come from outside the kernel's ephemeral range. A port the kernel hands out for a bind to port 0 is also
-/// what it hands out to any process's next outgoing connection or port-0 listener; between the pick and the server's
-/// bind (seconds, while other servers of the same test start) one of those took it, and the server failed with "address
-/// already in use". Outside that range only another explicit pick can take a port, and this process never hands out one
-/// twice.
+/// The ports come from outside two ranges that other code draws from between our pick and the server's bind (seconds,
+/// while the other servers of a test start):
+/// <list type="bullet">
+/// <item>the kernel's ephemeral range, which supplies every outgoing connection and port-0 listener of any process (a
+/// port picked by binding port 0 was taken that way: "address already in use");</item>
+/// <item>Aspire's range for the target ports of the services it starts (10000-32767 by default): another test's AppHost
+/// could hand our port to one of its services, or we could hand out the port of a service that a fault test has killed
+/// and is about to restart.</item>
+/// </list>
+/// Ports above the ephemeral range come first; below 10000 only when none is left. Outside both ranges only another
+/// explicit pick can take a port, and this process never hands out one twice.
 /// </remarks>
 public static class LoopbackPorts
 {
-    private const int LowestPort = 20000;
+    private const int LowestPort = 1024;
+    private static readonly (int First, int Last) AspireTargetPorts = (10000, 32767);
     private static readonly HashSet<int> HandedOut = [];
     private static readonly int[] Candidates = CandidatePorts();
 
@@ -42,11 +49,15 @@ public static class LoopbackPorts
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static bool CanBind(int port)
+    /// <summary>Whether the port binds on 127.0.0.1 and on ::1 (clients that connect to "localhost" may try either).</summary>
+    private static bool CanBind(int port) =>
+        CanBind(IPAddress.Loopback, port) && (!Socket.OSSupportsIPv6 || CanBind(IPAddress.IPv6Loopback, port));
+
+    private static bool CanBind(IPAddress address, int port)
     {
         try
         {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
+            using var listener = new TcpListener(address, port);
             listener.Start();
             listener.Stop();
             return true;
@@ -57,19 +68,32 @@ public static class LoopbackPorts
         }
     }
 
-    /// <summary>Ports from <see cref="LowestPort"/> up that lie outside the kernel's ephemeral range.</summary>
+    /// <summary>
+    /// Ports outside the ephemeral range and Aspire's target-port range: those above the ephemeral range if there are
+    /// any, else those from <see cref="LowestPort"/> up.
+    /// </summary>
     private static int[] CandidatePorts()
     {
-        var (first, last) = (32768, 60999); // Linux's default
+        var ephemeral = EphemeralRange();
+        var outside = Enumerable.Range(LowestPort, IPEndPoint.MaxPort - LowestPort + 1)
+            .Where(port => !Within(port, ephemeral) && !Within(port, AspireTargetPorts))
+            .ToArray();
+        var above = outside.Where(port => port > ephemeral.Last).ToArray();
+        return above.Length > 0 ? above : outside;
+    }
+
+    private static bool Within(int port, (int First, int Last) range) => port >= range.First && port <= range.Last;
+
+    private static (int First, int Last) EphemeralRange()
+    {
         try
         {
             var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            (first, last) = (int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
+            return (int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
+            return (32768, 60999); // Linux's default
         }
-
-        return [.. Enumerable.Range(LowestPort, IPEndPoint.MaxPort - LowestPort + 1).Where(port => port < first || port > last)];
     }
 }

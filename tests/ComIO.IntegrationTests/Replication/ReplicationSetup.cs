@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ComIO.IntegrationTests.Faults;
 using ComIO.IntegrationTests.Infrastructure;
 
 namespace ComIO.IntegrationTests.Replication;
@@ -8,8 +9,13 @@ namespace ComIO.IntegrationTests.Replication;
 /// <summary>Creates a bucket on both sites, versioned, replicating to its namesake on the other site (both directions).</summary>
 public static class ReplicationSetup
 {
+    /// <summary>
+    /// Waits until every process of both sites runs and reports healthy (a clear failure naming the one that does not:
+    /// a request to a service that is down waits in the AppHost's proxy until the client gives up), then creates the bucket.
+    /// </summary>
     public static async Task<string> BidirectionalBucketAsync(TwoSiteFixture sites, string hint, CancellationToken ct)
     {
+        await new TopologyProcesses(() => sites.App).WaitAllHealthyAsync(TwoSiteFixture.Resources, ct);
         var bucket = $"{hint}-{Guid.NewGuid():N}"[..Math.Min(40, hint.Length + 13)];
         foreach (var (site, other) in new[] { (TwoSiteFixture.East, TwoSiteFixture.West), (TwoSiteFixture.West, TwoSiteFixture.East) })
         {
