@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using ComIO.Testing;
 using StackExchange.Redis;
 
 namespace ComIO.Bench.S3;
@@ -35,7 +34,7 @@ internal sealed class RedisServer : IAsyncDisposable
     {
         var directory = Path.Combine(parent, "redis");
         Directory.CreateDirectory(directory);
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var start = new ProcessStartInfo("redis-server")
         {
             WorkingDirectory = directory,
@@ -94,12 +93,5 @@ internal sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ComIO.IntegrationTests.Infrastructure;
+using ComIO.Testing;
 
 namespace ComIO.IntegrationTests.Cli;
 

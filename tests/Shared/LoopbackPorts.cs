@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ComIO.IntegrationTests.Infrastructure;
+namespace ComIO.Testing;
 
 /// <summary>
 /// Free TCP ports on 127.0.0.1 for servers that bind a port given in their configuration, so test topologies and servers
