@@ -4,8 +4,8 @@ using System.Net.Sockets;
 namespace ComIO.Testing;
 
 /// <summary>
-/// Free TCP ports on 127.0.0.1 for servers that bind a port given in their configuration, so test topologies and servers
-/// can run beside `make run` and each other.
+/// Free TCP ports on loopback for the servers that tests and benchmarks start on a port given in their configuration,
+/// so they can run beside `make run` and each other. One source file, linked into each project that needs it.
 /// </summary>
 /// <remarks>
 /// The ports come from outside two ranges that other code draws from between our pick and the server's bind (seconds,
@@ -13,17 +13,17 @@ namespace ComIO.Testing;
 /// <list type="bullet">
 /// <item>the kernel's ephemeral range, which supplies every outgoing connection and port-0 listener of any process (a
 /// port picked by binding port 0 was taken that way: "address already in use");</item>
-/// <item>Aspire's range for the target ports of the services it starts (10000-32767 by default): another test's AppHost
-/// could hand our port to one of its services, or we could hand out the port of a service that a fault test has killed
-/// and is about to restart.</item>
+/// <item>Aspire's range for the ports of the services it starts (10000-32767 unless ASPIRE_PROXYLESS_ENDPOINT_PORT_RANGE
+/// says otherwise): another test's AppHost could hand our port to one of its services, or we could hand out the port of
+/// a service that a fault test has killed and is about to restart.</item>
 /// </list>
-/// Ports above the ephemeral range come first; below 10000 only when none is left. Outside both ranges only another
+/// Ports above the ephemeral range come first, lower ones only when there are none. Outside both ranges only another
 /// explicit pick can take a port, and this process never hands out one twice.
 /// </remarks>
 public static class LoopbackPorts
 {
     private const int LowestPort = 1024;
-    private static readonly (int First, int Last) AspireTargetPorts = (10000, 32767);
+    private static readonly (int First, int Last) AspireTargetPorts = AspirePortRange();
     private static readonly HashSet<int> HandedOut = [];
     private static readonly int[] Candidates = CandidatePorts();
 
@@ -83,6 +83,17 @@ public static class LoopbackPorts
     }
 
     private static bool Within(int port, (int First, int Last) range) => port >= range.First && port <= range.Last;
+
+    /// <summary>Aspire's range for the ports it gives services: <c>ASPIRE_PROXYLESS_ENDPOINT_PORT_RANGE</c> ("start-end"), else 10000-32767.</summary>
+    private static (int First, int Last) AspirePortRange()
+    {
+        var bounds = Environment.GetEnvironmentVariable("ASPIRE_PROXYLESS_ENDPOINT_PORT_RANGE")?.Split('-');
+        return bounds is [var first, var last]
+            && int.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, out var start)
+            && int.TryParse(last, System.Globalization.CultureInfo.InvariantCulture, out var end)
+            ? (start, end)
+            : (10000, 32767);
+    }
 
     private static (int First, int Last) EphemeralRange()
     {
