@@ -98,6 +98,7 @@ public static class ApiServiceComposition
                 MaxConnectionsPerServer = 256,
                 AutomaticDecompression = System.Net.DecompressionMethods.None,
                 UseCookies = false,
+                AllowAutoRedirect = false, // a node never redirects; one that did would be answered as an error, not followed
             });
 
         builder.Services.AddSingleton<PolicyCache>();
