@@ -23,7 +23,7 @@ namespace ComIO.Testing;
 public static class LoopbackPorts
 {
     private const int LowestPort = 1024;
-    private static readonly (int First, int Last) AspireTargetPorts = AspirePortRange();
+    private static readonly (int First, int Last) AspirePorts = AspirePortRange();
     private static readonly HashSet<int> HandedOut = [];
     private static readonly int[] Candidates = CandidatePorts();
 
@@ -43,15 +43,20 @@ public static class LoopbackPorts
             }
         }
 
-        // No port outside the ephemeral range is free (or the range covers them all): let the kernel pick.
+        // No port outside both ranges is free (or they cover every port): let the kernel pick.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Whether the port binds on 127.0.0.1 and on ::1 (clients that connect to "localhost" may try either).</summary>
+    /// <summary>
+    /// Whether the port binds on 127.0.0.1 and, where this machine has an IPv6 loopback, on ::1 (clients that connect to
+    /// "localhost" may try either).
+    /// </summary>
     private static bool CanBind(int port) =>
-        CanBind(IPAddress.Loopback, port) && (!Socket.OSSupportsIPv6 || CanBind(IPAddress.IPv6Loopback, port));
+        CanBind(IPAddress.Loopback, port) && (!HasIPv6Loopback || CanBind(IPAddress.IPv6Loopback, port));
+
+    private static bool HasIPv6Loopback { get; } = Socket.OSSupportsIPv6 && CanBind(IPAddress.IPv6Loopback, 0);
 
     private static bool CanBind(IPAddress address, int port)
     {
@@ -69,14 +74,14 @@ public static class LoopbackPorts
     }
 
     /// <summary>
-    /// Ports outside the ephemeral range and Aspire's target-port range: those above the ephemeral range if there are
+    /// Ports outside the ephemeral range and Aspire's range: those above the ephemeral range if there are
     /// any, else those from <see cref="LowestPort"/> up.
     /// </summary>
     private static int[] CandidatePorts()
     {
         var ephemeral = EphemeralRange();
         var outside = Enumerable.Range(LowestPort, IPEndPoint.MaxPort - LowestPort + 1)
-            .Where(port => !Within(port, ephemeral) && !Within(port, AspireTargetPorts))
+            .Where(port => !Within(port, ephemeral) && !Within(port, AspirePorts))
             .ToArray();
         var above = outside.Where(port => port > ephemeral.Last).ToArray();
         return above.Length > 0 ? above : outside;
