@@ -97,8 +97,7 @@ public sealed class TopologyProcesses(Func<DistributedApplication> app)
 
             if (DateTime.UtcNow > deadline)
             {
-                app().ResourceNotifications.TryGetCurrentState(instanceId, out var current);
-                throw new TimeoutException($"{instanceId} did not come back healthy in {RestartTimeout} (start: {started.Success} {started.Message}; now {current?.Snapshot.State?.Text}, {current?.Snapshot.HealthStatus}, exit code {current?.Snapshot.ExitCode}).");
+                throw new TimeoutException($"{instanceId} did not come back healthy in {RestartTimeout} (start: {started.Success} {started.Message}; now {StateOf(instanceId)}).");
             }
 
             await Task.Delay(1000, ct);
@@ -120,6 +119,12 @@ public sealed class TopologyProcesses(Func<DistributedApplication> app)
     private static bool IsHealthy(CustomResourceSnapshot s) =>
         s.State?.Text == KnownResourceStates.Running && s.HealthStatus == HealthStatus.Healthy;
 
+    /// <summary>An instance's state, health and exit code as the AppHost reports them now (for failure messages).</summary>
+    private string StateOf(string instanceId) =>
+        app().ResourceNotifications.TryGetCurrentState(instanceId, out var current)
+            ? $"{current.Snapshot.State?.Text}, {current.Snapshot.HealthStatus}, exit code {current.Snapshot.ExitCode}"
+            : "no state reported";
+
     private async Task<bool> WaitUntilAsync(string instanceId, Func<CustomResourceSnapshot, bool> condition, DateTime deadline, CancellationToken ct, bool throwOnTimeout = true)
     {
         while (true)
@@ -133,7 +138,7 @@ public sealed class TopologyProcesses(Func<DistributedApplication> app)
             {
                 if (throwOnTimeout)
                 {
-                    throw new TimeoutException($"{instanceId} did not reach the expected state (now {current?.Snapshot.State?.Text}, {current?.Snapshot.HealthStatus}).");
+                    throw new TimeoutException($"{instanceId} did not reach the expected state (now {StateOf(instanceId)}).");
                 }
 
                 return false;
