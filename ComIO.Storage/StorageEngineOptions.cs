@@ -32,7 +32,11 @@ public sealed class StorageEngineOptions
 
     /// <summary>
     /// How long the commit loop may wait for writers that are still streaming data before it flushes, so they join the
-    /// same group (like PostgreSQL's commit_delay). Only applies while such writers exist.
+    /// same group and share its device flush (like PostgreSQL's commit_delay). Only applies while such writers exist and
+    /// the group already holds data on the device; a group of metadata and inline data never waits.
     /// </summary>
-    public TimeSpan CommitGatherDelay { get; init; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan CommitGatherDelay { get; init; } = DefaultCommitGatherDelay;
+
+    /// <summary>The default of <see cref="CommitGatherDelay"/>.</summary>
+    public static TimeSpan DefaultCommitGatherDelay { get; } = TimeSpan.FromMilliseconds(1);
 }

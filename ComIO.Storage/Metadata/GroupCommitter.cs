@@ -265,8 +265,10 @@ internal sealed class GroupCommitter : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds queued operations to the group; while writers are still streaming data, waits (bounded by the gather
-    /// delay) for their commits. Returns a bucket operation that must run in the next group, if one was dequeued.
+    /// Adds queued operations to the group. While the group holds data on the device and writers are still streaming
+    /// data, waits (bounded by the gather delay) for their commits, so they share its device flush. A group without
+    /// device data commits at once: its cost is the WAL sync, and what arrives during that sync forms the next group.
+    /// Returns a bucket operation that must run in the next group, if one was dequeued.
     /// </summary>
     private CommitOperation? Gather(ChannelReader<CommitOperation> reader, List<CommitOperation> group)
     {
@@ -283,7 +285,7 @@ internal sealed class GroupCommitter : IAsyncDisposable
                 group.Add(next);
             }
 
-            if (group.Count >= _maxGroupSize || WritersInFlight == 0 || _gatherDelay <= TimeSpan.Zero)
+            if (group.Count >= _maxGroupSize || WritersInFlight == 0 || _gatherDelay <= TimeSpan.Zero || !group.Exists(FlushesDevice))
             {
                 return null;
             }
@@ -315,12 +317,16 @@ internal sealed class GroupCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the operation's data lies on the device, so its group must flush the device before the metadata.</summary>
+    private static bool FlushesDevice(CommitOperation operation) =>
+        operation is PutCommit { Record.HasExtents: true } or PartCommit { Part.Data.Extents.Length: > 0 };
+
     private void ProcessGroup(List<CommitOperation> group)
     {
         Exception? flushError = null;
         foreach (var operation in group)
         {
-            if (operation is PutCommit { Record.HasExtents: true } or PartCommit { Part.Data.Extents.Length: > 0 })
+            if (FlushesDevice(operation))
             {
                 try
                 {

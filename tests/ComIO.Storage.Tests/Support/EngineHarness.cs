@@ -55,6 +55,9 @@ public sealed class EngineHarness : IAsyncDisposable
     /// <summary>The engine's clock (the system clock unless a test sets one before opening).</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>The commit loop's gather delay (the engine's default unless a test sets one before opening).</summary>
+    public TimeSpan CommitGatherDelay { get; set; } = StorageEngineOptions.DefaultCommitGatherDelay;
+
     public StorageEngine Engine => _engine ?? throw new InvalidOperationException("Engine not open.");
 
     public static async Task<EngineHarness> CreateAsync(DeviceType type, long capacity = 32L * 1024 * 1024, int inlineThreshold = 16 * 1024, int chunkSize = 64 * 1024, bool open = true)
@@ -70,6 +73,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public StorageEngineOptions Options => new()
     {
+        CommitGatherDelay = CommitGatherDelay,
         DevicePath = DevicePath,
         MetadataPath = MetadataPath,
         InlineThreshold = InlineThreshold,
