@@ -36,7 +36,7 @@ ROWS = [
     ("4 KiB PUT", "PUT 4 KiB device path (InlineThreshold=0), 1 writer", ("put-4k-device-w1", "puts_s"), ("fio", "write-sync-4k", "write_iops"), "ops/s", ("put", "sync"), "data write + device fdatasync + WAL sync per PUT"),
     ("4 KiB PUT", "PUT 4 KiB inline, 32 writers", ("put-4k-inline-w32", "puts_s"), ("fio", "write-sync-4k", "write_iops"), "ops/s", ("put", "sync"), "group commit"),
     ("4 KiB PUT", "PUT 4 KiB device path, 32 writers", ("put-4k-device-w32", "puts_s"), ("fio", "write-sync-4k", "write_iops"), "ops/s", ("put", "sync"), "group commit"),
-    ("4 KiB PUT", "PUT 4 KiB inline, 32 writers, CommitGatherDelay=0 (diagnostic)", ("put-4k-inline-w32-nodelay", "puts_s"), ("engine", "put-4k-inline-w32", "puts_s"), "ops/s", ("put", "put"), "ceiling column = same load with the default 1 ms gather delay"),
+    ("4 KiB PUT", "PUT 4 KiB device path, 32 writers, CommitGatherDelay=0 (diagnostic)", ("put-4k-device-w32-nodelay", "puts_s"), ("engine", "put-4k-device-w32", "puts_s"), "ops/s", ("put", "put"), "ceiling column = same load with the default 1 ms gather delay"),
     ("4 KiB PUT", "group-commit speedup inline (32 writers / 1 writer)", ("put-4k-inline-w32", "puts_s"), ("engine", "put-4k-inline-w1", "puts_s"), "ops/s", None, "ceiling column = 1-writer rate"),
     ("4 KiB PUT", "group-commit speedup device path (32 / 1)", ("put-4k-device-w32", "puts_s"), ("engine", "put-4k-device-w1", "puts_s"), "ops/s", None, "ceiling column = 1-writer rate"),
     ("CPU cost (contention-proof)", "PUT 1 MiB objects: process CPU per MiB", ("seq-1m-qd1", "write_cpu_ms_per_mib"), ("engine", "hash", "md5_cpu_ms_per_mib"), "ms/MiB", None, "ceiling column = MD5 alone; ratio > 1 = CPU spent beyond MD5 (CRC32C, copies, syscalls, RocksDB, GC)"),

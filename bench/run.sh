@@ -145,8 +145,9 @@ for round in $(seq 1 "$ROUNDS"); do
     engine "$round" "put-4k-inline-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 16384
     engine "$round" "put-4k-device-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 0
   done
-  # Diagnostic: the same 32-writer inline PUTs without the commit loop's gather wait (StorageEngineOptions.CommitGatherDelay).
-  engine "$round" put-4k-inline-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 16384 --gather-delay-ms 0
+  # Diagnostic: the same 32-writer device-path PUTs without the commit loop's gather wait (StorageEngineOptions.CommitGatherDelay;
+  # only groups with data on the device wait, so inline PUTs never do).
+  engine "$round" put-4k-device-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 0 --gather-delay-ms 0
 done
 
 # Peak RSS while writing (then reading) one large object through the engine, in a process of its own.
