@@ -6,13 +6,20 @@ namespace ComIO.Bench.S3;
 
 /// <summary>
 /// The HTTP ceiling: bare Kestrel on loopback answering the load generator's requests with no storage and no
-/// verification. PUT reads the body to the end and discards it; GET serves <c>size</c> bytes from one in-memory buffer,
-/// where the size is the key's first path segment (<c>/bucket/{size}/...</c>); HEAD, DELETE and bucket PUT answer with
+/// verification. PUT reads the body to the end and discards it; GET serves <c>size</c> bytes from one in-memory buffer
+/// (1 MiB per write), where the size is the key's first path segment (<c>/bucket/{size}/...</c>); HEAD, DELETE and bucket PUT answer with
 /// fixed small responses; ListObjectsV2 answers with a prebuilt XML page of the requested number of keys (the same shape
 /// ComIO returns). What remains is the cost of HTTP/1.1 on Kestrel plus the generator itself.
 /// </summary>
 internal sealed class CeilingServer : IAsyncDisposable
 {
+    /// <summary>
+    /// The most a GET hands Kestrel per write. Kestrel copies a write into its response pipe before it waits for the
+    /// socket, so one 64 MiB write held (and allocated) the whole body per request (see bench/README.md, session of
+    /// 2026-11-28).
+    /// </summary>
+    private const int WriteSlice = 1024 * 1024;
+
     private readonly byte[] _data;
     private readonly Dictionary<int, byte[]> _listPages = [];
     private readonly Lock _gate = new();
@@ -73,7 +80,7 @@ internal sealed class CeilingServer : IAsyncDisposable
                     response.Headers.ETag = "\"d41d8cd98f00b204e9800998ecf8427e\"";
                     for (long sent = 0; sent < size;)
                     {
-                        var n = (int)Math.Min(_data.Length, size - sent);
+                        var n = (int)Math.Min(Math.Min(_data.Length, WriteSlice), size - sent);
                         await response.Body.WriteAsync(_data.AsMemory(0, n), context.RequestAborted);
                         sent += n;
                     }
