@@ -27,13 +27,13 @@ internal static class RssBenchmark
             for (var i = 0; i < 2; i++)
             {
                 var id = $"node{i + 1}";
-                var url = FreeUrl();
+                var url = LoopbackPorts.FreeUrl();
                 children.Add((id, Spawn("node", url, ComIOSite.NodeSettings(root, id, deviceBytes))));
                 apiEnv[$"Cluster:Nodes:{i}"] = id;
                 apiEnv[$"Cluster:NodeUrls:{id}"] = url;
             }
 
-            var apiUrl = FreeUrl();
+            var apiUrl = LoopbackPorts.FreeUrl();
             children.Add(("api", Spawn("api", apiUrl, apiEnv)));
             foreach (var (name, process) in children)
             {
@@ -141,7 +141,6 @@ internal static class RssBenchmark
         }
     }
 
-    private static string FreeUrl() => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{LoopbackPorts.Free()}");
 
     private static bool TryResetPeak(int pid)
     {

@@ -36,13 +36,13 @@ internal static class SoakRun
             for (var i = 0; i < 2; i++)
             {
                 var id = $"node{i + 1}";
-                var url = FreeUrl();
+                var url = LoopbackPorts.FreeUrl();
                 services.Add(SoakProcess.Start(id, "node", url, ComIOSite.NodeSettings(root, id, deviceBytes)));
                 apiEnv[$"Cluster:Nodes:{i}"] = id;
                 apiEnv[$"Cluster:NodeUrls:{id}"] = url;
             }
 
-            var apiUrl = FreeUrl();
+            var apiUrl = LoopbackPorts.FreeUrl();
             services.Add(SoakProcess.Start("api", "api", apiUrl, apiEnv));
             foreach (var service in services)
             {
@@ -169,7 +169,6 @@ internal static class SoakRun
         return -1;
     }
 
-    private static string FreeUrl() => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{LoopbackPorts.Free()}");
 
     private static void Log(string message) => Console.Error.WriteLine($"[soak {DateTime.UtcNow:HH:mm:ss}] {message}");
 }

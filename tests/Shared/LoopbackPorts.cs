@@ -49,6 +49,9 @@ public static class LoopbackPorts
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>An http URL on 127.0.0.1 at a port from <see cref="Free"/>.</summary>
+    public static string FreeUrl() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{Free()}");
+
     /// <summary>
     /// Whether the port binds on 127.0.0.1 and, where this machine has an IPv6 loopback, on ::1 (clients that connect to
     /// "localhost" may try either).
