@@ -29,6 +29,15 @@ internal sealed class MetadataStore : IDisposable
     /// </summary>
     internal const ulong WalFilesKeptForReuse = 2;
 
+    /// <summary>
+    /// Table files (memtable flushes, compactions) are handed to the kernel for writeback every this many bytes
+    /// (RocksDB's <c>bytes_per_sync</c>, <c>sync_file_range</c> on Linux), not left dirty in the page cache until the file's
+    /// closing fsync. Without it a flush or compaction ends in a burst of up to a whole file's worth of writeback (64 MiB),
+    /// and every commit's WAL fdatasync that lands behind that burst waits for it: with 32 writers of 4 KiB inline objects
+    /// the slowest 0.1 % of PUTs took 22 ms instead of 11-14 ms. The WAL is not affected; each commit syncs it anyway.
+    /// </summary>
+    internal const ulong TableBytesPerSync = 1024 * 1024;
+
     private MetadataStore(RocksDb db, string path)
     {
         _db = db;
@@ -59,7 +68,8 @@ internal sealed class MetadataStore : IDisposable
             .SetCreateIfMissing(true)
             .SetParanoidChecks(true)
             .SetBlockBasedTableFactory(table)
-            .SetRecycleLogFileNum(WalFilesKeptForReuse);
+            .SetRecycleLogFileNum(WalFilesKeptForReuse)
+            .SetBytesPerSync(TableBytesPerSync);
         // A scan that steps over a run of this many point tombstones (keys deleted, their values not yet compacted
         // away) records one range tombstone covering the run, so later listings skip the run in one seek instead of
         // stepping over every deleted key again until compaction drops them. Deleting a prefix's first N keys

@@ -19,4 +19,16 @@ public sealed class MetadataStoreOptionsTests
         Assert.Contains("filter_policy=bloomfilter", table, StringComparison.Ordinal);
         Assert.Contains("whole_key_filtering=true", table, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TableFiles_AreWrittenBackEveryMebibyte_SoAFlushEndsWithoutAWritebackBurst()
+    {
+        using var directory = new TempDirectory();
+        using (MetadataStore.Open(directory.Path))
+        {
+        }
+
+        var options = File.ReadAllLines(Directory.GetFiles(directory.Path, "OPTIONS-*").Order(StringComparer.Ordinal).Last());
+        Assert.Contains("  bytes_per_sync=1048576", options);
+    }
 }
