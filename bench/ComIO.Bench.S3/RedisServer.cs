@@ -1,31 +1,26 @@
-using System.Diagnostics;
-using System.Globalization;
 using ComIO.Testing;
 using StackExchange.Redis;
 
 namespace ComIO.Bench.S3;
 
 /// <summary>
-/// A <c>redis-server</c> child process on a free loopback port, without persistence (<c>--save '' --appendonly no</c>),
-/// its working directory a temporary folder; killed (by its own process id) and the folder deleted on dispose.
+/// A <c>redis-server</c> child process (<see cref="RedisChildProcess"/>, no persistence) in <c>parent/redis</c>, with the
+/// harness's own connection to it; killed and the folder deleted on dispose.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly RedisChildProcess _process;
     private readonly string _directory;
 
-    private RedisServer(Process process, string directory, int port, ConnectionMultiplexer connection)
+    private RedisServer(RedisChildProcess process, string directory, ConnectionMultiplexer connection)
     {
         _process = process;
         _directory = directory;
-        Port = port;
         Connection = connection;
     }
 
-    public int Port { get; }
-
     /// <summary>The connection string the services use (<c>ConnectionStrings:redis</c>).</summary>
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string ConnectionString => _process.Endpoint;
 
     /// <summary>The harness's own connection (stream lengths).</summary>
     public ConnectionMultiplexer Connection { get; }
@@ -33,44 +28,17 @@ internal sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(string parent)
     {
         var directory = Path.Combine(parent, "redis");
-        Directory.CreateDirectory(directory);
-        var port = LoopbackPorts.Free();
-        var start = new ProcessStartInfo("redis-server")
+        var process = await RedisChildProcess.StartAsync(directory, line => Console.Error.WriteLine("redis: " + line));
+        try
         {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory, "--daemonize", "no" })
-        {
-            start.ArgumentList.Add(argument);
+            var connection = await ConnectionMultiplexer.ConnectAsync($"{process.Endpoint},abortConnect=true,connectTimeout=1000");
+            await connection.GetDatabase().PingAsync();
+            return new RedisServer(process, directory, connection);
         }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) =>
+        catch
         {
-            if (e.Data is not null)
-            {
-                Console.Error.WriteLine("redis: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var deadline = Stopwatch.GetTimestamp() + 20 * Stopwatch.Frequency;
-        while (true)
-        {
-            try
-            {
-                var connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},abortConnect=true,connectTimeout=1000");
-                await connection.GetDatabase().PingAsync();
-                return new RedisServer(process, directory, port, connection);
-            }
-            catch (RedisConnectionException) when (Stopwatch.GetTimestamp() < deadline && !process.HasExited)
-            {
-                await Task.Delay(100);
-            }
+            await process.DisposeAsync();
+            throw;
         }
     }
 
@@ -79,13 +47,7 @@ internal sealed class RedisServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Connection.DisposeAsync();
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);

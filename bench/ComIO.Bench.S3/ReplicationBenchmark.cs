@@ -49,7 +49,7 @@ internal static partial class ReplicationBenchmark
         Directory.CreateDirectory(root);
         await using var redis = await RedisServer.StartAsync(root);
         await using var bench = await TwoSites.StartAsync(root, redis, eastDevice, westDevice, workerConcurrency);
-        Log($"east {bench.EastEndpoint}, west {bench.WestEndpoint}, redis :{redis.Port}, worker concurrency {workerConcurrency}");
+        Log($"east {bench.EastEndpoint}, west {bench.WestEndpoint}, redis {redis.ConnectionString}, worker concurrency {workerConcurrency}");
 
         var signer = new SigV4Signer(ComIOSite.AccessKey, ComIOSite.SecretKey, ComIOSite.Region);
         using var east = new S3LoadClient(bench.EastEndpoint, signer);

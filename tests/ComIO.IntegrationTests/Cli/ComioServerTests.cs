@@ -126,8 +126,8 @@ public sealed partial class ComioServerTests : IDisposable
     {
         var (eastConfig, east) = await WriteConfigAsync(formatSizeMib: 256, "east");
         var (westConfig, west) = await WriteConfigAsync(formatSizeMib: 256, "west");
-        await using var eastRedis = await RedisProcess.StartAsync(Path.Combine(_dir, "east"), Ct);
-        await using var westRedis = await RedisProcess.StartAsync(Path.Combine(_dir, "west"), Ct);
+        await using var eastRedis = await RedisChildProcess.StartAsync(Path.Combine(_dir, "east"), ct: Ct);
+        await using var westRedis = await RedisChildProcess.StartAsync(Path.Combine(_dir, "west"), ct: Ct);
         await File.AppendAllTextAsync(eastConfig, $"site:\n  name: east\nconnection_strings:\n  redis: 127.0.0.1:{eastRedis.Port}\n", Ct);
         await File.AppendAllTextAsync(westConfig, $"site:\n  name: west\nconnection_strings:\n  redis: 127.0.0.1:{westRedis.Port}\n", Ct);
         await File.WriteAllTextAsync(eastConfig, Replace(await File.ReadAllTextAsync(eastConfig, Ct), @"^  enabled: false", "  enabled: true").Replace("  nodes: []", $"  nodes:\n    - address: {west}", StringComparison.Ordinal), Ct);
