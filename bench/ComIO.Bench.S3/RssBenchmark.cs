@@ -141,7 +141,6 @@ internal static class RssBenchmark
         }
     }
 
-
     private static bool TryResetPeak(int pid)
     {
         try

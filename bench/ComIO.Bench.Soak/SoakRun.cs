@@ -169,6 +169,5 @@ internal static class SoakRun
         return -1;
     }
 
-
     private static void Log(string message) => Console.Error.WriteLine($"[soak {DateTime.UtcNow:HH:mm:ss}] {message}");
 }
