@@ -6,7 +6,10 @@ namespace ComIO.Bench;
 /// <summary>
 /// Writes <c>--total</c> bytes as objects of <c>--object-size</c> with <c>--writers</c> concurrent writers (each PUT is
 /// durable: data flushed, metadata synced), then reads every object back through the verifying read stream with the
-/// same concurrency. Reports MB/s (10^6 bytes) and per-object latency percentiles.
+/// same concurrency. Reports MB/s (10^6 bytes), objects/s, CPU per object and per-object latency percentiles.
+/// <c>--inline-threshold</c> (default 0: every object on the device) is the engine's; objects below 1 MiB are many and
+/// short, so their warm-up repeats the workload until the JIT has settled (<see cref="JitSettling"/>), where larger
+/// objects warm up with a few PUTs.
 /// </summary>
 internal static class SequentialBenchmark
 {
@@ -22,12 +25,25 @@ internal static class SequentialBenchmark
         result.Add("objects", count);
         result.Add("writers", workers);
 
-        await using var engine = await EngineFixture.OpenFreshAsync(arguments, inlineThreshold: 0);
+        var inlineThreshold = arguments.Int("inline-threshold", 0);
+        result.Add("inline_threshold", inlineThreshold);
 
-        // Warm-up: JIT and the first RocksDB writes, outside the measurement; overwritten below.
-        for (var i = 0; i < 4; i++)
+        await using var engine = await EngineFixture.OpenFreshAsync(arguments, inlineThreshold);
+
+        // Warm-up: JIT and the first RocksDB writes, outside the measurement.
+        if (objectSize < SmallObjectBytes)
         {
-            await PutAsync(engine, $"warmup-{i}", Math.Min(objectSize, 1024 * 1024), pattern, i);
+            var warmup = await JitSettling.RunAsync(() => WarmUpRoundAsync(engine, workers, objectSize, pattern), TimeSpan.FromSeconds(30));
+            Console.Error.WriteLine(warmup.ToText());
+            result.Add("warmup_seconds", warmup.Value("seconds"));
+            result.Add("warmup_settled", warmup.Value("settled"));
+        }
+        else
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await PutAsync(engine, $"warmup-{i}", Math.Min(objectSize, 1024 * 1024), pattern, i);
+            }
         }
 
         var groupsBefore = engine.CommitGroupCount;
@@ -54,6 +70,7 @@ internal static class SequentialBenchmark
         result.Add("write_cpu_ms_per_mib", writeCpu.TotalMilliseconds / (bytes / 1048576));
         result.Add("write_mb_s", bytes / writeSeconds / 1e6);
         result.Add("write_objects_s", count / writeSeconds);
+        result.Add("write_cpu_us_per_object", writeCpu.TotalMicroseconds / count);
         result.Add("write_commit_groups", engine.CommitGroupCount - groupsBefore);
         writeLatency.Report(result, "write");
 
@@ -79,7 +96,10 @@ internal static class SequentialBenchmark
             readLatency.AddRange(ticks);
         });
         var readSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        result.Add("read_cpu_ms_per_mib", (CpuTime.Now() - cpu).TotalMilliseconds / (bytes / 1048576));
+        var readCpu = CpuTime.Now() - cpu;
+        result.Add("read_cpu_ms_per_mib", readCpu.TotalMilliseconds / (bytes / 1048576));
+        result.Add("read_cpu_us_per_object", readCpu.TotalMicroseconds / count);
+        result.Add("read_objects_s", count / readSeconds);
         if (readBytes != (long)bytes)
         {
             throw new InvalidOperationException($"Read {readBytes} bytes, expected {(long)bytes}.");
@@ -91,6 +111,41 @@ internal static class SequentialBenchmark
     }
 
     internal static string Key(int index) => $"obj/{index:D8}";
+
+    /// <summary>Objects below this size warm up until the JIT has settled.</summary>
+    private const int SmallObjectBytes = 1024 * 1024;
+
+    /// <summary>Keys the small-object warm-up overwrites, so it cannot fill the device.</summary>
+    private const int WarmUpKeys = 1024;
+
+    /// <summary>One warm-up round: <paramref name="workers"/> writers PUT for 0.3 s (at least one PUT each), then as many readers GET what they wrote for 0.3 s.</summary>
+    private static async Task WarmUpRoundAsync(StorageEngine engine, int workers, long objectSize, byte[] pattern)
+    {
+        var next = -1;
+        var deadline = Stopwatch.GetTimestamp() + (long)(0.3 * Stopwatch.Frequency);
+        await RunWorkersAsync(workers, async () =>
+        {
+            do
+            {
+                var index = Interlocked.Increment(ref next);
+                await PutAsync(engine, WarmUpKey(index), objectSize, pattern, index);
+            }
+            while (Stopwatch.GetTimestamp() < deadline);
+        });
+        var written = Math.Min(next + 1, WarmUpKeys);
+        deadline = Stopwatch.GetTimestamp() + (long)(0.3 * Stopwatch.Frequency);
+        next = -1;
+        await RunWorkersAsync(workers, async () =>
+        {
+            var sink = new byte[64 * 1024];
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                await ReadAllAsync(engine, WarmUpKey(Interlocked.Increment(ref next) % written), sink);
+            }
+        });
+    }
+
+    private static string WarmUpKey(int index) => $"warmup/{index % WarmUpKeys:D5}";
 
     internal static async Task PutAsync(StorageEngine engine, string key, long size, byte[] pattern, int seed)
     {
