@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace ComIO.Storage.Devices;
@@ -5,17 +6,33 @@ namespace ComIO.Storage.Devices;
 /// <summary>
 /// A file image or raw block device opened with <c>O_RDWR | O_DIRECT | O_CLOEXEC</c>: reads and writes bypass the page
 /// cache, so buffers must be aligned (see <see cref="IBlockDevice"/>). <see cref="FlushAsync"/> calls <c>fdatasync</c>.
-/// Thread-safe for concurrent positional I/O; a read or write runs on its caller's thread when the device is idle and
-/// otherwise on the device's own threads (<see cref="DeviceIoWorkers"/>), never blocking a thread-pool worker behind
-/// another transfer. The capacity is fixed at open time (rounded down to the block size).
+/// Thread-safe for concurrent positional I/O; a read or write runs on its caller's thread when no other transfer of its
+/// size class is in flight, and otherwise never blocks a thread-pool worker behind another transfer: a large one runs on
+/// the device's own threads (<see cref="DeviceIoWorkers"/>), a small one (at most <see cref="SmallTransferMaxBytes"/>)
+/// is queued to the kernel through Linux AIO (<see cref="KernelAio"/>), or runs on a second set of the device's threads
+/// where the kernel gives no AIO context. Small random reads need a deep queue; large transfers do not. The capacity is
+/// fixed at open time (rounded down to the block size).
 /// </summary>
 public sealed class DirectIoBlockDevice : IBlockDevice
 {
     /// <summary>
-    /// The most reads and writes one device runs on its own threads at once (plus one on a caller when it was idle).
-    /// Measured on this machine's virtio disk: 8 concurrent 1 MiB writes outran 16.
+    /// The most large reads and writes (above <see cref="SmallTransferMaxBytes"/>) one device runs on its own threads at
+    /// once (plus one on a caller when none was in flight). Measured on this machine's virtio disk: 8 concurrent 1 MiB
+    /// writes outran 16, and 16 threads moved 1 MiB blocks no faster than 8 at 1.6 times the CPU per MiB.
     /// </summary>
     public const int MaxTransfersInFlight = 8;
+
+    /// <summary>
+    /// The most small reads and writes (at most <see cref="SmallTransferMaxBytes"/>) one device has queued in the kernel,
+    /// or running on its own threads without kernel AIO, at once (plus one on a caller when none was in flight). Measured
+    /// on this machine's virtio disk, 4 KiB random reads from 32 callers: 53,700 reads/s with 8 threads, 67,000-75,000
+    /// with 32 threads at 22 µs of CPU per read, 75,000-76,500 through kernel AIO at 13 µs (fio, libaio at queue depth 32:
+    /// 81,000-86,000).
+    /// </summary>
+    public const int MaxSmallTransfersInFlight = 32;
+
+    /// <summary>The largest transfer (the engine's default chunk size) that counts as small.</summary>
+    public const int SmallTransferMaxBytes = 64 * 1024;
 
     /// <summary>How long opening waits for another holder of the device's lock to release it.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromMilliseconds(500);
@@ -23,6 +40,15 @@ public sealed class DirectIoBlockDevice : IBlockDevice
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
     private readonly DeviceIoWorkers _io;
+    private readonly DeviceIoWorkers _smallIo;
+    private const int AioUntried = 0;
+    private const int AioReady = 1;
+    private const int AioUnavailable = 2;
+    private readonly object _aioGate = new();
+    private int _aioState; // AioUntried until the first small transfer asks for the context
+    private KernelAio? _aio;
+    private int _smallInFlight; // small transfers on the AIO path, the one on its caller's thread included
+    private bool _disposed; // guarded by _aioGate
 
     private DirectIoBlockDevice(string path, SafeFileHandle handle, int fd, int blockSize, long capacity, bool isBlockDevice)
     {
@@ -30,6 +56,7 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         _handle = handle;
         _fd = fd;
         _io = new DeviceIoWorkers(path, MaxTransfersInFlight);
+        _smallIo = new DeviceIoWorkers(path, MaxSmallTransfersInFlight);
         BlockSize = blockSize;
         Capacity = capacity;
         IsBlockDevice = isBlockDevice;
@@ -134,7 +161,12 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return new ValueTask(_io.Run(() => RandomAccess.Write(_handle, buffer.Span, offset)));
+        if (buffer.Length <= SmallTransferMaxBytes && Aio is { } aio)
+        {
+            return SmallTransfer(aio, write: true, offset, MemoryMarshal.AsMemory(buffer));
+        }
+
+        return new ValueTask(WorkersFor(buffer.Length).Run(() => RandomAccess.Write(_handle, buffer.Span, offset)));
     }
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -145,7 +177,81 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        return new ValueTask(_io.Run(() => ReadFully(offset, buffer.Span)));
+        if (buffer.Length <= SmallTransferMaxBytes && Aio is { } aio)
+        {
+            return SmallTransfer(aio, write: false, offset, buffer);
+        }
+
+        return new ValueTask(WorkersFor(buffer.Length).Run(() => ReadFully(offset, buffer.Span)));
+    }
+
+    private DeviceIoWorkers WorkersFor(int length) => length <= SmallTransferMaxBytes ? _smallIo : _io;
+
+    /// <summary>The device's kernel AIO context, created on first use; null where the kernel has none to give (threads are used then).</summary>
+    private KernelAio? Aio
+    {
+        get
+        {
+            if (Volatile.Read(ref _aioState) == AioUntried)
+            {
+                lock (_aioGate)
+                {
+                    if (_aioState == AioUntried && !_disposed)
+                    {
+                        _aio = KernelAio.TryCreate(Path, _fd, MaxSmallTransfersInFlight);
+                        Volatile.Write(ref _aioState, _aio is null ? AioUnavailable : AioReady);
+                    }
+                }
+            }
+
+            return _aio;
+        }
+    }
+
+    /// <summary>
+    /// A small transfer: on the caller's thread when no other small transfer is in flight (a lone stream pays no hand-off),
+    /// otherwise queued to the kernel through <paramref name="aio"/>.
+    /// </summary>
+    private ValueTask SmallTransfer(KernelAio aio, bool write, long offset, Memory<byte> buffer)
+    {
+        if (Interlocked.Increment(ref _smallInFlight) == 1)
+        {
+            try
+            {
+                if (write)
+                {
+                    RandomAccess.Write(_handle, buffer.Span, offset);
+                }
+                else
+                {
+                    ReadFully(offset, buffer.Span);
+                }
+
+                return ValueTask.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException(ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _smallInFlight);
+            }
+        }
+
+        return new ValueTask(QueuedSmallTransferAsync(aio, write, offset, buffer));
+    }
+
+    private async Task QueuedSmallTransferAsync(KernelAio aio, bool write, long offset, Memory<byte> buffer)
+    {
+        try
+        {
+            await (write ? aio.WriteAsync(offset, buffer) : aio.ReadAsync(offset, buffer)).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _smallInFlight);
+        }
     }
 
     private void ReadFully(long offset, Span<byte> buffer)
@@ -177,7 +283,14 @@ public sealed class DirectIoBlockDevice : IBlockDevice
 
     public void Dispose()
     {
+        lock (_aioGate)
+        {
+            _disposed = true; // no AIO context is created after this
+        }
+
         _io.Dispose();
+        _smallIo.Dispose();
+        _aio?.Dispose();
         _handle.Dispose();
     }
 }
