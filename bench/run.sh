@@ -37,13 +37,14 @@ PYTHON=python3
 if [[ $QUICK == 1 ]]; then
   MODE=quick; DEVICE_SIZE=2G; REGION=2G; ROUNDS=${ROUNDS:-1}; FIO_SECONDS=2; DEVICE_SECONDS=2
   SEQ_TOTAL=512M; SMALL_SECONDS=2; RSS_SIZE=1G
-  # Random reads and objects of 4 KiB and 64 KiB: the 32-stream cells only, 4 KiB objects inline only.
+  # Random reads and objects of 4 KiB and 64 KiB: the 32-stream cells only, 4 KiB objects inline only (also in the
+  # 4 KiB PUT cells: no device-path rows).
   TOTAL_4K=16M; TOTAL_64K=128M; SMALL_OBJECT_CELLS=quick
   # S3 layer: 1 s per cell; concurrency 1 and 16 (64 MiB objects: 1 stream only); node devices 2 GiB each.
   S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=1; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M
-  SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=3; MICRO_ITERATIONS=2
-  # Replication: 500 x 4 KiB, 3 x 64 MiB, 6 s of writes at half the replicated 4 KiB rate (~1 min in all).
-  REPL_SMALL=500; REPL_LARGE=3; REPL_LAG_SECONDS=6; REPL_DEVICE=1G
+  SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=2; MICRO_ITERATIONS=1
+  # Replication: 300 x 4 KiB, 2 x 64 MiB, 6 s of writes at half the replicated 4 KiB rate (~1 min in all).
+  REPL_SMALL=300; REPL_LARGE=2; REPL_LAG_SECONDS=6; REPL_DEVICE=1G
 else
   MODE=full; DEVICE_SIZE=8G; REGION=4G; ROUNDS=${ROUNDS:-3}; FIO_SECONDS=10; DEVICE_SECONDS=5
   SEQ_TOTAL=4G; SMALL_SECONDS=8; RSS_SIZE=5G
@@ -172,11 +173,15 @@ for round in $(seq 1 "$ROUNDS"); do
   fio_job "$round" write-sync-64k --rw=write --bs=64k --ioengine=psync --fdatasync=1
   for writers in 1 32; do
     engine "$round" "put-4k-inline-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 16384
-    engine "$round" "put-4k-device-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 0
+    if [[ $SMALL_OBJECT_CELLS == all ]]; then
+      engine "$round" "put-4k-device-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 0
+    fi
   done
   # Diagnostic: the same 32-writer device-path PUTs without the commit loop's gather wait (StorageEngineOptions.CommitGatherDelay;
   # only groups with data on the device wait, so inline PUTs never do).
-  engine "$round" put-4k-device-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 0 --gather-delay-ms 0
+  if [[ $SMALL_OBJECT_CELLS == all ]]; then
+    engine "$round" put-4k-device-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 0 --gather-delay-ms 0
+  fi
 done
 
 # Peak RSS while writing (then reading) one large object through the engine, in a process of its own.
