@@ -40,8 +40,9 @@ if [[ $QUICK == 1 ]]; then
   # Random reads and objects of 4 KiB and 64 KiB: the 32-stream cells only, 4 KiB objects inline only (also in the
   # 4 KiB PUT cells: no device-path rows).
   TOTAL_4K=16M; TOTAL_64K=128M; SMALL_OBJECT_CELLS=quick
-  # S3 layer: 1 s per cell; concurrency 1 and 16 (64 MiB objects: 1 stream only); node devices 2 GiB each.
-  S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=1; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M
+  # S3 layer: 0.75 s per cell, no ListObjectVersions cells; concurrency 1 and 16 (64 MiB objects: 1 stream only);
+  # node devices 2 GiB each.
+  S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=0.75; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M; S3_OPS=PUT,GET,HEAD,LIST,DELETE
   SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=2; MICRO_ITERATIONS=1
   # Replication: 300 x 4 KiB, 2 x 64 MiB, 6 s of writes at half the replicated 4 KiB rate (~1 min in all).
   REPL_SMALL=300; REPL_LARGE=2; REPL_LAG_SECONDS=6; REPL_DEVICE=1G
@@ -49,7 +50,7 @@ else
   MODE=full; DEVICE_SIZE=8G; REGION=4G; ROUNDS=${ROUNDS:-3}; FIO_SECONDS=10; DEVICE_SECONDS=5
   SEQ_TOTAL=4G; SMALL_SECONDS=8; RSS_SIZE=5G
   TOTAL_4K=64M; TOTAL_64K=512M; SMALL_OBJECT_CELLS=all
-  S3_SIZES=4K,64K,1M,64M; S3_CONC=1,32; S3_SECONDS=5; S3_LARGE_CAP=32; S3_DEVICE=6G; S3_KEY_BYTES=512M
+  S3_SIZES=4K,64K,1M,64M; S3_CONC=1,32; S3_SECONDS=5; S3_LARGE_CAP=32; S3_DEVICE=6G; S3_KEY_BYTES=512M; S3_OPS=PUT,GET,HEAD,LIST,LISTV,DELETE
   SCALE_SMALL=10000; SCALE_LARGE=1000000; SCALE_SECONDS=5; SCALE_LIST_SECONDS=8; MICRO_ITERATIONS=15
   REPL_SMALL=2000; REPL_LARGE=8; REPL_LAG_SECONDS=30; REPL_DEVICE=2G
 fi
@@ -201,7 +202,7 @@ done
 # only the heaps active at the moment, so a cell's allocation count is wrong whenever the heap count changed during it
 # (fixed in dotnet/runtime#131069, not in .NET 10). The services themselves, and the rss, sse, scale and replication
 # commands, keep the default.
-DOTNET_GCDynamicAdaptationMode=0 s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" \
+DOTNET_GCDynamicAdaptationMode=0 s3 http --root "$S3ROOT" --sizes "$S3_SIZES" --concurrency "$S3_CONC" --seconds "$S3_SECONDS" --ops "$S3_OPS" \
   --large-concurrency-cap "$S3_LARGE_CAP" --device-size "$S3_DEVICE" --key-bytes "$S3_KEY_BYTES"
 # 3b. Encryption at rest: 1 MiB PUT/GET into an SSE-S3 bucket vs an unencrypted one, same site, cells alternating
 #     per round (reuses the laid-out node images; the site reformats them in place).
