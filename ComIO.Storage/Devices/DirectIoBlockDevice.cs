@@ -161,9 +161,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (buffer.Length <= SmallTransferMaxBytes && Aio is { } aio)
+        if (buffer.Length <= SmallTransferMaxBytes && Volatile.Read(ref _aioState) != AioUnavailable)
         {
-            return SmallTransfer(aio, write: true, offset, MemoryMarshal.AsMemory(buffer));
+            return SmallTransfer(write: true, offset, MemoryMarshal.AsMemory(buffer));
         }
 
         return new ValueTask(WorkersFor(buffer.Length).Run(() => RandomAccess.Write(_handle, buffer.Span, offset)));
@@ -177,9 +177,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (buffer.Length <= SmallTransferMaxBytes && Aio is { } aio)
+        if (buffer.Length <= SmallTransferMaxBytes && Volatile.Read(ref _aioState) != AioUnavailable)
         {
-            return SmallTransfer(aio, write: false, offset, buffer);
+            return SmallTransfer(write: false, offset, buffer);
         }
 
         return new ValueTask(WorkersFor(buffer.Length).Run(() => ReadFully(offset, buffer.Span)));
@@ -187,7 +187,10 @@ public sealed class DirectIoBlockDevice : IBlockDevice
 
     private DeviceIoWorkers WorkersFor(int length) => length <= SmallTransferMaxBytes ? _smallIo : _io;
 
-    /// <summary>The device's kernel AIO context, created on first use; null where the kernel has none to give (threads are used then).</summary>
+    /// <summary>
+    /// The device's kernel AIO context, created when two small transfers are first in flight at once; null where the kernel
+    /// has none to give (small transfers then use the device's second set of threads).
+    /// </summary>
     private KernelAio? Aio
     {
         get
@@ -210,9 +213,9 @@ public sealed class DirectIoBlockDevice : IBlockDevice
 
     /// <summary>
     /// A small transfer: on the caller's thread when no other small transfer is in flight (a lone stream pays no hand-off),
-    /// otherwise queued to the kernel through <paramref name="aio"/>.
+    /// otherwise queued to the kernel through <see cref="Aio"/>, or to the device's threads if it has no context.
     /// </summary>
-    private ValueTask SmallTransfer(KernelAio aio, bool write, long offset, Memory<byte> buffer)
+    private ValueTask SmallTransfer(bool write, long offset, Memory<byte> buffer)
     {
         if (Interlocked.Increment(ref _smallInFlight) == 1)
         {
@@ -239,14 +242,21 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             }
         }
 
-        return new ValueTask(QueuedSmallTransferAsync(aio, write, offset, buffer));
+        return new ValueTask(QueuedSmallTransferAsync(write, offset, buffer));
     }
 
-    private async Task QueuedSmallTransferAsync(KernelAio aio, bool write, long offset, Memory<byte> buffer)
+    private async Task QueuedSmallTransferAsync(bool write, long offset, Memory<byte> buffer)
     {
         try
         {
-            await (write ? aio.WriteAsync(offset, buffer) : aio.ReadAsync(offset, buffer)).ConfigureAwait(false);
+            if (Aio is { } aio)
+            {
+                await (write ? aio.WriteAsync(offset, buffer) : aio.ReadAsync(offset, buffer)).ConfigureAwait(false);
+            }
+            else
+            {
+                await _smallIo.Run(write ? () => RandomAccess.Write(_handle, buffer.Span, offset) : () => ReadFully(offset, buffer.Span)).ConfigureAwait(false);
+            }
         }
         finally
         {
