@@ -1,3 +1,4 @@
+using System.Buffers;
 using ComIO.ApiService.Authentication;
 using ComIO.ApiService.Pipeline;
 using ComIO.ApiService.Protocol.Bodies;
@@ -19,7 +20,7 @@ public static class RequestBody
     {
         if (request.ReplayableBody is { } replay)
         {
-            return (new MemoryStream(replay, writable: false), replay.Length);
+            return (new MemoryStream(replay.Array!, replay.Offset, replay.Count, writable: false), replay.Count);
         }
 
         request.BodyOpened = true;
@@ -76,6 +77,7 @@ public static class RequestBody
     /// <summary>
     /// As <see cref="Open"/>; a payload of at most <paramref name="maxReplayable"/> bytes is read whole (every
     /// verification applied) and kept on the request, so the request can be served again without the client resending.
+    /// The payload's array is rented from <see cref="ArrayPool{T}.Shared"/> and returned when the HTTP request ends.
     /// </summary>
     public static async Task<(Stream Body, long Length)> OpenReplayableAsync(S3Request request, long maxReplayable)
     {
@@ -85,10 +87,25 @@ public static class RequestBody
             return (body, length);
         }
 
-        var payload = new byte[length];
+        var payload = new ArraySegment<byte>(ArrayPool<byte>.Shared.Rent((int)length), 0, (int)length);
+        request.Http.Response.RegisterForDispose(new PooledArray(payload.Array!));
         await body.ReadExactlyAsync(payload, request.Aborted); // the stream verifies the payload's end with its last byte
 
         request.ReplayableBody = payload;
-        return (new MemoryStream(payload, writable: false), length);
+        return (new MemoryStream(payload.Array!, 0, payload.Count, writable: false), length);
+    }
+
+    /// <summary>Gives a rented array back to the shared pool once, when the request that used it ends.</summary>
+    private sealed class PooledArray(byte[] array) : IDisposable
+    {
+        private byte[]? _array = array;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _array, null) is { } array)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+        }
     }
 }

@@ -40,8 +40,11 @@ public sealed class S3Request(HttpContext http, string requestId, S3Target targe
     /// <summary>True once the request's payload was opened (it can then be read again only from <see cref="ReplayableBody"/>).</summary>
     public bool BodyOpened { get; set; }
 
-    /// <summary>A small payload read whole so the request can be served again (see <see cref="Handlers.RequestBody"/>).</summary>
-    public byte[]? ReplayableBody { get; set; }
+    /// <summary>
+    /// A small payload read whole so the request can be served again (see <see cref="Handlers.RequestBody"/>); its array
+    /// is pooled and goes back to the pool when the request ends.
+    /// </summary>
+    public ArraySegment<byte>? ReplayableBody { get; set; }
 
     public HttpContext Http { get; } = http;
 
