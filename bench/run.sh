@@ -37,9 +37,9 @@ PYTHON=python3
 if [[ $QUICK == 1 ]]; then
   MODE=quick; DEVICE_SIZE=2G; REGION=2G; ROUNDS=${ROUNDS:-1}; FIO_SECONDS=2; DEVICE_SECONDS=2
   SEQ_TOTAL=512M; SMALL_SECONDS=2; RSS_SIZE=1G
-  # Random reads and objects of 4 KiB and 64 KiB: the 32-stream cells only, 4 KiB objects inline only (also in the
-  # 4 KiB PUT cells: no device-path rows).
-  TOTAL_4K=16M; TOTAL_64K=128M; SMALL_OBJECT_CELLS=quick
+  # CELL_SET=quick: random reads and objects of 4 KiB and 64 KiB at 32 streams only, 4 KiB objects inline only, no
+  # 32-stream 1 MiB / 64 MiB cells, no device-path 4 KiB PUT rows.
+  TOTAL_4K=16M; TOTAL_64K=128M; CELL_SET=quick
   # S3 layer: 0.75 s per cell, no ListObjectVersions cells; concurrency 1 and 16 (64 MiB objects: 1 stream only);
   # node devices 2 GiB each.
   S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=0.75; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M; S3_OPS=PUT,GET,HEAD,LIST,DELETE
@@ -49,7 +49,7 @@ if [[ $QUICK == 1 ]]; then
 else
   MODE=full; DEVICE_SIZE=8G; REGION=4G; ROUNDS=${ROUNDS:-3}; FIO_SECONDS=10; DEVICE_SECONDS=5
   SEQ_TOTAL=4G; SMALL_SECONDS=8; RSS_SIZE=5G
-  TOTAL_4K=64M; TOTAL_64K=512M; SMALL_OBJECT_CELLS=all
+  TOTAL_4K=64M; TOTAL_64K=512M; CELL_SET=all
   S3_SIZES=4K,64K,1M,64M; S3_CONC=1,32; S3_SECONDS=5; S3_LARGE_CAP=32; S3_DEVICE=6G; S3_KEY_BYTES=512M; S3_OPS=PUT,GET,HEAD,LIST,LISTV,DELETE
   SCALE_SMALL=10000; SCALE_LARGE=1000000; SCALE_SECONDS=5; SCALE_LIST_SECONDS=8; MICRO_ITERATIONS=15
   REPL_SMALL=2000; REPL_LARGE=8; REPL_LAG_SECONDS=30; REPL_DEVICE=2G
@@ -145,13 +145,13 @@ for round in $(seq 1 "$ROUNDS"); do
   engine "$round" seq-1m-qd16 seq --object-size 1M --total "$SEQ_TOTAL" --writers 16
   engine "$round" seq-64m-qd16 seq --object-size 64M --total "$SEQ_TOTAL" --writers 16
   # 32 streams of 1 MiB and 64 MiB objects (the device's ceiling stays fio at QD16).
-  if [[ $SMALL_OBJECT_CELLS == all ]]; then
+  if [[ $CELL_SET == all ]]; then
     engine "$round" seq-1m-s32 seq --object-size 1M --total "$SEQ_TOTAL" --writers 32
     engine "$round" seq-64m-s32 seq --object-size 64M --total "$SEQ_TOTAL" --writers 32
   fi
   # Random reads, 4 KiB and 64 KiB: fio at QD1 (psync) and QD32 (libaio); the device layer with 1 and 32 callers (4 KiB).
   for qd in 1 32; do
-    if [[ $SMALL_OBJECT_CELLS == quick && $qd == 1 ]]; then continue; fi
+    if [[ $CELL_SET == quick && $qd == 1 ]]; then continue; fi
     fio_engine=psync
     if [[ $qd == 32 ]]; then fio_engine=libaio; fi
     fio_job "$round" "randread-4k-qd$qd" --rw=randread --bs=4k --ioengine="$fio_engine" --iodepth="$qd"
@@ -161,9 +161,9 @@ for round in $(seq 1 "$ROUNDS"); do
   # Objects of 4 KiB (inline, the default, and on the device) and 64 KiB (on the device), 1 and 32 streams: each
   # PUT durable, then every object read back (CRC32C verified) with the same concurrency.
   for streams in 1 32; do
-    if [[ $SMALL_OBJECT_CELLS == quick && $streams == 1 ]]; then continue; fi
+    if [[ $CELL_SET == quick && $streams == 1 ]]; then continue; fi
     engine "$round" "seq-4k-inline-s$streams" seq --object-size 4K --total "$TOTAL_4K" --writers "$streams" --inline-threshold 16384
-    if [[ $SMALL_OBJECT_CELLS == all ]]; then
+    if [[ $CELL_SET == all ]]; then
       engine "$round" "seq-4k-device-s$streams" seq --object-size 4K --total "$TOTAL_4K" --writers "$streams" --inline-threshold 0
     fi
     engine "$round" "seq-64k-s$streams" seq --object-size 64K --total "$TOTAL_64K" --writers "$streams"
@@ -174,13 +174,13 @@ for round in $(seq 1 "$ROUNDS"); do
   fio_job "$round" write-sync-64k --rw=write --bs=64k --ioengine=psync --fdatasync=1
   for writers in 1 32; do
     engine "$round" "put-4k-inline-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 16384
-    if [[ $SMALL_OBJECT_CELLS == all ]]; then
+    if [[ $CELL_SET == all ]]; then
       engine "$round" "put-4k-device-w$writers" small-put --size 4K --writers "$writers" --seconds "$SMALL_SECONDS" --inline-threshold 0
     fi
   done
   # Diagnostic: the same 32-writer device-path PUTs without the commit loop's gather wait (StorageEngineOptions.CommitGatherDelay;
   # only groups with data on the device wait, so inline PUTs never do).
-  if [[ $SMALL_OBJECT_CELLS == all ]]; then
+  if [[ $CELL_SET == all ]]; then
     engine "$round" put-4k-device-w32-nodelay small-put --size 4K --writers 32 --seconds "$SMALL_SECONDS" --inline-threshold 0 --gather-delay-ms 0
   fi
 done
