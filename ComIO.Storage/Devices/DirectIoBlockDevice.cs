@@ -161,12 +161,7 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (buffer.Length <= SmallTransferMaxBytes && Volatile.Read(ref _aioState) != AioUnavailable)
-        {
-            return SmallTransfer(write: true, offset, MemoryMarshal.AsMemory(buffer));
-        }
-
-        return new ValueTask(WorkersFor(buffer.Length).Run(() => RandomAccess.Write(_handle, buffer.Span, offset)));
+        return Transfer(write: true, offset, MemoryMarshal.AsMemory(buffer));
     }
 
     public ValueTask ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -177,15 +172,45 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             return ValueTask.FromCanceled(cancellationToken);
         }
 
-        if (buffer.Length <= SmallTransferMaxBytes && Volatile.Read(ref _aioState) != AioUnavailable)
-        {
-            return SmallTransfer(write: false, offset, buffer);
-        }
-
-        return new ValueTask(WorkersFor(buffer.Length).Run(() => ReadFully(offset, buffer.Span)));
+        return Transfer(write: false, offset, buffer);
     }
 
-    private DeviceIoWorkers WorkersFor(int length) => length <= SmallTransferMaxBytes ? _smallIo : _io;
+    /// <summary>
+    /// Routes one validated transfer: a large one to the device's threads; a small one on the caller's thread when no
+    /// other small transfer is in flight (a lone stream pays no hand-off), otherwise queued to the kernel through
+    /// <see cref="Aio"/>, or to the device's second set of threads where it has no context.
+    /// </summary>
+    private ValueTask Transfer(bool write, long offset, Memory<byte> buffer)
+    {
+        if (buffer.Length > SmallTransferMaxBytes)
+        {
+            return new ValueTask(_io.Run(() => TransferNow(write, offset, buffer)));
+        }
+
+        if (Volatile.Read(ref _aioState) == AioUnavailable)
+        {
+            return new ValueTask(_smallIo.Run(() => TransferNow(write, offset, buffer)));
+        }
+
+        if (Interlocked.Increment(ref _smallInFlight) == 1)
+        {
+            try
+            {
+                TransferNow(write, offset, buffer);
+                return ValueTask.CompletedTask;
+            }
+            catch (Exception ex)
+            {
+                return ValueTask.FromException(ex);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _smallInFlight);
+            }
+        }
+
+        return new ValueTask(QueuedSmallTransferAsync(write, offset, buffer));
+    }
 
     /// <summary>
     /// The device's kernel AIO context, created when two small transfers are first in flight at once; null where the kernel
@@ -211,40 +236,6 @@ public sealed class DirectIoBlockDevice : IBlockDevice
         }
     }
 
-    /// <summary>
-    /// A small transfer: on the caller's thread when no other small transfer is in flight (a lone stream pays no hand-off),
-    /// otherwise queued to the kernel through <see cref="Aio"/>, or to the device's threads if it has no context.
-    /// </summary>
-    private ValueTask SmallTransfer(bool write, long offset, Memory<byte> buffer)
-    {
-        if (Interlocked.Increment(ref _smallInFlight) == 1)
-        {
-            try
-            {
-                if (write)
-                {
-                    RandomAccess.Write(_handle, buffer.Span, offset);
-                }
-                else
-                {
-                    ReadFully(offset, buffer.Span);
-                }
-
-                return ValueTask.CompletedTask;
-            }
-            catch (Exception ex)
-            {
-                return ValueTask.FromException(ex);
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _smallInFlight);
-            }
-        }
-
-        return new ValueTask(QueuedSmallTransferAsync(write, offset, buffer));
-    }
-
     private async Task QueuedSmallTransferAsync(bool write, long offset, Memory<byte> buffer)
     {
         try
@@ -255,12 +246,25 @@ public sealed class DirectIoBlockDevice : IBlockDevice
             }
             else
             {
-                await _smallIo.Run(write ? () => RandomAccess.Write(_handle, buffer.Span, offset) : () => ReadFully(offset, buffer.Span)).ConfigureAwait(false);
+                await _smallIo.Run(() => TransferNow(write, offset, buffer)).ConfigureAwait(false);
             }
         }
         finally
         {
             Interlocked.Decrement(ref _smallInFlight);
+        }
+    }
+
+    /// <summary>The transfer itself, blocking the calling thread until it is done.</summary>
+    private void TransferNow(bool write, long offset, Memory<byte> buffer)
+    {
+        if (write)
+        {
+            RandomAccess.Write(_handle, buffer.Span, offset);
+        }
+        else
+        {
+            ReadFully(offset, buffer.Span);
         }
     }
 
