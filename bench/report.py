@@ -230,6 +230,8 @@ def s3_rows(records):
                 notes.append(f"managed heap allocated per request (same process) ComIO {e['alloc_bytes_per_op'] / 1024:,.1f} KiB vs ceiling {c_['alloc_bytes_per_op'] / 1024:,.1f} KiB")
         if tv is not None and cv:
             notes.append(two_hop_text(tv, cv, ev, unit))
+        if e and t and "pool_items_per_op" in e and "pool_items_per_op" in t:
+            notes.append(f"thread-pool hand-offs per request (same process) ComIO {e['pool_items_per_op']:.1f} vs two-hop ceiling {t['pool_items_per_op']:.1f}")
         if e and "node_requests_per_op" in e:
             notes.append(f"{e['node_requests_per_op']:.2f} storage-node calls per request")
         if e and "mean_commit_group" in e and op in ("PUT", "DELETE"):

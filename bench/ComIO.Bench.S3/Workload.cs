@@ -4,7 +4,8 @@ namespace ComIO.Bench.S3;
 
 /// <summary>
 /// Closed-loop load: <c>concurrency</c> workers each issue one operation at a time until the deadline or until their
-/// operation returns a negative byte count (no more work). Records per-operation latency, bytes and process CPU time.
+/// operation returns a negative byte count (no more work). Records per-operation latency, bytes, process CPU time,
+/// managed allocation and thread-pool work items.
 /// </summary>
 internal static class Workload
 {
@@ -17,6 +18,7 @@ internal static class Workload
         using var sampler = AllocationSampler.Enabled ? new AllocationSampler() : null;
         var cpu = CpuTime.Now();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var poolItems = ThreadPool.CompletedWorkItemCount;
         var started = Stopwatch.GetTimestamp();
         var workers = new Task[concurrency];
         for (var w = 0; w < concurrency; w++)
@@ -48,7 +50,8 @@ internal static class Workload
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuUsed = (CpuTime.Now() - cpu).TotalSeconds;
         var allocatedBytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        var poolItemsRun = ThreadPool.CompletedWorkItemCount - poolItems;
         sampler?.Report($"{concurrency} worker(s), {latency.Count} operations, {allocatedBytes / Math.Max(1, latency.Count)} B/op allocated", latency.Count);
-        return new CellResult(latency.Count, bytes, elapsed, cpuUsed, latency.PercentileMs(50), latency.PercentileMs(99), allocatedBytes);
+        return new CellResult(latency.Count, bytes, elapsed, cpuUsed, latency.PercentileMs(50), latency.PercentileMs(99), allocatedBytes, poolItemsRun);
     }
 }
