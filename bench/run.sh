@@ -40,9 +40,9 @@ if [[ $QUICK == 1 ]]; then
   # CELL_SET=quick: random reads and objects of 4 KiB and 64 KiB at 32 streams only, 4 KiB objects inline only, no
   # 32-stream 1 MiB / 64 MiB cells, no device-path 4 KiB PUT rows.
   TOTAL_4K=16M; TOTAL_64K=128M; CELL_SET=quick
-  # S3 layer: 0.75 s per cell, no ListObjectVersions cells; concurrency 1 and 16 (64 MiB objects: 1 stream only);
+  # S3 layer: 0.5 s per cell, no ListObjectVersions cells; concurrency 1 and 16 (64 MiB objects: 1 stream only);
   # node devices 2 GiB each.
-  S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=0.75; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M; S3_OPS=PUT,GET,HEAD,LIST,DELETE
+  S3_SIZES=4K,1M,64M; S3_CONC=1,16; S3_SECONDS=0.5; S3_LARGE_CAP=1; S3_DEVICE=2G; S3_KEY_BYTES=256M; S3_OPS=PUT,GET,HEAD,LIST,DELETE
   SCALE_SMALL=10000; SCALE_LARGE=100000; SCALE_SECONDS=2; SCALE_LIST_SECONDS=2; MICRO_ITERATIONS=1
   # Replication: 300 x 4 KiB, 2 x 64 MiB, 6 s of writes at half the replicated 4 KiB rate (~1 min in all).
   REPL_SMALL=300; REPL_LARGE=2; REPL_LAG_SECONDS=6; REPL_DEVICE=1G
