@@ -724,12 +724,18 @@ public sealed partial class StorageEngine : IAsyncDisposable
     };
 
     /// <summary>The committed record (metadata only), or null if the bucket or key does not exist.</summary>
-    public ObjectRecord? GetObject(string bucket, string key)
+    public ObjectRecord? GetObject(string bucket, string key) => GetObject(bucket, key, withData: false);
+
+    /// <summary>
+    /// The committed record, or null if the bucket or key does not exist. With <paramref name="withData"/> it also carries
+    /// what reading the object needs (an inline object's content, chunk CRCs), for <see cref="OpenCurrentAsync"/>.
+    /// </summary>
+    public ObjectRecord? GetObject(string bucket, string key, bool withData)
     {
         ValidateBucketName(bucket);
         ValidateKey(key);
         using var gate = EnterOperation();
-        return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key, includeData: false) : null;
+        return _buckets.ContainsKey(bucket) ? _store.GetObject(bucket, key, includeData: withData) : null;
     }
 
     /// <summary>
@@ -756,6 +762,41 @@ public sealed partial class StorageEngine : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
         using var gate = EnterOperation();
         return Task.FromResult(Open(bucket, key, null, offset, length, expectedETag, null));
+    }
+
+    /// <summary>
+    /// Opens a verified stream over <c>[offset, offset + length)</c> (clamped as for
+    /// <see cref="OpenObjectAsync(string, string, long, long, CancellationToken)"/>) of the current version described by
+    /// <paramref name="record"/>, which the caller read with <see cref="GetObject(string, string, bool)"/> and
+    /// <c>withData</c> true: an object stored inline is served from that record, without reading it again. Status:
+    /// Ok; <see cref="EngineStatus.PreconditionFailed"/> when the current version is no longer that record (read it
+    /// again and retry); MethodNotAllowed for a delete marker; EncryptionKeyRequired; NoSuchBucket. The caller must
+    /// dispose the result. A record read without its data throws <see cref="ArgumentException"/>.
+    /// </summary>
+    public Task<OpenObjectResult> OpenCurrentAsync(ObjectRecord record, long offset, long length, byte[]? dataKey, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (!record.CarriesData && !record.IsDeleteMarker)
+        {
+            throw new ArgumentException("The record was read without its data.", nameof(record));
+        }
+
+        ct.ThrowIfCancellationRequested();
+        using var gate = EnterOperation();
+        if (!_buckets.ContainsKey(record.Bucket))
+        {
+            return Task.FromResult(new OpenObjectResult { Status = EngineStatus.NoSuchBucket });
+        }
+
+        if (record.IsDeleteMarker)
+        {
+            return Task.FromResult(new OpenObjectResult { Status = EngineStatus.MethodNotAllowed, Object = record });
+        }
+
+        return Task.FromResult(
+            OpenVersion(record, () => _store.GetObject(record.Bucket, record.Key), offset, length, dataKey)
+            ?? new OpenObjectResult { Status = EngineStatus.PreconditionFailed });
     }
 
     private OpenObjectResult Open(string bucket, string key, string? versionId, long offset, long length, string? expectedETag, byte[]? dataKey)
@@ -790,76 +831,91 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 return new OpenObjectResult { Status = EngineStatus.PreconditionFailed, Object = record };
             }
 
-            if (record.IsEncrypted && dataKey is null)
+            if (OpenVersion(record, Fetch, offset, length, dataKey) is { } opened)
             {
-                return new OpenObjectResult { Status = EngineStatus.EncryptionKeyRequired, Object = record };
+                return opened;
             }
-
-            var start = Math.Min(offset, record.Size);
-            var available = record.Size - start;
-            var count = length < 0 || length > available ? available : length;
-            if (!record.HasExtents)
-            {
-                var data = record.InlineData ?? [];
-                if (record.Encryption is { } inlineEncryption)
-                {
-                    var decrypted = DecryptInline(inlineEncryption, data, dataKey!);
-                    if (decrypted is null)
-                    {
-                        _metrics.ChecksumFailure();
-                        return new OpenObjectResult
-                        {
-                            Status = EngineStatus.Ok,
-                            Object = record,
-                            Content = new FaultedReadStream(new ChecksumMismatchException(bucket, key, -1, 0)),
-                            RangeStart = start,
-                            RangeLength = count,
-                        };
-                    }
-
-                    data = decrypted;
-                }
-
-                _metrics.BytesRead(count);
-                return new OpenObjectResult
-                {
-                    Status = EngineStatus.Ok,
-                    Object = record,
-                    Content = new MemoryStream(data, (int)start, (int)count, writable: false),
-                    RangeStart = start,
-                    RangeLength = count,
-                };
-            }
-
-            // Lease the extents, then re-read: if the record is unchanged its extents cannot be freed until release.
-            var leaseKey = record.Extents[0].Offset;
-            _leases.Acquire(leaseKey);
-            var current = Fetch();
-            if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size || current.ETag != record.ETag)
-            {
-                _leases.Release(leaseKey);
-                continue;
-            }
-
-            foreach (var segment in current.Segments)
-            {
-                if (segment.ChunkSize > _options.IoBufferSize)
-                {
-                    _leases.Release(leaseKey);
-                    throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {segment.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
-                }
-            }
-
-            // A lone reader reads its first buffer's worth in smaller reads, so the response starts while the rest is
-            // read; with other readers the device is kept busy anyway, and whole-buffer reads cost less per byte.
-            var lone = Interlocked.Increment(ref _openReadStreams) == 1;
-            var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () =>
-            {
-                Interlocked.Decrement(ref _openReadStreams);
-                _leases.Release(leaseKey);
-            }, dataKey, lone ? LoneReaderLeadReadBytes : 0);
-            return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
         }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="record"/> (read with its data, not a delete marker). Data in extents is leased and the
+    /// record read again through <paramref name="fetch"/>: null when that no longer finds the same version, whose
+    /// extents may then be freed at any time.
+    /// </summary>
+    private OpenObjectResult? OpenVersion(ObjectRecord record, Func<ObjectRecord?> fetch, long offset, long length, byte[]? dataKey)
+    {
+        var bucket = record.Bucket;
+        var key = record.Key;
+        if (record.IsEncrypted && dataKey is null)
+        {
+            return new OpenObjectResult { Status = EngineStatus.EncryptionKeyRequired, Object = record };
+        }
+
+        var start = Math.Min(offset, record.Size);
+        var available = record.Size - start;
+        var count = length < 0 || length > available ? available : length;
+        if (!record.HasExtents)
+        {
+            var data = record.InlineData ?? [];
+            if (record.Encryption is { } inlineEncryption)
+            {
+                var decrypted = DecryptInline(inlineEncryption, data, dataKey!);
+                if (decrypted is null)
+                {
+                    _metrics.ChecksumFailure();
+                    return new OpenObjectResult
+                    {
+                        Status = EngineStatus.Ok,
+                        Object = record,
+                        Content = new FaultedReadStream(new ChecksumMismatchException(bucket, key, -1, 0)),
+                        RangeStart = start,
+                        RangeLength = count,
+                    };
+                }
+
+                data = decrypted;
+            }
+
+            _metrics.BytesRead(count);
+            return new OpenObjectResult
+            {
+                Status = EngineStatus.Ok,
+                Object = record,
+                Content = new MemoryStream(data, (int)start, (int)count, writable: false),
+                RangeStart = start,
+                RangeLength = count,
+            };
+        }
+
+        // Lease the extents, then re-read: if the record is unchanged its extents cannot be freed until release.
+        var leaseKey = record.Extents[0].Offset;
+        _leases.Acquire(leaseKey);
+        var current = fetch();
+        if (current is null || !current.HasExtents || current.Extents[0].Offset != leaseKey || current.Size != record.Size || current.ETag != record.ETag)
+        {
+            _leases.Release(leaseKey);
+            return null;
+        }
+
+        foreach (var segment in current.Segments)
+        {
+            if (segment.ChunkSize > _options.IoBufferSize)
+            {
+                _leases.Release(leaseKey);
+                throw new NotSupportedException($"'{bucket}/{key}' was written with chunk size {segment.ChunkSize}, larger than IoBufferSize {_options.IoBufferSize}.");
+            }
+        }
+
+        // A lone reader reads its first buffer's worth in smaller reads, so the response starts while the rest is
+        // read; with other readers the device is kept busy anyway, and whole-buffer reads cost less per byte.
+        var lone = Interlocked.Increment(ref _openReadStreams) == 1;
+        var stream = new ObjectReadStream(_device, current, start, count, _bufferPool, _metrics, () =>
+        {
+            Interlocked.Decrement(ref _openReadStreams);
+            _leases.Release(leaseKey);
+        }, dataKey, lone ? LoneReaderLeadReadBytes : 0);
+        return new OpenObjectResult { Status = EngineStatus.Ok, Object = current, Content = stream, RangeStart = start, RangeLength = count };
     }
 
     /// <summary>

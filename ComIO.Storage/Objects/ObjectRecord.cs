@@ -133,6 +133,13 @@ public sealed class ObjectRecord
     internal bool HasExtents => Extents.Length > 0;
 
     /// <summary>
+    /// True when the record was read with its data (inline content, chunk CRCs, encryption tags), so that it can be
+    /// opened without reading it again (<see cref="StorageEngine.OpenCurrentAsync"/>); false for records read for
+    /// listing or metadata, whose <see cref="InlineData"/> is empty whatever the object holds.
+    /// </summary>
+    internal bool CarriesData { get; init; }
+
+    /// <summary>
     /// The byte range of part <paramref name="partNumber"/> (S3 <c>GetObject?partNumber=N</c>): for a multipart object the
     /// part's range, for any other object part 1 is the whole object. False when the part does not exist.
     /// </summary>
@@ -228,6 +235,7 @@ public sealed class ObjectRecord
         ChunkCrcs = ChunkCrcs,
         Segments = Segments,
         InlineData = InlineData,
+        CarriesData = CarriesData,
         Encryption = Encryption,
         Tags = tags,
     };

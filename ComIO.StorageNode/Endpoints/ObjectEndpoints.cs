@@ -192,8 +192,9 @@ public static class ObjectEndpoints
             return;
         }
 
-        // Resolve the range against the current record, then open exactly that version (by ETag): a concurrent
-        // overwrite between the two steps is retried, so the length sent always matches the bytes streamed.
+        // Resolve the range against the record, then open exactly that version (the record itself for the current
+        // version, by ETag for a named one): a concurrent overwrite between the two steps is retried, so the length sent
+        // always matches the bytes streamed.
         var versionId = context.Request.Query["versionId"].Count > 0 ? context.Request.Query["versionId"].ToString() : null;
         if (!DataKeys.TryRead(context, out var dataKey, out var keyError))
         {
@@ -207,7 +208,7 @@ public static class ObjectEndpoints
         var partial = false;
         for (var attempt = 0; attempt < 3 && opened is null; attempt++)
         {
-            record = Resolve(engine, bucket, key, versionId, context, out var missing);
+            record = Resolve(engine, bucket, key, versionId, context, out var missing, withData: versionId is null);
             if (record is null)
             {
                 await missing!.ExecuteAsync(context);
@@ -242,7 +243,9 @@ public static class ObjectEndpoints
                 return;
             }
 
-            var candidate = await engine.OpenObjectVersionAsync(bucket, key, versionId, offset, length, record.ETag, dataKey, ct);
+            var candidate = versionId is null
+                ? await engine.OpenCurrentAsync(record, offset, length, dataKey, ct)
+                : await engine.OpenObjectVersionAsync(bucket, key, versionId, offset, length, record.ETag, dataKey, ct);
             if (candidate.Status == EngineStatus.Ok && candidate.Content is not null)
             {
                 opened = candidate;
@@ -318,12 +321,13 @@ public static class ObjectEndpoints
     /// The data version a GET/HEAD names: the current one (<paramref name="versionId"/> null) or that version. When there is
     /// none, <paramref name="error"/> is the answer: 404 NoSuchKey (with the delete marker in
     /// <see cref="InternalApi.ObjectInfoHeader"/> when the latest version is one), 404 NoSuchVersion, or 405
-    /// MethodNotAllowed with the delete marker in the header.
+    /// MethodNotAllowed with the delete marker in the header. <paramref name="withData"/> (current version only) reads the
+    /// record with what <see cref="StorageEngine.OpenCurrentAsync"/> needs to open it without reading it again.
     /// </summary>
-    private static ObjectRecord? Resolve(StorageEngine engine, string bucket, string key, string? versionId, HttpContext context, out IResult? error)
+    private static ObjectRecord? Resolve(StorageEngine engine, string bucket, string key, string? versionId, HttpContext context, out IResult? error, bool withData = false)
     {
         error = null;
-        var record = versionId is null ? engine.GetObject(bucket, key) : engine.GetObjectVersion(bucket, key, versionId);
+        var record = versionId is null ? engine.GetObject(bucket, key, withData) : engine.GetObjectVersion(bucket, key, versionId);
         if (record is { IsDeleteMarker: false })
         {
             return record;

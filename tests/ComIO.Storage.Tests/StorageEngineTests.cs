@@ -575,6 +575,57 @@ public sealed class StorageEngineTests
         Assert.Equal(-1, beyond.Content!.ReadByte());
     }
 
+    [Theory]
+    [InlineData(DeviceType.Memory, 100)]
+    [InlineData(DeviceType.DirectFile, 300_000)]
+    public async Task OpenCurrentAsync_StreamsTheRecordRead_AndFailsThePreconditionOnceItIsReplaced(DeviceType type, int size)
+    {
+        await using var harness = await EngineHarness.CreateAsync(type);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        var data = TestData.Random(size, 1);
+        await engine.PutAsync("b", "k", data);
+
+        var record = engine.GetObject("b", "k", withData: true)!;
+        await using (var opened = await engine.OpenCurrentAsync(record, 3, 50, dataKey: null, Ct))
+        {
+            Assert.Equal(EngineStatus.Ok, opened.Status);
+            Assert.Equal(data.AsSpan(3, 50).ToArray(), await TestData.ReadAllAsync(opened.Content!));
+        }
+
+        // Only data in extents can be freed once replaced: that record is refused and the caller resolves again. An inline
+        // record is the whole version already read, and serving it is the same as having opened it a moment earlier.
+        var replacement = TestData.Random(size / 2, 2);
+        await engine.PutAsync("b", "k", replacement);
+        await using (var stale = await engine.OpenCurrentAsync(record, 0, -1, dataKey: null, Ct))
+        {
+            if (record.HasExtents)
+            {
+                Assert.Equal(EngineStatus.PreconditionFailed, stale.Status);
+                Assert.Null(stale.Content);
+            }
+            else
+            {
+                Assert.Equal(data, await TestData.ReadAllAsync(stale.Content!));
+            }
+        }
+
+        await using var fresh = await engine.OpenCurrentAsync(engine.GetObject("b", "k", withData: true)!, 0, -1, dataKey: null, Ct);
+        Assert.Equal(replacement, await TestData.ReadAllAsync(fresh.Content!));
+    }
+
+    [Fact]
+    public async Task OpenCurrentAsync_RefusesARecordReadWithoutItsData()
+    {
+        await using var harness = await EngineHarness.CreateAsync(DeviceType.Memory);
+        var engine = harness.Engine;
+        await engine.CreateBucketAsync("b", Ct);
+        await engine.PutAsync("b", "k", TestData.Random(100, 1));
+
+        // Read for metadata, an inline record's content is empty: opening it would serve the wrong bytes.
+        await Assert.ThrowsAsync<ArgumentException>(() => engine.OpenCurrentAsync(engine.GetObject("b", "k")!, 0, -1, dataKey: null, Ct));
+    }
+
     [Fact]
     public async Task ScrubAsync_HonoursRateLimit_AndCancellation()
     {

@@ -30,8 +30,13 @@ public static class TestData
     {
         await using var result = await engine.OpenObjectAsync(bucket, key, offset, length, TestContext.Current.CancellationToken);
         Assert.Equal(EngineStatus.Ok, result.Status);
+        return await ReadAllAsync(result.Content!);
+    }
+
+    public static async Task<byte[]> ReadAllAsync(Stream content)
+    {
         using var copy = new MemoryStream();
-        await result.Content!.CopyToAsync(copy, TestContext.Current.CancellationToken);
+        await content.CopyToAsync(copy, TestContext.Current.CancellationToken);
         return copy.ToArray();
     }
 }
