@@ -34,9 +34,7 @@ public sealed class EncryptionTests
     {
         await using var open = await engine.OpenObjectVersionAsync("b", key, null, offset, length, null, dataKey, Ct);
         Assert.Equal(EngineStatus.Ok, open.Status);
-        using var copy = new MemoryStream();
-        await open.Content!.CopyToAsync(copy, Ct);
-        return copy.ToArray();
+        return await TestData.ReadAllAsync(open.Content!);
     }
 
     [Theory]

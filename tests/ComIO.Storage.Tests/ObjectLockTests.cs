@@ -236,8 +236,6 @@ public sealed class ObjectLockTests
     {
         await using var result = await engine.OpenObjectVersionAsync("b", "k", versionId, 0, -1, null, Ct);
         Assert.Equal(EngineStatus.Ok, result.Status);
-        using var copy = new MemoryStream();
-        await result.Content!.CopyToAsync(copy, Ct);
-        return copy.ToArray();
+        return await TestData.ReadAllAsync(result.Content!);
     }
 }

@@ -28,9 +28,7 @@ public sealed class ReplicaTests
     {
         await using var result = await engine.OpenObjectVersionAsync("b", key, versionId, 0, -1, null, Ct);
         Assert.Equal(EngineStatus.Ok, result.Status);
-        using var copy = new MemoryStream();
-        await result.Content!.CopyToAsync(copy, Ct);
-        return copy.ToArray();
+        return await TestData.ReadAllAsync(result.Content!);
     }
 
     private static List<(string VersionId, bool Latest, bool Marker)> Versions(StorageEngine engine, string key) =>

@@ -211,9 +211,7 @@ public sealed class StorageEngineTests
                 Assert.Equal(Checksums.ObjectChecksumHasher.Compute(ChecksumAlgorithm.Sha256, data), put.Object.Checksum);
                 await using var open = await engine.OpenObjectVersionAsync("b", name, null, 0, -1, null, key, Ct);
                 Assert.Equal(EngineStatus.Ok, open.Status);
-                using var copy = new MemoryStream();
-                await open.Content!.CopyToAsync(copy, Ct);
-                Assert.Equal(data, copy.ToArray());
+                Assert.Equal(data, await TestData.ReadAllAsync(open.Content!));
             }
         }
     }

@@ -10,9 +10,7 @@ public sealed class VersioningTests
     {
         await using var result = await engine.OpenObjectVersionAsync("b", key, versionId, 0, -1, null, Ct);
         Assert.Equal(EngineStatus.Ok, result.Status);
-        using var copy = new MemoryStream();
-        await result.Content!.CopyToAsync(copy, Ct);
-        return copy.ToArray();
+        return await TestData.ReadAllAsync(result.Content!);
     }
 
     private static List<(string Key, string VersionId, bool Latest, bool Marker)> AllVersions(StorageEngine engine, string? prefix = null) =>
